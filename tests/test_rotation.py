@@ -1,0 +1,67 @@
+"""Rotation: no repeats until the pool is used up, topics balanced, no back-to-back repeat."""
+
+import random
+from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tips import Tip, pick_tip
+
+
+def make_pool(sizes: dict[str, int]) -> list[Tip]:
+    return [
+        Tip(id=f"{topic}-{n}", topic=topic, title="t", text="x", refs=("r",))
+        for topic, size in sizes.items()
+        for n in range(size)
+    ]
+
+
+def draw(pool: list[Tip], count: int, seed: int) -> list[str]:
+    """Simulate a subscriber's history the way the store keeps it."""
+    rng, seen, last, order = random.Random(seed), set(), None, []
+    for _ in range(count):
+        pick = pick_tip(pool, seen, rng, last=last)
+        if pick.new_cycle:
+            seen = set()
+        seen.add(pick.tip.id)
+        last = pick.tip.id
+        order.append(last)
+    return order
+
+
+pools = st.dictionaries(
+    st.sampled_from(["fiber", "avoid", "k2", "fermented"]), st.integers(1, 12), min_size=1
+)
+
+
+@given(sizes=pools, seed=st.integers(0, 2**32), cycles=st.integers(1, 3))
+def test_no_tip_repeats_before_the_whole_pool_is_seen(sizes, seed, cycles):
+    pool = make_pool(sizes)
+    order = draw(pool, len(pool) * cycles, seed)
+    for cycle in range(cycles):
+        chunk = order[cycle * len(pool) : (cycle + 1) * len(pool)]
+        assert sorted(chunk) == sorted(tip.id for tip in pool)
+
+
+@given(sizes=pools, seed=st.integers(0, 2**32))
+def test_never_the_same_tip_twice_in_a_row(sizes, seed):
+    pool = make_pool(sizes)
+    order = draw(pool, len(pool) * 3, seed)
+    if len(pool) > 1:
+        assert all(a != b for a, b in zip(order, order[1:], strict=False))
+
+
+def test_topics_stay_in_balance_through_a_cycle():
+    pool = make_pool({"fiber": 20, "avoid": 10, "k2": 10})
+    first_half = Counter(tip_id.split("-")[0] for tip_id in draw(pool, 20, seed=7))
+    assert first_half == {"fiber": 10, "avoid": 5, "k2": 5}
+
+
+def test_new_cycle_is_flagged_only_when_the_pool_is_used_up():
+    pool = make_pool({"fiber": 2})
+    rng = random.Random(1)
+    assert not pick_tip(pool, {"fiber-0"}, rng).new_cycle
+    assert pick_tip(pool, {"fiber-0", "fiber-1"}, rng, last="fiber-1") == pick_tip(
+        pool, {"fiber-0", "fiber-1"}, random.Random(2), last="fiber-1"
+    )

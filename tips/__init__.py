@@ -1,0 +1,22 @@
+"""The curated tip library and how to pick from it. Pure: no Telegram, no database."""
+
+from tips.loader import LIBRARY_DIR, LibraryError, Problem, load_library, read_library
+from tips.model import Library, Reference, Tip, Topic
+from tips.render import render_citation, render_tip
+from tips.rotation import Pick, pick_tip
+
+__all__ = [
+    "LIBRARY_DIR",
+    "Library",
+    "LibraryError",
+    "Pick",
+    "Problem",
+    "Reference",
+    "Tip",
+    "Topic",
+    "load_library",
+    "pick_tip",
+    "read_library",
+    "render_citation",
+    "render_tip",
+]

@@ -1,0 +1,161 @@
+"""Checks on the library as a whole, beyond what the loader checks tip by tip.
+
+Each check is a pure function from loaded values to a list of `Problem`; `check_library`
+runs the loader and all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from difflib import SequenceMatcher
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tips.loader import LIBRARY_DIR, Problem, read_library
+from tips.markup import telegram_html_problems, visible_text
+from tips.model import Library, Tip
+from tips.render import render_tip
+from tips.sync import BibliographyError, SharedBibliography, load_shared
+
+MAX_MESSAGE = 4096  # Telegram's limit on a message's visible text
+SIMILARITY_THRESHOLD = 0.6  # word-sequence ratio; the shipped library stays well below
+REFERENCES_FILE = "references.yaml"
+TOPICS_FILE = "topics.yaml"
+SYNC_HINT = "run `python -m tips sync-references`"
+_WORD = re.compile(r"\w+")
+
+
+def check_library(root: Path = LIBRARY_DIR, shared: Path | None = None) -> list[Problem]:
+    """Every problem in the library at `root`, compared with `shared` when given."""
+    library, problems = read_library(root)
+    problems += message_problems(library)
+    problems += near_duplicate_problems(library.tips)
+    problems += topic_minimum_problems(library)
+    problems += uncited_reference_problems(library)
+    if shared is not None:
+        problems += shared_problems(root / REFERENCES_FILE, shared)
+    return problems
+
+
+def message_problems(library: Library) -> list[Problem]:
+    """Each tip as sent must be valid Telegram HTML within the 4096-character limit."""
+    problems = []
+    for tip in library.tips:
+        message = render_tip(tip, library)
+        found = [f"rendered message: {p}" for p in telegram_html_problems(message)]
+        length = len(visible_text(message))
+        if length > MAX_MESSAGE:
+            found.append(f"rendered message is {length} characters, at most {MAX_MESSAGE}")
+        problems.extend(Problem(tip.source_file, tip.id, text) for text in found)
+    return problems
+
+
+def words(text: str) -> list[str]:
+    """The visible text of Telegram HTML as lower-case words, punctuation dropped."""
+    return _WORD.findall(visible_text(text).casefold())
+
+
+def similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """How alike two word sequences are: difflib's ratio, 0.0 (nothing shared) to 1.0."""
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def similar_pairs(
+    tips: Sequence[Tip], threshold: float = SIMILARITY_THRESHOLD
+) -> Iterator[tuple[float, Tip, Tip]]:
+    """Pairs of tips whose texts score at least `threshold`, in library order."""
+    texts = {tip.id: words(tip.text) for tip in tips}
+    for first, second in combinations(tips, 2):
+        matcher = SequenceMatcher(None, texts[first.id], texts[second.id], autojunk=False)
+        if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+            continue  # both are upper bounds of ratio(), and much cheaper
+        score = matcher.ratio()
+        if score >= threshold:
+            yield score, first, second
+
+
+def near_duplicate_problems(
+    tips: Sequence[Tip], threshold: float = SIMILARITY_THRESHOLD
+) -> list[Problem]:
+    """Tips that say nearly the same thing; reported on the later tip of each pair."""
+    return [
+        Problem(
+            second.source_file,
+            second.id,
+            f"text is a near-duplicate of {first.id} ({first.source_file}), "
+            f"similarity {score:.2f}",
+        )
+        for score, first, second in similar_pairs(tips, threshold)
+    ]
+
+
+def topic_minimum_problems(library: Library) -> list[Problem]:
+    """Topics with fewer tips than the curator's minimum in topics.yaml."""
+    counts = Counter(tip.topic for tip in library.tips)
+    return [
+        Problem(TOPICS_FILE, topic.id, f"{counts[topic.id]} tips, minimum {topic.minimum}")
+        for topic in library.topics
+        if counts[topic.id] < topic.minimum
+    ]
+
+
+def uncited_reference_problems(library: Library) -> list[Problem]:
+    """References no tip cites: the file should hold exactly the cited entries."""
+    cited = {ref for tip in library.tips for ref in tip.refs}
+    return [
+        Problem(REFERENCES_FILE, ref, f"not cited by any tip ({SYNC_HINT})")
+        for ref in library.references
+        if ref not in cited
+    ]
+
+
+def shared_problems(references_file: Path, shared_file: Path) -> list[Problem]:
+    """Compare the library's references.yaml with the shared bibliography at `shared_file`."""
+    try:
+        shared = load_shared(shared_file)
+    except BibliographyError as exc:
+        return [Problem(shared_file.name, None, str(exc).removeprefix(f"{shared_file}: "))]
+    return reference_problems(_raw_references(references_file), shared)
+
+
+def reference_problems(entries: Sequence[Any], shared: SharedBibliography) -> list[Problem]:
+    """Each library entry must be a verified shared entry, copied field for field."""
+    problems = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("id"):
+            continue  # the loader has reported it
+        ref = str(entry["id"])
+        problems.extend(
+            Problem(REFERENCES_FILE, ref, message) for message in _entry_problems(entry, shared)
+        )
+    return problems
+
+
+def _entry_problems(entry: Mapping[str, Any], shared: SharedBibliography) -> list[str]:
+    ref = str(entry["id"])
+    if ref in shared.partially_verified:
+        return ["only partially verified in the shared bibliography: never cite it"]
+    original = shared.verified.get(ref)
+    if original is None:
+        return ["not in the verified list of the shared bibliography"]
+    keys = list(dict.fromkeys([*original, *entry]))
+    return [
+        f"field {key!r} differs from the shared bibliography ({SYNC_HINT})"
+        for key in keys
+        if entry.get(key) != original.get(key)
+    ]
+
+
+def _raw_references(path: Path) -> list[Any]:
+    """The entries of the library's references.yaml as written; [] if unreadable."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return []  # the loader has reported it
+    entries = document.get("references") if isinstance(document, dict) else None
+    return entries if isinstance(entries, list) else []

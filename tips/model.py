@@ -1,0 +1,94 @@
+"""The tip library as immutable values: topics, references and tips."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A part of the library a subscriber can ask for by name (`/tip fiber`)."""
+
+    id: str
+    title: str
+    emoji: str
+    aliases: tuple[str, ...] = ()
+    minimum: int = 0
+    avoid: bool = False
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A verified source, copied from the shared bibliography."""
+
+    id: str
+    first_author: str
+    title: str
+    journal: str
+    year: int | None = None
+    authors: str = ""
+    volume_pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+    evidence_strength: str = ""
+
+    @property
+    def link(self) -> str | None:
+        """The most durable link: DOI, then PubMed, then the page it was verified on."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.url or None
+
+
+@dataclass(frozen=True)
+class Tip:
+    """One short, sourced piece of advice. `text` is Telegram HTML."""
+
+    id: str
+    topic: str
+    title: str
+    text: str
+    refs: tuple[str, ...]
+    source_file: str = ""
+
+
+@dataclass(frozen=True)
+class Library:
+    """Topics, tips and the references they cite, validated as a whole."""
+
+    topics: tuple[Topic, ...]
+    tips: tuple[Tip, ...]
+    references: Mapping[str, Reference]
+    _tips_by_id: dict[str, Tip] = field(init=False, repr=False, compare=False)
+    _topics_by_name: dict[str, Topic] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names: dict[str, Topic] = {}
+        for topic in self.topics:
+            for name in (topic.id, *topic.aliases):
+                names.setdefault(_normalise(name), topic)
+        object.__setattr__(self, "_tips_by_id", {tip.id: tip for tip in self.tips})
+        object.__setattr__(self, "_topics_by_name", names)
+
+    def tip(self, tip_id: str) -> Tip | None:
+        return self._tips_by_id.get(tip_id)
+
+    def topic(self, name: str) -> Topic | None:
+        """Find a topic by id or alias, ignoring case, spaces, `_` and `-`."""
+        return self._topics_by_name.get(_normalise(name))
+
+    def tips_in(self, topic_ids: Iterable[str]) -> tuple[Tip, ...]:
+        wanted = set(topic_ids)
+        return tuple(tip for tip in self.tips if tip.topic in wanted)
+
+    @property
+    def avoid_tips(self) -> tuple[Tip, ...]:
+        return self.tips_in(topic.id for topic in self.topics if topic.avoid)
+
+
+def _normalise(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
