@@ -1,0 +1,1 @@
+"""GutBone Daily's Telegram side: commands, settings, and the wiring of everything else."""

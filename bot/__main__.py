@@ -1,0 +1,56 @@
+"""`python -m bot` / `gutbone-bot`: run GutBone Daily with long polling until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+
+from telegram.error import InvalidToken
+
+from bot.app import build_application
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
+from bot.runner import serve_until_signalled
+from storage import Store
+from tips import LibraryError, load_library
+
+
+def main() -> int:
+    """Start the bot; configuration problems end with one line and exit code 2."""
+    try:
+        settings = load_settings()
+    except ConfigError as problem:
+        return _fail(str(problem))
+    configure_logging(settings.log_level, secrets=[settings.token])
+    try:
+        library = load_library()
+    except LibraryError as problem:
+        return _fail(str(problem))
+    try:
+        store = Store.open(settings.database_path)
+    except (sqlite3.Error, OSError) as problem:
+        return _fail(_database_problem(settings, problem))
+    try:
+        asyncio.run(serve_until_signalled(build_application(settings, store, library)))
+    except InvalidToken:
+        return _fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather")
+    finally:
+        store.close()
+    return 0
+
+
+def _database_problem(settings: Settings, problem: Exception) -> str:
+    return (
+        f"cannot open the database at {settings.database_path} ({problem}); "
+        "set DATABASE_PATH to a writable file"
+    )
+
+
+def _fail(message: str) -> int:
+    print(f"gutbone-bot: {message}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

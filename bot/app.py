@@ -1,0 +1,100 @@
+"""The one wiring module: builds the Application with its handlers, store and delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import handlers
+from bot.config import Settings
+from bot.sender import TipSender
+from bot.services import Services, attach, services
+from bot.tipping import next_tip
+from scheduler.delivery import Delivery
+from scheduler.pause import Sleep
+from storage import Store
+from tips import Library
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_application(
+    settings: Settings,
+    store: Store,
+    library: Library,
+    *,
+    clock: Callable[[], datetime] = system_clock,
+    rng: random.Random | None = None,
+    sleep: Sleep = asyncio.sleep,
+) -> Application:
+    """The bot, ready to `serve()`; tests pass their own clock, rng and sleep."""
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    app = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .defaults(defaults)
+        .concurrent_updates(True)  # a slow reply never holds up the next user
+        .build()
+    )
+    rng = rng or random.Random()
+    delivery = Delivery(
+        store,
+        lambda chat_id, now: next_tip(store, library.tips, chat_id, rng, now).id,
+        TipSender(app.bot, library).send,
+        clock,
+        rate=settings.broadcast_rate,
+        sleep=sleep,
+    )
+    attach(app.bot_data, Services(settings, store, library, clock, rng, delivery))
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: Application) -> None:
+    """Commands (new messages only, not edits), then the fallbacks, then the error handler."""
+    new = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE
+    commands = {
+        "start": handlers.start,
+        "stop": handlers.stop,
+        "tip": handlers.tip,
+        "avoid": handlers.avoid,
+        "time": handlers.set_time,
+        "timezone": handlers.set_timezone,
+        "settings": handlers.settings,
+        "help": handlers.help_command,
+        "about": handlers.about,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=new))
+    # Groups: stay quiet unless a command is addressed to this bot by name.
+    app.add_handler(
+        MessageHandler(new & filters.COMMAND & filters.ChatType.GROUPS, handlers.addressed_hint)
+    )
+    # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
+    app.add_handler(MessageHandler(new & private, handlers.hint))
+    app.add_handler(CallbackQueryHandler(handlers.stale_button))
+    app.add_error_handler(handlers.on_error)
+
+
+def delivery_of(app: Application) -> Delivery:
+    return services(app).delivery

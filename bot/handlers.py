@@ -1,0 +1,163 @@
+"""Command handlers: parse → core → render → reply. Each one short, none builds text inline."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
+from bot.services import services
+from bot.tipping import next_tip
+from scheduler.due import next_due
+from storage import Subscriber
+from tips import render_tip
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+async def reply(update: Update, text: str) -> None:
+    """Answer in the chat the update came from."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+
+
+async def start(update: Update, context: Context) -> None:
+    """Subscribe (or re-activate) the chat and say what to expect."""
+    s, chat, now = services(context), update.effective_chat, services(context).clock()
+    subscriber, newly = s.store.subscribe(chat.id, chat.type, s.settings.default_schedule, now)
+    upcoming = next_due(subscriber.schedule, subscriber.last_delivery, now)
+    await reply(update, texts.render_welcome(subscriber.schedule, upcoming, newly))
+
+
+async def stop(update: Update, context: Context) -> None:
+    """Unsubscribe, keeping the chat's settings for a later /start."""
+    s = services(context)
+    was_active = s.store.unsubscribe(update.effective_chat.id, s.clock())
+    await reply(update, texts.render_stopped(was_active))
+
+
+async def tip(update: Update, context: Context) -> None:
+    """A tip now, from the whole library or from the topic named after the command."""
+    s = services(context)
+    pool = s.library.tips
+    if context.args:
+        name = "".join(context.args)
+        topic = s.library.topic(name)
+        if topic is None:
+            await reply(
+                update, texts.render_unknown_topic(" ".join(context.args), s.library.topics)
+            )
+            return
+        pool = s.library.tips_in([topic.id])
+    await _send_tip_from(update, context, pool)
+
+
+async def avoid(update: Update, context: Context) -> None:
+    """A tip from the "what to avoid" part of the library."""
+    await _send_tip_from(update, context, services(context).library.avoid_tips)
+
+
+async def _send_tip_from(update: Update, context: Context, pool: tuple) -> None:
+    s = services(context)
+    chosen = next_tip(s.store, pool, update.effective_chat.id, s.rng, s.clock())
+    await reply(update, render_tip(chosen, s.library))
+
+
+async def set_time(update: Update, context: Context) -> None:
+    """`/time HH:MM`: the local time of the daily tip."""
+    try:
+        at = parse_time(" ".join(context.args or ()))
+    except ArgumentError as problem:
+        await reply(update, texts.render_time_usage(str(problem)))
+        return
+    await _change_schedule(update, context, at=at)
+
+
+async def set_timezone(update: Update, context: Context) -> None:
+    """`/timezone Area/City` or an unambiguous city."""
+    try:
+        zone = parse_timezone(" ".join(context.args or ()))
+    except AmbiguousTimezone as problem:
+        await reply(update, texts.render_timezone_usage(str(problem), problem.candidates))
+        return
+    except ArgumentError as problem:
+        await reply(update, texts.render_timezone_usage(str(problem)))
+        return
+    await _change_schedule(update, context, timezone=zone)
+
+
+async def _change_schedule(update: Update, context: Context, **change: object) -> None:
+    s, chat, now = services(context), update.effective_chat, services(context).clock()
+    default = s.settings.default_schedule
+    subscriber = s.store.set_schedule(chat.id, now, chat_type=chat.type, default=default, **change)
+    text = texts.render_schedule_changed(
+        subscriber.active, subscriber.schedule, _upcoming(subscriber, now)
+    )
+    await reply(update, text)
+
+
+async def settings(update: Update, context: Context) -> None:
+    """Subscription state, time, timezone and the next delivery in local time."""
+    s = services(context)
+    now = s.clock()
+    subscriber = s.store.subscriber(update.effective_chat.id)
+    if subscriber is None:
+        subscriber, _ = _unsubscribed_view(context, update.effective_chat.id)
+    text = texts.render_settings(subscriber.active, subscriber.schedule, _upcoming(subscriber, now))
+    await reply(update, text)
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """Commands and topics."""
+    await reply(update, texts.render_help(services(context).library.topics))
+
+
+async def about(update: Update, context: Context) -> None:
+    """What the bot is, where the tips come from, and the disclaimer."""
+    library = services(context).library
+    await reply(update, texts.render_about(len(library.tips), len(library.references)))
+
+
+async def hint(update: Update, context: Context) -> None:
+    """Plain text or an unknown command in a private chat: point to /help."""
+    await reply(update, texts.render_hint())
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure with its traceback; tell the user something short and kind."""
+    logger.error("Error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        try:
+            await update.effective_message.reply_text(texts.render_sorry())
+        except Exception:  # the apology is best-effort: the original error is already logged
+            logger.debug("Could not send the apology", exc_info=True)
+
+
+def _upcoming(subscriber: Subscriber, now):
+    if not subscriber.active:
+        return None
+    return next_due(subscriber.schedule, subscriber.last_delivery, now)
+
+
+def _unsubscribed_view(context: Context, chat_id: int) -> tuple[Subscriber, bool]:
+    """What /settings shows for a chat that has never subscribed: the defaults, off."""
+    default = services(context).settings.default_schedule
+    return Subscriber(chat_id, "private", False, default, None), False
+
+
+async def addressed_hint(update: Update, context: Context) -> None:
+    """An unknown command in a group: answer only if it names this bot (`/foo@ThisBot`)."""
+    text = update.effective_message.text or ""
+    command = text.split(maxsplit=1)[0] if text else ""
+    if command.casefold().endswith(f"@{context.bot.username}".casefold()):
+        await reply(update, texts.render_hint())
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """A button this version does not know (an old message): stop the client's spinner."""
+    await update.callback_query.answer(texts.render_stale_button())

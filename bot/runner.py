@@ -1,0 +1,63 @@
+"""Running the Application: long polling, the delivery sweep, and a clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from telegram.error import Conflict, TelegramError
+from telegram.ext import Application
+
+from bot.services import services
+from bot.texts import COMMANDS
+from scheduler.job import start_sweeping
+
+logger = logging.getLogger(__name__)
+
+STOP_TIMEOUT = 8.0
+
+
+async def serve(app: Application, stop: asyncio.Event, *, sweep: bool = True) -> None:
+    """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly."""
+    delivery = services(app).delivery
+    async with app:
+        await _register_commands(app)
+        scheduler = start_sweeping(delivery.sweep) if sweep else None
+        await app.updater.start_polling(allowed_updates=None, error_callback=_polling_error)
+        await app.start()
+        logger.info("GutBone Daily is running as @%s", app.bot.username)
+        await stop.wait()
+        logger.info("Stopping")
+        await app.updater.stop()
+        await app.stop()
+        await delivery.shutdown(timeout=STOP_TIMEOUT / 2)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+    logger.info("Stopped")
+
+
+async def serve_until_signalled(app: Application) -> None:
+    """`serve()` until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await serve(app, stop)
+
+
+async def _register_commands(app: Application) -> None:
+    """The command menu users see; a failure here is not worth refusing to start."""
+    try:
+        await app.bot.set_my_commands(COMMANDS)
+    except TelegramError as exc:
+        logger.warning("Could not register the command menu: %s", exc)
+
+
+def _polling_error(exc: TelegramError) -> None:
+    if isinstance(exc, Conflict):
+        logger.error(
+            "Another instance is polling with this token; run one instance per bot (%s)", exc
+        )
+    else:
+        logger.warning("Polling failed, retrying: %s", exc)

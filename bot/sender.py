@@ -1,0 +1,63 @@
+"""Sending a daily tip through Telegram, with Telegram's answers mapped to outcomes once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from scheduler.outcomes import Gone, Migrated, Outcome, RateLimited, Rejected, Sent, Transient
+from tips import Library, render_tip
+
+_CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
+
+
+class TipSender:
+    """`send(chat_id, tip_id)` for the delivery loop: one attempt, one outcome."""
+
+    def __init__(self, bot: Bot, library: Library) -> None:
+        self._bot = bot
+        self._library = library
+
+    async def send(self, chat_id: int, tip_id: str) -> Outcome:
+        tip = self._library.tip(tip_id)
+        if tip is None:
+            return Rejected(f"tip {tip_id!r} is no longer in the library")
+        try:
+            await self._bot.send_message(chat_id, render_tip(tip, self._library))
+        except TelegramError as exc:
+            return outcome_of(exc)
+        return Sent()
+
+
+def outcome_of(exc: TelegramError) -> Outcome:
+    """Map python-telegram-bot's exceptions (see shared/telegram-limits.md) to outcomes."""
+    match exc:
+        case RetryAfter():
+            return RateLimited(_seconds(exc.retry_after))
+        case ChatMigrated():
+            return Migrated(exc.new_chat_id)
+        case Forbidden():
+            return Gone(exc.message)
+        case BadRequest() if any(words in exc.message.lower() for words in _CHAT_GONE):
+            return Gone(exc.message)
+        case BadRequest():  # a subclass of NetworkError: must come before it
+            return Rejected(exc.message)
+        case NetworkError():
+            return Transient(exc.message)
+        case _:
+            return Rejected(exc.message)
+
+
+def _seconds(retry_after: int | timedelta) -> float:
+    if isinstance(retry_after, timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)

@@ -1,0 +1,124 @@
+"""Every message the bot writes, as pure functions returning Telegram HTML."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from scheduler.due import Schedule
+from tips import Topic
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Subscribe to one gut–bone tip a day"),
+    ("tip", "A tip right now (or a topic: /tip fiber)"),
+    ("avoid", "What to cut down on, and why"),
+    ("time", "Set your daily time: /time 07:30"),
+    ("timezone", "Set your timezone: /timezone Europe/Berlin"),
+    ("settings", "Your subscription and next tip"),
+    ("stop", "Stop the daily tip (settings are kept)"),
+    ("help", "All commands and topics"),
+    ("about", "What this bot is, its sources, disclaimer"),
+)
+
+DISCLAIMER = "<i>General information, not medical advice.</i>"
+TIME_EXAMPLE = "Example: <code>/time 07:30</code> (24-hour clock, your local time)."
+TIMEZONE_LIST = "All names: en.wikipedia.org/wiki/List_of_tz_database_time_zones"
+TIMEZONE_EXAMPLE = "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>."
+
+
+def render_welcome(schedule: Schedule, next_tip: datetime, newly_subscribed: bool) -> str:
+    opening = (
+        "🦴 <b>Welcome to GutBone Daily!</b>\n\nOnce a day you'll get one short tip on how your "
+        "gut and its microbes can help your bones, each with the study it rests on."
+        if newly_subscribed
+        else "✅ You're subscribed."
+    )
+    return (
+        f"{opening}\n\n{render_schedule(schedule, next_tip)}\n\n"
+        "Change it with /time and /timezone. Want one now? /tip\n\n"
+        f"{DISCLAIMER}"
+    )
+
+
+def render_schedule(schedule: Schedule, next_tip: datetime | None) -> str:
+    lines = [
+        f"🕗 Daily at <b>{schedule.at:%H:%M}</b> ({escape(schedule.timezone.key)})",
+    ]
+    if next_tip is not None:
+        lines.append(f"Next tip: {render_local(next_tip, schedule)}")
+    return "\n".join(lines)
+
+
+def render_local(moment: datetime, schedule: Schedule) -> str:
+    return moment.astimezone(schedule.timezone).strftime("%a %d %b, %H:%M")
+
+
+def render_stopped(was_active: bool) -> str:
+    if not was_active:
+        return "You're not subscribed, so there's nothing to stop. /start to get a daily tip."
+    return "⏸ Daily tips stopped. Your settings are kept: /start brings them back."
+
+
+def render_settings(active: bool, schedule: Schedule, next_tip: datetime | None) -> str:
+    state = "on ✅" if active else "off ⏸ (/start to turn it on)"
+    return (
+        f"⚙️ <b>Your settings</b>\nDaily tip: {state}\n"
+        f"{render_schedule(schedule, next_tip if active else None)}\n\n"
+        "Change with /time 07:30 and /timezone Europe/Berlin."
+    )
+
+
+def render_schedule_changed(active: bool, schedule: Schedule, next_tip: datetime | None) -> str:
+    reminder = "" if active else "\n\nYou're not subscribed yet: /start to get the daily tip."
+    return f"👍 Saved.\n{render_schedule(schedule, next_tip if active else None)}{reminder}"
+
+
+def render_time_usage(problem: str) -> str:
+    return f"{escape(problem)}\n{TIME_EXAMPLE}"
+
+
+def render_timezone_usage(problem: str, candidates: list[str] | None = None) -> str:
+    if candidates:
+        listed = "\n".join(f"<code>/timezone {escape(name)}</code>" for name in candidates[:8])
+        return f"{escape(problem)}. Which one?\n{listed}"
+    return f"{escape(problem)}\n{TIMEZONE_EXAMPLE}\n{TIMEZONE_LIST}"
+
+
+def render_unknown_topic(name: str, topics: tuple[Topic, ...]) -> str:
+    shown = escape(name[:40])
+    return f"I don't have a topic called “{shown}”. Try one of these:\n{render_topics(topics)}"
+
+
+def render_topics(topics: tuple[Topic, ...]) -> str:
+    return "\n".join(f"{topic.emoji} /tip {topic.id} — {escape(topic.title)}" for topic in topics)
+
+
+def render_help(topics: tuple[Topic, ...]) -> str:
+    commands = "\n".join(f"/{name} — {escape(description)}" for name, description in COMMANDS)
+    return f"<b>Commands</b>\n{commands}\n\n<b>Topics</b>\n{render_topics(topics)}"
+
+
+def render_about(tip_count: int, reference_count: int) -> str:
+    return (
+        "🦴 <b>GutBone Daily</b> sends one short tip a day on the gut–bone axis: how the "
+        "microbes in your gut, and what you feed them, relate to bone strength.\n\n"
+        f"Each of the {tip_count} tips cites one of {reference_count} published sources, "
+        "shown under the tip. Much of this research is early: many findings come from mice "
+        "or rats, or measure bone density or calcium absorption rather than fractures, and the "
+        "tips say so.\n\n"
+        "⚕️ <b>Not medical advice.</b> The tips are general information and no substitute for "
+        "your doctor's care. If you have osteoporosis, take bone medication or blood thinners "
+        "such as warfarin, or are thinking about supplements, talk to your clinician first."
+    )
+
+
+def render_hint() -> str:
+    return "I answer commands: /tip for a tip right now, or /help for everything I can do."
+
+
+def render_sorry() -> str:
+    return "Sorry, something went wrong on my side. Please try again in a minute."
+
+
+def render_stale_button() -> str:
+    return "This button no longer works. Try /tip or /help."
