@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from tips.loader import LIBRARY_DIR, Problem, read_library
-from tips.markup import telegram_html_problems, visible_text
+from tips.markup import visible_text
 from tips.model import Library, Tip
 from tips.render import render_tip
 from tips.sync import BibliographyError, SharedBibliography, load_shared
@@ -30,8 +30,10 @@ SYNC_HINT = "run `python -m tips sync-references`"
 _WORD = re.compile(r"\w+")
 
 
-def check_library(root: Path = LIBRARY_DIR, shared: Path | None = None) -> list[Problem]:
-    """Every problem in the library at `root`, compared with `shared` when given."""
+def check_library(
+    root: Path = LIBRARY_DIR, shared: Path | None = None
+) -> tuple[Library, list[Problem]]:
+    """The library at `root` and every problem in it, compared with `shared` when given."""
     library, problems = read_library(root)
     problems += message_problems(library)
     problems += near_duplicate_problems(library.tips)
@@ -39,19 +41,29 @@ def check_library(root: Path = LIBRARY_DIR, shared: Path | None = None) -> list[
     problems += uncited_reference_problems(library)
     if shared is not None:
         problems += shared_problems(root / REFERENCES_FILE, shared)
-    return problems
+    return library, problems
+
+
+def summary(library: Library, problems: Sequence[Problem]) -> str:
+    """One line: tips per topic against its minimum, then the number of problems."""
+    counts = Counter(tip.topic for tip in library.tips)
+    topics = ", ".join(f"{t.id} {counts[t.id]}/{t.minimum}" for t in library.topics)
+    noun = "problem" if len(problems) == 1 else "problems"
+    return f"{_tips(len(library.tips))} ({topics}); {len(problems)} {noun}"
+
+
+def _tips(count: int) -> str:
+    return f"{count} tip" if count == 1 else f"{count} tips"
 
 
 def message_problems(library: Library) -> list[Problem]:
-    """Each tip as sent must be valid Telegram HTML within the 4096-character limit."""
+    """Each tip as sent, title and sources included, must fit Telegram's 4096 characters."""
     problems = []
     for tip in library.tips:
-        message = render_tip(tip, library)
-        found = [f"rendered message: {p}" for p in telegram_html_problems(message)]
-        length = len(visible_text(message))
+        length = len(visible_text(render_tip(tip, library)))
         if length > MAX_MESSAGE:
-            found.append(f"rendered message is {length} characters, at most {MAX_MESSAGE}")
-        problems.extend(Problem(tip.source_file, tip.id, text) for text in found)
+            message = f"rendered message is {length} characters, at most {MAX_MESSAGE}"
+            problems.append(Problem(tip.source_file, tip.id, message))
     return problems
 
 
@@ -60,15 +72,10 @@ def words(text: str) -> list[str]:
     return _WORD.findall(visible_text(text).casefold())
 
 
-def similarity(a: Sequence[str], b: Sequence[str]) -> float:
-    """How alike two word sequences are: difflib's ratio, 0.0 (nothing shared) to 1.0."""
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
 def similar_pairs(
     tips: Sequence[Tip], threshold: float = SIMILARITY_THRESHOLD
 ) -> Iterator[tuple[float, Tip, Tip]]:
-    """Pairs of tips whose texts score at least `threshold`, in library order."""
+    """Pairs of tips whose visible words score at least `threshold` on difflib's ratio (0-1)."""
     texts = {tip.id: words(tip.text) for tip in tips}
     for first, second in combinations(tips, 2):
         matcher = SequenceMatcher(None, texts[first.id], texts[second.id], autojunk=False)
@@ -87,8 +94,7 @@ def near_duplicate_problems(
         Problem(
             second.source_file,
             second.id,
-            f"text is a near-duplicate of {first.id} ({first.source_file}), "
-            f"similarity {score:.2f}",
+            f"text is a near-duplicate of {first.id} ({first.source_file}), similarity {score:.2f}",
         )
         for score, first, second in similar_pairs(tips, threshold)
     ]
@@ -98,7 +104,11 @@ def topic_minimum_problems(library: Library) -> list[Problem]:
     """Topics with fewer tips than the curator's minimum in topics.yaml."""
     counts = Counter(tip.topic for tip in library.tips)
     return [
-        Problem(TOPICS_FILE, topic.id, f"{counts[topic.id]} tips, minimum {topic.minimum}")
+        Problem(
+            TOPICS_FILE,
+            topic.id,
+            f"{_tips(counts[topic.id])}, below its minimum of {topic.minimum}",
+        )
         for topic in library.topics
         if counts[topic.id] < topic.minimum
     ]
@@ -119,7 +129,7 @@ def shared_problems(references_file: Path, shared_file: Path) -> list[Problem]:
     try:
         shared = load_shared(shared_file)
     except BibliographyError as exc:
-        return [Problem(shared_file.name, None, str(exc).removeprefix(f"{shared_file}: "))]
+        return [Problem(str(exc.path), None, exc.reason)]
     return reference_problems(_raw_references(references_file), shared)
 
 

@@ -17,6 +17,7 @@ MAX_TEXT = 600
 MAX_TITLE = 60
 MAX_ID = 48
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TIP_FIELDS = ("id", "title", "text", "refs")
 REFERENCE_FIELDS = (
     "authors",
     "volume_pages",
@@ -85,6 +86,13 @@ def _load_yaml(path: Path, problems: list[Problem]) -> Any:
     return None
 
 
+def _read_items(path: Path, key: str, problems: list[Problem]) -> list[Any]:
+    """The list under `key` in the file at `path`; one problem, not two, if it cannot be read."""
+    before = len(problems)
+    document = _load_yaml(path, problems)
+    return [] if len(problems) > before else _items(document, key, path, problems)
+
+
 def _items(document: Any, key: str, path: Path, problems: list[Problem]) -> list[Any]:
     """The list under `key`, or a problem saying it is not there."""
     items = document.get(key) if isinstance(document, dict) else None
@@ -96,7 +104,7 @@ def _items(document: Any, key: str, path: Path, problems: list[Problem]) -> list
 
 def _read_topics(path: Path, problems: list[Problem]) -> list[Topic]:
     topics = []
-    for raw in _items(_load_yaml(path, problems), "topics", path, problems):
+    for raw in _read_items(path, "topics", problems):
         try:
             topics.append(
                 Topic(
@@ -115,7 +123,7 @@ def _read_topics(path: Path, problems: list[Problem]) -> list[Topic]:
 
 def _read_references(path: Path, problems: list[Problem]) -> dict[str, Reference]:
     references: dict[str, Reference] = {}
-    for raw in _items(_load_yaml(path, problems), "references", path, problems):
+    for raw in _read_items(path, "references", problems):
         try:
             year = raw.get("year")
             reference = Reference(
@@ -138,7 +146,10 @@ def _read_references(path: Path, problems: list[Problem]) -> dict[str, Reference
 def _read_tip_file(
     path: Path, topic_ids: set[str], references: dict[str, Reference], problems: list[Problem]
 ) -> list[Tip]:
+    before = len(problems)
     document = _load_yaml(path, problems)
+    if len(problems) > before:
+        return []
     topic = document.get("topic") if isinstance(document, dict) else None
     if topic not in topic_ids:
         problems.append(Problem(_name(path), None, f"unknown topic {topic!r}"))
@@ -157,6 +168,8 @@ def _parse_tip(raw: Any, topic: str, path: Path, problems: list[Problem]) -> Tip
         refs = raw.get("refs")
         if not isinstance(refs, list) or not all(isinstance(ref, str) for ref in refs):
             raise ValueError("'refs' must be a list of reference ids")
+        unknown = [str(key) for key in raw if key not in TIP_FIELDS]
+        problems.extend(Problem(_name(path), _id_of(raw), f"unknown field {k!r}") for k in unknown)
         return Tip(
             id=_text(raw, "id"),
             topic=topic,
@@ -185,6 +198,8 @@ def tip_problems(tip: Tip, references: dict[str, Reference]) -> list[str]:
     if not tip.refs:
         found.append("cites no reference")
     found.extend(f"unknown reference {ref!r}" for ref in tip.refs if ref not in references)
+    repeated = dict.fromkeys(ref for ref in tip.refs if tip.refs.count(ref) > 1)
+    found.extend(f"cites {ref!r} more than once" for ref in repeated)
     return found
 
 

@@ -24,6 +24,11 @@ YAML_WIDTH = 100
 class BibliographyError(Exception):
     """The shared bibliography is missing or cannot be read."""
 
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
 
 class UnverifiedReferences(Exception):
     """Tips cite ids that are not in the shared bibliography's verified list."""
@@ -46,11 +51,11 @@ def load_shared(path: Path) -> SharedBibliography:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BibliographyError(f"{path}: file is missing") from None
+        raise BibliographyError(path, "file is missing") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise BibliographyError(f"{path}: not valid YAML: {exc}") from exc
+        raise BibliographyError(path, f"not valid YAML: {exc}") from exc
     if not isinstance(document, dict) or not isinstance(document.get("references"), list):
-        raise BibliographyError(f"{path}: expected a list under 'references:'")
+        raise BibliographyError(path, "expected a list under 'references:'")
     verified = {str(entry["id"]): entry for entry in _with_ids(document["references"])}
     partial = frozenset(str(e["id"]) for e in _with_ids(document.get("partially_verified")))
     return SharedBibliography(verified=verified, partially_verified=partial)
@@ -69,12 +74,12 @@ def cited_ids(tips: Iterable[Tip]) -> list[str]:
 
 
 def select_references(cited: Iterable[str], shared: SharedBibliography) -> list[dict[str, Any]]:
-    """The shared entries for `cited`, sorted by id; raise `UnverifiedReferences` if any lack one."""
-    wanted = sorted(set(cited))
-    missing = [ref for ref in wanted if ref not in shared.verified]
+    """The shared entries for `cited`, in shared order; `UnverifiedReferences` if any lack one."""
+    wanted = set(cited)
+    missing = sorted(wanted - shared.verified.keys())
     if missing:
         raise UnverifiedReferences(missing)
-    return [shared.verified[ref] for ref in wanted]
+    return [entry for ref, entry in shared.verified.items() if ref in wanted]
 
 
 def render_references(entries: list[dict[str, Any]]) -> str:

@@ -1,0 +1,140 @@
+"""`python -m tips check | stats | sync-references`, run the way a curator runs them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import tips.__main__ as cli
+from tips import LIBRARY_DIR
+from tips.sync import DEFAULT_SHARED, PROJECT_ROOT
+
+needs_shared = pytest.mark.skipif(not DEFAULT_SHARED.exists(), reason="no shared bibliography")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tips", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped library that a test may break."""
+    return Path(shutil.copytree(LIBRARY_DIR, tmp_path / "library"))
+
+
+def add_tip(root: Path, tip: dict[str, object]) -> None:
+    path = root / "tips" / "fiber.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["tips"].append(tip)
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+
+
+def test_check_passes_the_shipped_library() -> None:
+    result = run("check")
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(r"\d+ tips \(fiber \d+/20, fermented \d+/20, .*\); 0 problems", lines[0])
+
+
+def test_check_lists_each_problem_then_the_summary(library_copy: Path) -> None:
+    add_tip(library_copy, {"id": "oats", "title": "Oats", "text": "<div>x</div>", "refs": ["x1"]})
+    result = run("check", "--library", str(library_copy), "--shared", str(DEFAULT_SHARED))
+    assert result.returncode == 1
+    *problems, last = result.stdout.splitlines()
+    assert problems == [
+        "tips/fiber.yaml: oats: id must start with its topic, 'fiber-'",
+        "tips/fiber.yaml: oats: text: unknown tag <div>",
+        "tips/fiber.yaml: oats: unknown reference 'x1'",
+    ]
+    assert last.endswith("; 3 problems")
+
+
+def test_check_with_a_missing_shared_file(library_copy: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.yaml"
+    result = run("check", "--library", str(library_copy), "--shared", str(missing))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == f"{missing}: file is missing"
+    assert result.stdout.splitlines()[-1].endswith("; 1 problem")
+
+
+def test_check_skips_the_shared_comparison_without_a_default(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setattr(cli, "DEFAULT_SHARED", tmp_path / "none.yaml")
+    assert cli.main(["check"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"note: no shared bibliography at {tmp_path / 'none.yaml'}")
+    assert captured.out.endswith("; 0 problems\n")
+
+
+def test_stats_tables() -> None:
+    result = run("stats")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"topic +tips +minimum", lines[0])
+    assert re.fullmatch(r"fiber +\d+ +20", lines[1])
+    assert any(re.fullmatch(r"total +\d+ +\d+", line) for line in lines)
+    assert any(re.fullmatch(r"reference +tips", line) for line in lines)
+    assert any(re.fullmatch(r"lucas2018_natcommun +[1-9]\d*", line) for line in lines)
+
+
+def test_stats_flags_missing_references(library_copy: Path) -> None:
+    add_tip(library_copy, {"id": "fiber-x", "title": "X", "text": "Text.", "refs": ["zz_nope"]})
+    result = run("stats", "--library", str(library_copy))
+    assert result.returncode == 0
+    assert re.search(r"^zz_nope +1  not in references\.yaml$", result.stdout, re.MULTILINE)
+    assert "run `python -m tips check`" in result.stderr
+
+
+@needs_shared
+def test_sync_references_reproduces_the_shipped_file(library_copy: Path) -> None:
+    (library_copy / "references.yaml").write_text("references: []\n", encoding="utf-8")
+    result = run("sync-references", "--library", str(library_copy))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("references\n") and ": wrote " in result.stdout
+    written = (library_copy / "references.yaml").read_text(encoding="utf-8")
+    assert written == (LIBRARY_DIR / "references.yaml").read_text(encoding="utf-8")
+    assert ": up to date, " in run("sync-references", "--library", str(library_copy)).stdout
+
+
+@needs_shared
+def test_sync_references_names_unverified_ids(library_copy: Path) -> None:
+    add_tip(library_copy, {"id": "fiber-x", "title": "X", "text": "T.", "refs": ["ods_calcium_hp"]})
+    before = (library_copy / "references.yaml").read_text(encoding="utf-8")
+    result = run("sync-references", "--library", str(library_copy))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "ods_calcium_hp: cited by fiber-x",
+        "error: not in the verified list of the shared bibliography",
+    ]
+    assert (library_copy / "references.yaml").read_text(encoding="utf-8") == before
+
+
+def test_sync_references_refuses_when_tips_cannot_be_read(library_copy: Path) -> None:
+    (library_copy / "tips" / "fiber.yaml").write_text("topic: fiber\ntips: [\n", encoding="utf-8")
+    result = run("sync-references", "--library", str(library_copy))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "error: some tips could not be read, so their references are unknown"
+    )
+
+
+def test_usage_lists_every_command() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("check", "stats", "sync-references"):
+        assert command in result.stdout
+    assert run().returncode == 2

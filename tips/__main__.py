@@ -1,0 +1,122 @@
+"""Curator tools for the tip library: `python -m tips check | stats | sync-references`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tips.check import REFERENCES_FILE, check_library, summary
+from tips.loader import LIBRARY_DIR, Problem, read_library
+from tips.model import Tip
+from tips.stats import render_stats
+from tips.sync import (
+    DEFAULT_SHARED,
+    BibliographyError,
+    UnverifiedReferences,
+    cited_ids,
+    load_shared,
+    render_references,
+    select_references,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit code (1 when the library has problems)."""
+    args = _parser().parse_args(argv)
+    return int(args.command(args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tips", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="command")
+    for name, command, help_text in (
+        ("check", check, "report every problem in the library; exit 1 if there is any"),
+        ("stats", stats, "count tips per topic and per reference"),
+        ("sync-references", sync_references, "rewrite references.yaml from the shared list"),
+    ):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--library", type=Path, default=LIBRARY_DIR, metavar="DIR")
+        if name != "stats":
+            sub.add_argument("--shared", type=Path, metavar="PATH", help=_SHARED_HELP)
+        sub.set_defaults(command=command)
+    return parser
+
+
+_SHARED_HELP = f"the shared bibliography (default: {DEFAULT_SHARED}, if it exists)"
+
+
+def check(args: argparse.Namespace) -> int:
+    """Print one line per problem and a summary line."""
+    shared = args.shared or _default_shared()
+    library, problems = check_library(args.library, shared)
+    for problem in problems:
+        print(problem)
+    print(summary(library, problems))
+    return 1 if problems else 0
+
+
+def stats(args: argparse.Namespace) -> int:
+    """Print the tables; the counts are shown even when the library has problems."""
+    library, problems = read_library(args.library)
+    print(render_stats(library))
+    if problems:
+        _note(f"the library has {len(problems)} problem(s); run `python -m tips check`")
+    return 0
+
+
+def sync_references(args: argparse.Namespace) -> int:
+    """Write references.yaml with exactly the verified shared entries the tips cite."""
+    library, problems = read_library(args.library)
+    unreadable = [problem for problem in problems if _unreadable(problem)]
+    if unreadable:
+        return _fail(unreadable, "some tips could not be read, so their references are unknown")
+    try:
+        shared = load_shared(args.shared or DEFAULT_SHARED)
+        entries = select_references(cited_ids(library.tips), shared)
+    except BibliographyError as exc:
+        return _fail([], str(exc))
+    except UnverifiedReferences as exc:
+        lines = [f"{ref}: cited by {_citing(library.tips, ref)}" for ref in exc.ids]
+        return _fail(lines, "not in the verified list of the shared bibliography")
+    path = args.library / REFERENCES_FILE
+    text = render_references(entries)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        print(f"{path}: up to date, {len(entries)} references")
+    else:
+        path.write_text(text, encoding="utf-8")
+        print(f"{path}: wrote {len(entries)} references")
+    return 0
+
+
+def _default_shared() -> Path | None:
+    if DEFAULT_SHARED.exists():
+        return DEFAULT_SHARED
+    _note(f"no shared bibliography at {DEFAULT_SHARED}; skipped comparing references with it")
+    return None
+
+
+def _unreadable(problem: Problem) -> bool:
+    """A tip file, or a tip in it, that the loader could not read at all."""
+    in_tips = problem.file.startswith("tips")
+    return in_tips and (problem.tip_id is None or problem.message.startswith("bad tip"))
+
+
+def _citing(tips: Sequence[Tip], ref: str) -> str:
+    return ", ".join(tip.id for tip in tips if ref in tip.refs)
+
+
+def _fail(lines: Sequence[object], reason: str) -> int:
+    for line in lines:
+        print(line, file=sys.stderr)
+    print(f"error: {reason}", file=sys.stderr)
+    return 1
+
+
+def _note(text: str) -> None:
+    print(f"note: {text}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
