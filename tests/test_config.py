@@ -1,0 +1,64 @@
+"""Settings: defaults, `.env` files, and one clear line for every bad value."""
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings, parse_settings
+
+TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789"
+
+
+def test_defaults():
+    settings = parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert settings.api_base_url == "https://api.telegram.org/bot"
+    assert settings.database_path == Path("data/gutbone.db")
+    assert settings.default_schedule.timezone.key == "UTC"
+    assert settings.default_delivery_time == time(8, 0)
+    assert settings.admin_user_ids == frozenset()
+    assert settings.log_level == "INFO"
+
+
+def test_env_file_is_read_and_real_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        f"TELEGRAM_BOT_TOKEN={TOKEN}\nDEFAULT_TIMEZONE=Europe/Berlin\nLOG_LEVEL=debug\n"
+    )
+    settings = load_settings({"DEFAULT_TIMEZONE": "Asia/Tokyo"}, env_file=env_file)
+    assert settings.token == TOKEN
+    assert settings.default_timezone == "Asia/Tokyo"
+    assert settings.log_level == "DEBUG"
+
+
+def test_token_is_not_in_the_repr():
+    assert TOKEN not in repr(parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN}))
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN is malformed"),
+        ({"TELEGRAM_BOT_TOKEN": f'"{TOKEN}"'}, "TELEGRAM_BOT_TOKEN is malformed"),
+        ({"DEFAULT_TIMEZONE": "Mars/Base"}, "DEFAULT_TIMEZONE 'Mars/Base' is not an IANA timezone"),
+        ({"DEFAULT_TIMEZONE": "berlin"}, "is not an IANA timezone"),
+        ({"DEFAULT_DELIVERY_TIME": "8am"}, "DEFAULT_DELIVERY_TIME '8am' is not a 24-hour"),
+        ({"ADMIN_USER_IDS": "1,two"}, "ADMIN_USER_IDS must be Telegram user ids"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+        ({"TELEGRAM_API_BASE_URL": "api.telegram.org"}, "must start with http"),
+        ({"BROADCAST_RATE": "fast"}, "BROADCAST_RATE must be"),
+    ],
+)
+def test_bad_settings_say_what_to_fix(values, message):
+    values = {"TELEGRAM_BOT_TOKEN": TOKEN, **values} if values else values
+    with pytest.raises(ConfigError, match=message) as caught:
+        parse_settings(values)
+    assert "\n" not in str(caught.value)
+
+
+def test_error_for_a_bad_token_does_not_echo_it():
+    secret = "999:short"
+    with pytest.raises(ConfigError) as caught:
+        parse_settings({"TELEGRAM_BOT_TOKEN": secret})
+    assert secret not in str(caught.value)

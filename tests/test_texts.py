@@ -1,0 +1,87 @@
+"""Message texts: valid Telegram HTML, every command documented, user input escaped."""
+
+import re
+from datetime import UTC, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import texts
+from bot.app import add_handlers
+from scheduler.due import Schedule
+from tips.markup import telegram_html_problems, visible_text
+
+README = Path(__file__).parent.parent / "README.md"
+SCHEDULE = Schedule(time(7, 30), ZoneInfo("Europe/Berlin"))
+NEXT = datetime(2026, 3, 3, 6, 30, tzinfo=UTC)
+
+
+def all_renders(library):
+    return [
+        texts.render_welcome(SCHEDULE, NEXT, True),
+        texts.render_welcome(SCHEDULE, NEXT, False),
+        texts.render_stopped(True),
+        texts.render_stopped(False),
+        texts.render_settings(True, SCHEDULE, NEXT),
+        texts.render_settings(False, SCHEDULE, None),
+        texts.render_schedule_changed(False, SCHEDULE, None),
+        texts.render_time_usage("bad <time> & more"),
+        texts.render_timezone_usage("Unknown", ["America/Argentina/Buenos_Aires"]),
+        texts.render_timezone_usage("I don't know the timezone “<b>”."),
+        texts.render_unknown_topic("<script>&", library.topics),
+        texts.render_help(library.topics),
+        texts.render_about(len(library.tips), len(library.references)),
+        texts.render_hint(),
+        texts.render_sorry(),
+    ]
+
+
+def test_every_text_is_valid_telegram_html(library):
+    for text in all_renders(library):
+        assert telegram_html_problems(text) == [], text
+        assert 0 < len(visible_text(text)) <= 4096
+
+
+def test_welcome_shows_time_zone_next_tip_and_disclaimer():
+    text = texts.render_welcome(SCHEDULE, NEXT, True)
+    assert "07:30" in text and "Europe/Berlin" in text
+    assert "Tue 03 Mar, 07:30" in text
+    assert "not medical advice" in text
+
+
+def test_about_carries_the_disclaimer(library):
+    about = texts.render_about(len(library.tips), len(library.references))
+    assert "Not medical advice" in about
+    assert "warfarin" in about
+
+
+def registered_commands() -> set[str]:
+    from telegram.ext import Application, CommandHandler
+
+    app = Application.builder().token("1:" + "x" * 30).build()
+    add_handlers(app)
+    return {
+        command
+        for group in app.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+
+
+def test_every_registered_command_is_in_the_menu_help_and_readme(library):
+    registered = registered_commands()
+    menu = {name for name, _ in texts.COMMANDS}
+    assert registered == menu
+    help_text = texts.render_help(library.topics)
+    readme_commands = set(re.findall(r"^\| `/(\w+)", README.read_text(), re.MULTILINE))
+    for command in registered:
+        assert f"/{command} " in help_text
+    assert readme_commands == registered
+
+
+@pytest.mark.parametrize("name,description", texts.COMMANDS)
+def test_menu_entries_fit_telegram_limits(name, description):
+    assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
+    assert 1 <= len(description) <= 256
