@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -160,4 +161,7 @@ async def addressed_hint(update: Update, context: Context) -> None:
 
 async def stale_button(update: Update, context: Context) -> None:
     """A button this version does not know (an old message): stop the client's spinner."""
-    await update.callback_query.answer(texts.render_stale_button())
+    try:
+        await update.callback_query.answer(texts.render_stale_button())
+    except BadRequest as exc:  # "query is too old": the spinner has stopped by itself
+        logger.debug("Could not answer a callback query: %s", exc)

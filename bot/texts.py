@@ -31,7 +31,7 @@ def render_welcome(schedule: Schedule, next_tip: datetime, newly_subscribed: boo
         "🦴 <b>Welcome to GutBone Daily!</b>\n\nOnce a day you'll get one short tip on how your "
         "gut and its microbes can help your bones, each with the study it rests on."
         if newly_subscribed
-        else "✅ You're subscribed."
+        else "✅ You're already subscribed."
     )
     return (
         f"{opening}\n\n{render_schedule(schedule, next_tip)}\n\n"

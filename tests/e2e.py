@@ -1,0 +1,45 @@
+"""Helpers for end-to-end tests: the real Application, served against the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from contextlib import asynccontextmanager
+
+from bot.app import build_application, delivery_of
+from bot.config import parse_settings
+from bot.runner import serve
+from emulator import BotAPIEmulator
+
+TOKEN = "123456:TEST-TOKEN-for-the-emulator"
+
+
+class RunningBot:
+    """A bot being served in this event loop, with the handles tests need."""
+
+    def __init__(self, app, telegram: BotAPIEmulator) -> None:
+        self.app = app
+        self.telegram = telegram
+        self.delivery = delivery_of(app)
+
+    async def ask(self, chat_id: int, text: str, **kwargs) -> str:
+        """Send a message as a user and return the bot's next reply in that chat."""
+        before = len(self.telegram.messages_to(chat_id))
+        self.telegram.user_sends(chat_id, text, **kwargs)
+        replies = await self.telegram.wait_for_messages(chat_id, before + 1)
+        return replies[before].text
+
+
+@asynccontextmanager
+async def running_bot(telegram, store, library, clock, sleep, **settings):
+    values = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
+    config = parse_settings({**values, **settings})
+    app = build_application(config, store, library, clock=clock, rng=random.Random(5), sleep=sleep)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, stop, sweep=False))
+    try:
+        await telegram.wait_for_calls("getUpdates")
+        yield RunningBot(app, telegram)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)

@@ -1,0 +1,194 @@
+"""End to end: the real Application over HTTP against the emulator, command by command."""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+
+import pytest
+
+from emulator import BotAPIEmulator
+from tests.e2e import running_bot
+
+CHAT = 4242
+
+
+@pytest.fixture
+async def telegram():
+    async with BotAPIEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def bot(telegram, store, library, clock, sleep):
+    async with running_bot(telegram, store, library, clock, sleep) as running:
+        yield running
+
+
+async def test_command_menu_is_registered(bot, telegram):
+    assert [c["command"] for c in telegram.commands][:3] == ["start", "tip", "avoid"]
+
+
+async def test_start_subscribes_and_explains(bot, store):
+    welcome = await bot.ask(CHAT, "/start")
+    assert "Welcome to GutBone Daily" in welcome
+    assert "08:00" in welcome and "UTC" in welcome and "Next tip" in welcome
+    assert "not medical advice" in welcome
+    assert store.subscriber(CHAT).active
+    assert "You're already subscribed" in await bot.ask(CHAT, "/start")
+
+
+async def test_tip_cites_a_source_and_does_not_repeat(bot, library):
+    seen = set()
+    for _ in range(len(library.tips_in(["k2"]))):
+        reply = await bot.ask(CHAT, "/tip k2")
+        assert "📚" in reply
+        seen.add(reply)
+    assert len(seen) == len(library.tips_in(["k2"]))
+
+
+async def test_tip_by_alias_and_unknown_topic(bot, library):
+    reply = await bot.ask(CHAT, "/tip Calcium")
+    titles = {tip.title for tip in library.tips_in(["minerals"])}
+    assert any(title in reply for title in titles)
+    unknown = await bot.ask(CHAT, "/tip <b>chocolate")
+    assert "I don't have a topic called “&lt;b&gt;chocolate”" in unknown
+    assert "/tip fiber" in unknown and "/tip probiotics" in unknown
+
+
+async def test_avoid_draws_from_the_avoid_topic(bot, library):
+    titles = {tip.title for tip in library.avoid_tips}
+    for _ in range(3):
+        reply = await bot.ask(CHAT, "/avoid")
+        assert any(title in reply for title in titles)
+
+
+async def test_time_and_timezone_change_settings(bot, store):
+    await bot.ask(CHAT, "/start")
+    assert "07:30" in await bot.ask(CHAT, "/time 7:30")
+    assert "Europe/Berlin" in await bot.ask(CHAT, "/timezone berlin")
+    settings = await bot.ask(CHAT, "/settings")
+    assert "07:30" in settings and "Europe/Berlin" in settings and "on ✅" in settings
+    subscriber = store.subscriber(CHAT)
+    assert subscriber.schedule.at == time(7, 30)
+    assert subscriber.schedule.timezone.key == "Europe/Berlin"
+
+
+@pytest.mark.parametrize("argument", ["", "25:00", "7", "noon", "7:30 pm", "12:345", "x" * 3000])
+async def test_bad_time_explains_and_changes_nothing(bot, store, argument):
+    await bot.ask(CHAT, "/start")
+    reply = await bot.ask(CHAT, f"/time {argument}")
+    assert "24-hour time like 07:30" in reply and "/time 07:30" in reply
+    assert store.subscriber(CHAT).schedule.at == time(8, 0)
+
+
+@pytest.mark.parametrize("argument", ["", "Mars/Olympus", "<script>", "buenos aires"])
+async def test_bad_timezone_explains_and_changes_nothing(bot, store, argument):
+    await bot.ask(CHAT, "/start")
+    reply = await bot.ask(CHAT, f"/timezone {argument}")
+    assert "/timezone" in reply
+    assert store.subscriber(CHAT).schedule.timezone.key == "UTC"
+
+
+async def test_stop_keeps_settings_and_start_restores_them(bot, store):
+    await bot.ask(CHAT, "/start")
+    await bot.ask(CHAT, "/time 06:45")
+    assert "stopped" in await bot.ask(CHAT, "/stop")
+    assert not store.subscriber(CHAT).active
+    assert "off" in await bot.ask(CHAT, "/settings")
+    assert "06:45" in await bot.ask(CHAT, "/start")
+    assert store.subscriber(CHAT).active
+
+
+async def test_help_and_about(bot):
+    help_text = await bot.ask(CHAT, "/help")
+    assert "/timezone" in help_text and "/tip fiber" in help_text
+    about = await bot.ask(CHAT, "/about")
+    assert "Not medical advice" in about and "source" in about
+
+
+async def test_plain_text_and_unknown_commands_get_a_hint(bot):
+    assert "/help" in await bot.ask(CHAT, "hello there")
+    assert "/help" in await bot.ask(CHAT, "/frobnicate")
+
+
+async def test_bad_input_never_crashes_the_bot(bot, telegram, caplog):
+    caplog.set_level(logging.ERROR)
+    group = -100777
+    await bot.ask(CHAT, "/about")
+    telegram.push_update({"message": _photo_message(CHAT)})
+    telegram.push_update({"message": _sticker_message(CHAT)})
+    telegram.user_sends(CHAT, "/tpi")
+    telegram.user_sends(CHAT, "/tip", edited=True)
+    telegram.user_sends(CHAT, "x" * 20000)
+    telegram.user_sends(CHAT, "/time " + "9" * 5000)
+    telegram.push_update({"callback_query": _stale_press(CHAT)})
+    telegram.user_sends(group, "/tip@SomeOtherBot", chat_type="supergroup")
+    telegram.user_sends(group, "just chatting", chat_type="supergroup")
+    telegram.user_sends(group, "/unknown@SomeOtherBot", chat_type="supergroup")
+    telegram.push_update({"my_chat_member": _kicked(CHAT)})
+    # One hint each for the photo, sticker, /tpi and long text, a usage line for /time;
+    # nothing for the edit, the stale button, the kick, or group chatter for other bots.
+    await telegram.wait_for_messages(CHAT, 1 + 5)
+    assert "Commands" in await bot.ask(CHAT, "/help")
+    assert len(telegram.messages_to(CHAT)) == 1 + 5 + 1
+    assert telegram.messages_to(group) == []
+    answered = await telegram.wait_for_calls("answerCallbackQuery")
+    assert answered
+    assert "/help" in await bot.ask(group, "/whatever@GutBoneDailyBot", chat_type="supergroup")
+    assert "📚" in await bot.ask(group, "/tip@GutBoneDailyBot", chat_type="supergroup")
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def _photo_message(chat_id: int) -> dict:
+    return {
+        "message_id": 900,
+        "date": 1767225600,
+        "chat": {"id": chat_id, "type": "private", "first_name": "Ada"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Ada"},
+        "photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}],
+    }
+
+
+def _sticker_message(chat_id: int) -> dict:
+    message = _photo_message(chat_id)
+    del message["photo"]
+    message["message_id"] = 901
+    message["sticker"] = {
+        "file_id": "s",
+        "file_unique_id": "s",
+        "type": "regular",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+    }
+    return message
+
+
+def _kicked(chat_id: int) -> dict:
+    user = {"id": chat_id, "is_bot": False, "first_name": "Ada"}
+    bot_user = {
+        "id": 123456,
+        "is_bot": True,
+        "first_name": "GutBone",
+        "username": "GutBoneDailyBot",
+    }
+    return {
+        "chat": {"id": chat_id, "type": "private", "first_name": "Ada"},
+        "from": user,
+        "date": 1767225600,
+        "old_chat_member": {"status": "member", "user": bot_user},
+        "new_chat_member": {"status": "kicked", "user": bot_user, "until_date": 0},
+    }
+
+
+def _stale_press(chat_id: int) -> dict:
+    """A press on a button from an old message the bot no longer knows."""
+    return {
+        "id": "stale-1",
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Ada"},
+        "chat_instance": "1",
+        "data": "no-such-button",
+        "message": {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"}},
+    }
