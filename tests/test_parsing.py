@@ -17,7 +17,20 @@ def test_times_in_24_hour_form(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "24:00", "7:60", "7", "730", "7.30", "7:30pm", "07:30:00", "-1:00", "seven", "٧:٣٠", "１:00"],
+    [
+        "",
+        "24:00",
+        "7:60",
+        "7",
+        "730",
+        "7.30",
+        "7:30pm",
+        "07:30:00",
+        "-1:00",
+        "seven",
+        "٧:٣٠",
+        "１:00",
+    ],
 )
 def test_bad_times_explain_the_format(text):
     with pytest.raises(ArgumentError, match="24-hour time like 07:30"):

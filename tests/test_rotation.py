@@ -2,6 +2,7 @@
 
 import random
 from collections import Counter
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -49,7 +50,7 @@ def test_never_the_same_tip_twice_in_a_row(sizes, seed):
     pool = make_pool(sizes)
     order = draw(pool, len(pool) * 3, seed)
     if len(pool) > 1:
-        assert all(a != b for a, b in zip(order, order[1:], strict=False))
+        assert all(a != b for a, b in pairwise(order))
 
 
 def test_topics_stay_in_balance_through_a_cycle():

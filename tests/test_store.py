@@ -21,7 +21,11 @@ def test_subscribe_is_idempotent_and_reports_newness(store):
 def test_stop_keeps_settings_and_start_restores_them(store):
     store.subscribe(42, "private", DEFAULT, MORNING)
     store.set_schedule(
-        42, MORNING, chat_type="private", default=DEFAULT, at=time(7, 15),
+        42,
+        MORNING,
+        chat_type="private",
+        default=DEFAULT,
+        at=time(7, 15),
         timezone=ZoneInfo("Europe/Berlin"),
     )
     assert store.unsubscribe(42, MORNING) is True
