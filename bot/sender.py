@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 from telegram import Bot
@@ -13,6 +14,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from scheduler.outcomes import Gone, Migrated, Outcome, RateLimited, Rejected, Sent, Transient
 from tips import Library, render_tip
@@ -42,7 +44,7 @@ def outcome_of(exc: TelegramError) -> Outcome:
     """Map python-telegram-bot's exceptions (see shared/telegram-limits.md) to outcomes."""
     match exc:
         case RetryAfter():
-            return RateLimited(_seconds(exc.retry_after))
+            return RateLimited(_retry_after_seconds(exc))
         case ChatMigrated():
             return Migrated(exc.new_chat_id)
         case Forbidden():
@@ -57,7 +59,11 @@ def outcome_of(exc: TelegramError) -> Outcome:
             return Rejected(exc.message)
 
 
-def _seconds(retry_after: int | timedelta) -> float:
+def _retry_after_seconds(exc: RetryAfter) -> float:
+    """Seconds to wait, whether PTB gives an int (22.x default) or a timedelta (opt-in)."""
+    with warnings.catch_warnings():  # 22.2+ warns that the int becomes a timedelta later
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = exc.retry_after
     if isinstance(retry_after, timedelta):
         return retry_after.total_seconds()
     return float(retry_after)

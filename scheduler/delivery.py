@@ -65,6 +65,7 @@ class Delivery:
         self._sleep = sleep
         self._pause = Pause(sleep)
         self._stopping = False
+        self._resumed = False
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -73,16 +74,20 @@ class Delivery:
         report: Counter[str] = Counter()
         self._idle.clear()
         try:
+            if not self._resumed:  # first sweep of this process: finish what a crash left
+                self._resumed = True
+                report.update(await self.resume_pending())
             while not self._stopping and (claims := self.claim_due(self._clock())):
                 report.update(await self._send_all(claims))
         finally:
             self._idle.set()
         if report:
             logger.info("Daily sweep: %s", dict(report))
+        logger.debug("Sweep finished: %s", dict(report))
         return report
 
     async def resume_pending(self) -> Counter[str]:
-        """Send the claims a crash left open (call once at start-up, before sweeping)."""
+        """Send the claims a crash left open (the first sweep does this by itself)."""
         pending = self._store.pending_deliveries()
         claims = [Claim(p.chat_id, p.local_date, p.tip_id) for p in pending]
         if claims:

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from bot.app import build_application, delivery_of
 from bot.config import parse_settings
 from bot.runner import serve
+from bot.services import services
 from emulator import BotAPIEmulator
 
 TOKEN = "123456:TEST-TOKEN-for-the-emulator"
@@ -21,6 +22,7 @@ class RunningBot:
         self.app = app
         self.telegram = telegram
         self.delivery = delivery_of(app)
+        self.delivery_schedule = services(app).settings.default_schedule
 
     async def ask(self, chat_id: int, text: str, **kwargs) -> str:
         """Send a message as a user and return the bot's next reply in that chat."""

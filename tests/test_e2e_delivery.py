@@ -1,0 +1,141 @@
+"""End to end: daily tips through the real Application and the emulator, time driven by a clock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from emulator import BotAPIEmulator
+from tests.e2e import running_bot
+
+CHAT = 777
+EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def telegram():
+    async with BotAPIEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def bot(telegram, store, library, clock, sleep):
+    async with running_bot(telegram, store, library, clock, sleep) as running:
+        yield running
+
+
+def send_attempts(telegram, chat_id: int) -> int:
+    return sum(1 for name, p in telegram.calls if name == "sendMessage" and p["chat_id"] == chat_id)
+
+
+async def test_subscribe_then_one_daily_tip_per_day(bot, telegram, clock):
+    await bot.ask(CHAT, "/start")
+    clock.set(EIGHT - timedelta(minutes=1))
+    assert await bot.delivery.sweep() == {}
+    clock.set(EIGHT)
+    assert await bot.delivery.sweep() == {"sent": 1}
+    first = telegram.messages_to(CHAT)[-1]
+    assert "📚" in first.text and first.parse_mode == "HTML"
+    clock.set(EIGHT + timedelta(hours=3))
+    assert await bot.delivery.sweep() == {}
+    clock.set(EIGHT + timedelta(days=1))
+    assert await bot.delivery.sweep() == {"sent": 1}
+    second = telegram.messages_to(CHAT)[-1]
+    assert second.text != first.text
+    assert len(telegram.messages_to(CHAT)) == 3
+
+
+async def test_daily_tip_at_the_subscribers_local_time(bot, telegram, clock):
+    await bot.ask(CHAT, "/start")
+    await bot.ask(CHAT, "/timezone Asia/Tokyo")
+    await bot.ask(CHAT, "/time 07:15")
+    clock.set(datetime(2026, 3, 2, 22, 14, tzinfo=UTC))  # 07:14 in Tokyo on 3 March
+    assert await bot.delivery.sweep() == {}
+    clock.set(datetime(2026, 3, 2, 22, 15, tzinfo=UTC))
+    assert await bot.delivery.sweep() == {"sent": 1}
+
+
+async def test_stopped_subscribers_get_nothing(bot, clock):
+    await bot.ask(CHAT, "/start")
+    await bot.ask(CHAT, "/stop")
+    clock.set(EIGHT)
+    assert await bot.delivery.sweep() == {}
+
+
+async def test_blocked_subscriber_is_deactivated_until_start(bot, telegram, store, clock):
+    await bot.ask(CHAT, "/start")
+    telegram.block(CHAT)
+    clock.set(EIGHT)
+    assert await bot.delivery.sweep() == {"blocked": 1}
+    assert not store.subscriber(CHAT).active
+    clock.set(EIGHT + timedelta(days=1))
+    assert await bot.delivery.sweep() == {}
+    assert send_attempts(telegram, CHAT) == 2  # the welcome and the one blocked attempt
+    telegram.unblock(CHAT)
+    await bot.ask(CHAT, "/start")
+    assert store.subscriber(CHAT).active
+
+
+async def test_chat_not_found_deactivates(bot, telegram, store, clock):
+    await bot.ask(CHAT, "/start")
+    telegram.forget_chat(CHAT)
+    clock.set(EIGHT)
+    assert await bot.delivery.sweep() == {"blocked": 1}
+    assert not store.subscriber(CHAT).active
+
+
+async def test_429_is_honoured_and_the_tip_sent_once(bot, telegram, clock, sleep):
+    await bot.ask(CHAT, "/start")
+    telegram.rate_limit_next(CHAT, retry_after=3)
+    clock.set(EIGHT)
+    assert await bot.delivery.sweep() == {"sent": 1}
+    assert 3 in sleep.calls
+    assert send_attempts(telegram, CHAT) == 3  # welcome, the 429, the resend
+    assert len(telegram.messages_to(CHAT)) == 2
+
+
+async def test_server_errors_are_retried_with_backoff(bot, telegram, clock, sleep):
+    await bot.ask(CHAT, "/start")
+    telegram.fail_with_server_error(times=2)
+    clock.set(EIGHT)
+    assert await bot.delivery.sweep() == {"sent": 1}
+    assert sleep.calls[:2] == [2, 4]
+
+
+async def test_migrated_group_gets_its_tip_at_the_new_id(bot, telegram, store, clock):
+    group, supergroup = -4001, -1004001000000
+    await bot.ask(group, "/start@GutBoneDailyBot", chat_type="group")
+    telegram.migrate(group, supergroup)
+    clock.set(EIGHT)
+    assert await bot.delivery.sweep() == {"sent": 1}
+    assert len(telegram.messages_to(supergroup)) == 1
+    assert store.subscriber(supergroup).active and store.subscriber(group) is None
+
+
+async def test_a_restart_does_not_deliver_twice(telegram, db_path, library, clock, sleep):
+    from storage import Store
+
+    for _ in range(2):  # two lives of the bot on the same database file
+        store = Store.open(db_path)
+        async with running_bot(telegram, store, library, clock, sleep) as bot:
+            if not store.subscriber(CHAT):
+                await bot.ask(CHAT, "/start")
+                clock.set(EIGHT)
+            await bot.delivery.sweep()
+            clock.advance(minutes=20)
+        store.close()
+    assert len(telegram.messages_to(CHAT)) == 2  # the welcome and one daily tip
+
+
+async def test_replies_stay_quick_during_a_broadcast(telegram, store, library, clock, sleep):
+    async with running_bot(telegram, store, library, clock, sleep, BROADCAST_RATE="20") as bot:
+        for chat_id in range(1000, 1060):
+            store.subscribe(chat_id, "private", bot.delivery_schedule, clock())
+        clock.set(EIGHT)
+        broadcast = asyncio.create_task(bot.delivery.sweep())
+        await telegram.wait_for_messages(1000)
+        assert "Commands" in await bot.ask(CHAT, "/help")
+        assert not broadcast.done()  # the reply did not wait for 60 sends at 20/s
+        assert await broadcast == {"sent": 60}

@@ -1,0 +1,182 @@
+"""The bot as an operator runs it: `python -m bot` in its own process, against the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time as wallclock
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from emulator import BotAPIEmulator
+from scheduler.due import Schedule
+from storage import Store
+from tests.e2e import TOKEN
+
+CHAT = 555
+
+
+@pytest.fixture
+async def telegram():
+    async with BotAPIEmulator() as emulator:
+        yield emulator
+
+
+def bot_env(telegram, db_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=telegram.base_url,
+        DATABASE_PATH=str(db_path),
+        LOG_LEVEL="DEBUG",
+        **extra,
+    )
+    return env
+
+
+class BotProcess:
+    """`python -m bot` as a child process, its log lines collected as they come."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self._reader = asyncio.create_task(self._read())
+
+    @classmethod
+    async def start(cls, env: dict[str, str], cwd: Path) -> BotProcess:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", env=env, cwd=cwd, stderr=asyncio.subprocess.PIPE
+        )
+        return cls(process)
+
+    async def _read(self) -> None:
+        async for raw in self.process.stderr:
+            self.lines.append(raw.decode(errors="replace"))
+
+    async def wait_for_log(self, text: str, timeout: float = 10) -> None:
+        async with asyncio.timeout(timeout):
+            while not any(text in line for line in self.lines):
+                await asyncio.sleep(0.05)
+
+    async def stop(self, signum: int, timeout: float = 10) -> int:
+        self.process.send_signal(signum)
+        code = await asyncio.wait_for(self.process.wait(), timeout)
+        await self._reader
+        return code
+
+    @property
+    def log(self) -> str:
+        return "".join(self.lines)
+
+
+def due_now_subscriber(db_path: Path) -> None:
+    """A subscriber, subscribed yesterday, whose time came a minute ago."""
+    now = datetime.now(UTC)
+    store = Store.open(db_path)
+    at = (now - timedelta(minutes=1)).time().replace(second=0, microsecond=0)
+    if at > now.time():  # just after midnight: keep it simple, due at 00:00 today
+        at = time(0, 0)
+    store.subscribe(CHAT, "private", Schedule(at, ZoneInfo("UTC")), now - timedelta(days=1))
+    store.close()
+
+
+async def test_runs_answers_and_stops_cleanly_on_sigterm(telegram, tmp_path):
+    bot = await BotProcess.start(bot_env(telegram, tmp_path / "db" / "bot.db"), tmp_path)
+    telegram.user_sends(CHAT, "/start")
+    [welcome] = await telegram.wait_for_messages(CHAT, timeout=20)
+    assert "Welcome" in welcome.text
+    started = wallclock.monotonic()
+    assert await bot.stop(signal.SIGTERM) == 0
+    assert wallclock.monotonic() - started < 10
+    assert "Stopped" in bot.log
+    assert TOKEN not in bot.log and TOKEN.split(":")[1] not in bot.log
+    assert "getUpdates" in bot.log or "getMe" in bot.log  # DEBUG logging really was on
+
+
+async def test_kill_9_then_restart_sends_no_second_tip(telegram, tmp_path):
+    db_path = tmp_path / "bot.db"
+    due_now_subscriber(db_path)
+    first = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
+    [tip] = await telegram.wait_for_messages(CHAT, timeout=20)
+    assert "📚" in tip.text
+    await first.wait_for_log("Daily sweep")
+    await first.stop(signal.SIGKILL)
+    second = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
+    await second.wait_for_log("Sweep finished", timeout=20)
+    assert len(telegram.messages_to(CHAT)) == 1
+    assert await second.stop(signal.SIGINT) == 0
+
+
+async def test_a_claim_left_pending_by_a_crash_is_sent_at_start(telegram, tmp_path, library):
+    db_path = tmp_path / "bot.db"
+    due_now_subscriber(db_path)
+    store = Store.open(db_path)
+    today = datetime.now(UTC).date()
+    tip_id = library.tips[0].id
+    assert store.claim_delivery(CHAT, today, tip_id, datetime.now(UTC))
+    store.close()
+    bot = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
+    [tip] = await telegram.wait_for_messages(CHAT, timeout=20)
+    assert library.tips[0].title in tip.text
+    await bot.wait_for_log("Sweep finished", timeout=20)
+    assert len(telegram.messages_to(CHAT)) == 1
+    assert await bot.stop(signal.SIGTERM) == 0
+    store = Store.open(db_path)
+    assert store.delivery_status(CHAT, today) == "sent"
+    assert store.subscriber(CHAT).last_delivery == today
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": ""}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"TELEGRAM_BOT_TOKEN": "12345"}, "TELEGRAM_BOT_TOKEN is malformed"),
+        ({"DEFAULT_TIMEZONE": "Moon/Base"}, "DEFAULT_TIMEZONE 'Moon/Base' is not an IANA"),
+        ({"DATABASE_PATH": "/proc/gutbone/bot.db"}, "cannot open the database at /proc/gutbone"),
+    ],
+)
+def test_configuration_errors_are_one_line_and_exit_2(tmp_path, env, message):
+    base = {"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_PATH": str(tmp_path / "x.db"), **env}
+    full = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")} | base
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        env=full,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert TOKEN not in done.stderr
+
+
+def test_wrong_token_is_reported_without_a_traceback(tmp_path):
+    async def serve_and_run() -> subprocess.CompletedProcess:
+        async with BotAPIEmulator(token="999:the-real-one-is-different-xyz") as telegram:
+            env = bot_env(telegram, tmp_path / "x.db")
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                env=env,
+                cwd=tmp_path,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            _, err = await asyncio.wait_for(process.communicate(), 30)
+            return subprocess.CompletedProcess([], process.returncode, "", err.decode())
+
+    done = asyncio.run(serve_and_run())
+    assert done.returncode == 2
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert TOKEN not in done.stderr
