@@ -1,0 +1,17 @@
+"""A loopback Telegram Bot API emulator for end-to-end tests, benchmarks and a sandbox.
+
+Usage::
+
+    async with BotAPIEmulator() as telegram:
+        app = ApplicationBuilder().token(TOKEN).base_url(telegram.base_url).build()
+        ...
+        telegram.user_sends(42, "/start")
+        [welcome] = await telegram.wait_for_messages(42)
+"""
+
+from emulator.core import BotAPI
+from emulator.errors import ApiError
+from emulator.server import BotAPIEmulator
+from emulator.state import SentMessage
+
+__all__ = ["ApiError", "BotAPI", "BotAPIEmulator", "SentMessage"]

@@ -1,0 +1,248 @@
+"""The Bot API methods the emulator answers, as a table from name to handler."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from emulator import validation
+from emulator.errors import ApiError, bad_request
+from emulator.state import SentMessage, State
+
+__all__ = ["METHODS", "canonical_name"]
+
+Handler = Callable[[State, dict[str, Any]], Awaitable[Any]]
+_CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
+_NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the"
+    " same as a current content and reply markup of the message"
+)
+
+
+async def get_me(state: State, params: dict[str, Any]) -> dict[str, Any]:
+    return state.bot
+
+
+async def get_updates(state: State, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Long poll: answer as soon as an update is deliverable, or [] after ``timeout`` s."""
+    if isinstance(params.get("offset"), int):
+        state.updates.confirm(params["offset"])
+    if isinstance(params.get("allowed_updates"), list):
+        state.updates.allowed = frozenset(params["allowed_updates"]) or None
+    limit = min(max(_int(params, "limit", 100), 1), 100)
+    state.polls += 1
+    poll = state.polls
+    state.updates.arrived.notify()  # an older long poll ends now, with 409
+
+    def answered() -> bool:
+        return state.closing or poll != state.polls or bool(state.updates.deliverable(limit))
+
+    await state.updates.arrived.wait_until(answered, max(0.0, _number(params, "timeout", 0)))
+    if poll != state.polls:
+        raise ApiError(
+            409,
+            "Conflict: terminated by other getUpdates request; make sure that only one bot"
+            " instance is running",
+        )
+    return [] if state.closing else state.updates.deliverable(limit)
+
+
+async def delete_webhook(state: State, params: dict[str, Any]) -> bool:
+    """There is never a webhook; PTB calls this before polling, maybe dropping updates."""
+    if params.get("drop_pending_updates") is True:
+        state.updates.pending.clear()
+    return True
+
+
+async def get_webhook_info(state: State, params: dict[str, Any]) -> dict[str, Any]:
+    pending = len(state.updates.pending)
+    return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+
+
+async def set_my_commands(state: State, params: dict[str, Any]) -> bool:
+    scope = _commands_scope(params)
+    state.commands[scope] = validation.bot_commands(params)
+    state.last_commands_scope = scope
+    return True
+
+
+async def get_my_commands(state: State, params: dict[str, Any]) -> list[dict[str, str]]:
+    return state.commands.get(_commands_scope(params), [])
+
+
+async def delete_my_commands(state: State, params: dict[str, Any]) -> bool:
+    state.commands.pop(_commands_scope(params), None)
+    return True
+
+
+async def send_message(state: State, params: dict[str, Any]) -> dict[str, Any]:
+    """Check the message as Telegram does, then keep it both as sent and as returned."""
+    chat_id = validation.chat_id(params)
+    text, entities = validation.message_text(params)
+    markup = validation.reply_markup(params)
+    _check_flood(state, chat_id)
+    message_id = state.chats.next_message_id(chat_id)
+    message = {
+        "message_id": message_id,
+        "from": state.bot,
+        "chat": state.chats.get(chat_id),
+        "date": int(time.time()),
+    }
+    message = _with_content(message, text, entities, markup)
+    sent = SentMessage(
+        chat_id, message_id, params["text"], params.get("parse_mode"), markup, time.monotonic()
+    )
+    state.bot_messages[chat_id, message_id] = (sent, message)
+    state.sent.append(sent)
+    return message
+
+
+async def edit_message_text(state: State, params: dict[str, Any]) -> dict[str, Any]:
+    """Replace text and keyboard; leaving reply_markup out removes the keyboard, as in Telegram."""
+    old_sent, old = _message_to_edit(state, params)
+    text, entities = validation.message_text(params)
+    markup = validation.reply_markup(params)
+    new = _with_content(old, text, entities, markup)
+    parse_mode = params.get("parse_mode")
+    sent = replace(old_sent, text=params["text"], parse_mode=parse_mode, reply_markup=markup)
+    return _store_edit(state, old, new, sent)
+
+
+async def edit_message_reply_markup(state: State, params: dict[str, Any]) -> dict[str, Any]:
+    old_sent, old = _message_to_edit(state, params)
+    markup = validation.reply_markup(params)
+    new = _with_content(old, old["text"], old.get("entities", []), markup)
+    return _store_edit(state, old, new, replace(old_sent, reply_markup=markup))
+
+
+async def answer_callback_query(state: State, params: dict[str, Any]) -> bool:
+    """Each query from :meth:`BotAPI.user_presses` can be answered once."""
+    query_id = str(validation.require(params, "callback_query_id"))
+    if query_id not in state.callback_ids:
+        raise bad_request("query is too old and response timeout expired or query ID is invalid")
+    state.callback_ids.discard(query_id)
+    return True
+
+
+async def send_chat_action(state: State, params: dict[str, Any]) -> bool:
+    validation.chat_id(params)
+    if params.get("action") not in _CHAT_ACTIONS:
+        raise bad_request("wrong parameter action in request")
+    return True
+
+
+async def ok(state: State, params: dict[str, Any]) -> bool:
+    """close and logOut: nothing to do for a server that lives only as long as the test."""
+    return True
+
+
+def _int(params: dict[str, Any], name: str, default: int) -> int:
+    value = params.get(name, default)
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _number(params: dict[str, Any], name: str, default: float) -> float:
+    value = params.get(name, default)
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if is_number else default
+
+
+def _commands_scope(params: dict[str, Any]) -> str:
+    scope = params.get("scope") or {"type": "default"}
+    return f"{json.dumps(scope, sort_keys=True)}|{params.get('language_code') or ''}"
+
+
+def _check_flood(state: State, chat_id: int) -> None:
+    """With flood control on, answer 429 as Telegram does past its limits; count the send."""
+    if not state.flood_control:
+        return
+    now = time.monotonic()
+    wait = state.flood.retry_after(chat_id, now)
+    if wait is not None:
+        raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+    state.flood.record(chat_id, now)
+
+
+def _with_content(
+    message: dict[str, Any],
+    text: str,
+    entities: list[dict[str, Any]],
+    markup: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """A copy of ``message`` with new text, entities and (inline only) reply markup."""
+    new = {k: v for k, v in message.items() if k not in ("entities", "reply_markup")}
+    new["text"] = text
+    if entities:
+        new["entities"] = entities
+    if markup and "inline_keyboard" in markup:
+        new["reply_markup"] = markup
+    return new
+
+
+def _message_to_edit(state: State, params: dict[str, Any]) -> tuple[SentMessage, dict[str, Any]]:
+    if params.get("inline_message_id") is not None:
+        raise bad_request("MESSAGE_ID_INVALID")
+    chat_id = validation.chat_id(params)
+    message_id = validation.require(params, "message_id")
+    found = state.bot_messages.get((chat_id, message_id))
+    if found is None:
+        raise bad_request("message to edit not found")
+    return found
+
+
+def _store_edit(
+    state: State, old: dict[str, Any], new: dict[str, Any], sent: SentMessage
+) -> dict[str, Any]:
+    """Keep an edit unless it changes nothing, which Telegram refuses."""
+    if _content(old) == _content(new):
+        raise bad_request(_NOT_MODIFIED)
+    new["edit_date"] = int(time.time())
+    sent = replace(sent, at=time.monotonic())
+    state.bot_messages[sent.chat_id, sent.message_id] = (sent, new)
+    state.edits.append(sent)
+    return new
+
+
+def _content(message: dict[str, Any]) -> tuple[Any, ...]:
+    return message["text"], message.get("entities"), message.get("reply_markup")
+
+
+METHODS: dict[str, Handler] = {
+    "getMe": get_me,
+    "getUpdates": get_updates,
+    "deleteWebhook": delete_webhook,
+    "getWebhookInfo": get_webhook_info,
+    "setMyCommands": set_my_commands,
+    "getMyCommands": get_my_commands,
+    "deleteMyCommands": delete_my_commands,
+    "sendMessage": send_message,
+    "editMessageText": edit_message_text,
+    "editMessageReplyMarkup": edit_message_reply_markup,
+    "answerCallbackQuery": answer_callback_query,
+    "sendChatAction": send_chat_action,
+    "close": ok,
+    "logOut": ok,
+}
+_BY_LOWER_NAME = {name.lower(): name for name in METHODS}
+
+
+def canonical_name(method: str) -> str | None:
+    """The method's documented spelling (Telegram ignores case), or None if unknown."""
+    return _BY_LOWER_NAME.get(method.lower())

@@ -1,0 +1,58 @@
+"""Updates as Telegram sends them when a person writes to the bot or presses a button."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+__all__ = ["GROUP_USER_ID", "callback_query", "command_entities", "message", "user"]
+
+GROUP_USER_ID = 1001  # who writes in a group when the test does not say
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")
+
+
+def user(user_id: int, first_name: str) -> dict[str, Any]:
+    """A User object for a person."""
+    return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
+
+
+def command_entities(text: str) -> list[dict[str, Any]]:
+    """A bot_command entity for a leading ``/command`` or ``/command@Bot``, as Telegram adds."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return []
+    return [{"type": "bot_command", "offset": 0, "length": match.end()}]
+
+
+def message(
+    message_id: int, chat: dict[str, Any], sender: dict[str, Any], text: str, *, edited: bool
+) -> dict[str, Any]:
+    """A text Message from ``sender`` in ``chat``; ``edited`` adds an edit_date."""
+    now = int(time.time())
+    result: dict[str, Any] = {
+        "message_id": message_id,
+        "from": sender,
+        "chat": chat,
+        "date": now,
+        "text": text,
+    }
+    entities = command_entities(text)
+    if entities:
+        result["entities"] = entities
+    if edited:
+        result["edit_date"] = now
+    return result
+
+
+def callback_query(
+    query_id: str, sender: dict[str, Any], bot_message: dict[str, Any], data: str
+) -> dict[str, Any]:
+    """A CallbackQuery: ``sender`` pressed the button carrying ``data`` under ``bot_message``."""
+    return {
+        "id": query_id,
+        "from": sender,
+        "message": bot_message,
+        "chat_instance": str(bot_message["chat"]["id"]),
+        "data": data,
+    }

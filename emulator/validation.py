@@ -1,0 +1,109 @@
+"""Parameter checks Telegram makes before it sends anything, with its error wording."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from emulator.entities import html_to_entities
+from emulator.errors import bad_request
+from tips.markup import telegram_html_problems
+
+__all__ = ["bot_commands", "chat_id", "message_text", "reply_markup", "require"]
+
+MAX_TEXT = 4096
+MAX_CALLBACK_DATA = 64
+MAX_COMMANDS = 100
+_PARSE_MODES = {"html", "markdown", "markdownv2"}
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+
+
+def require(params: dict[str, Any], name: str) -> Any:
+    """The parameter ``name``; Telegram's "... is empty" answer when it is missing."""
+    value = params.get(name)
+    if value is None or value == "":
+        raise bad_request(f"{name} is empty")
+    return value
+
+
+def chat_id(params: dict[str, Any]) -> int:
+    """The numeric chat_id; an @username is a chat the emulator cannot know."""
+    value = require(params, "chat_id")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad_request("chat not found")
+    return value
+
+
+def message_text(params: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The visible text and entities of ``text``, checked as Telegram checks it."""
+    text = params.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise bad_request("message text is empty")
+    parse_mode = params.get("parse_mode")
+    if parse_mode and str(parse_mode).lower() not in _PARSE_MODES:
+        raise bad_request(f"unsupported parse_mode {parse_mode}")
+    visible, entities = text, []
+    if parse_mode and str(parse_mode).lower() == "html":
+        problems = telegram_html_problems(text)
+        if problems:
+            raise bad_request(f"can't parse entities: {'; '.join(problems)}")
+        visible, entities = html_to_entities(text)
+    if not visible.strip():
+        raise bad_request("message text is empty")
+    if len(visible) > MAX_TEXT:
+        raise bad_request("message is too long")
+    return visible, entities
+
+
+def reply_markup(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The decoded reply_markup, with inline buttons' callback_data checked."""
+    markup = params.get("reply_markup")
+    if markup is None:
+        return None
+    if isinstance(markup, str):
+        try:
+            markup = json.loads(markup)
+        except ValueError:
+            markup = None
+    if not isinstance(markup, dict):
+        raise bad_request("can't parse reply keyboard markup JSON object")
+    rows = markup.get("inline_keyboard", [])
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array')
+    for row in rows:
+        for button in row:
+            _check_button(button)
+    return markup
+
+
+def _check_button(button: object) -> None:
+    if not isinstance(button, dict):
+        raise bad_request("can't parse inline keyboard button: it must be an Object")
+    if not str(button.get("text", "")).strip():
+        raise bad_request("BUTTON_TEXT_EMPTY")
+    data = button.get("callback_data")
+    if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+        raise bad_request("BUTTON_DATA_INVALID")
+
+
+def bot_commands(params: dict[str, Any]) -> list[dict[str, str]]:
+    """The checked ``commands`` list of setMyCommands."""
+    commands = params.get("commands")
+    if isinstance(commands, str):
+        try:
+            commands = json.loads(commands)
+        except ValueError:
+            commands = None
+    if not isinstance(commands, list):
+        raise bad_request("can't parse commands JSON object")
+    if len(commands) > MAX_COMMANDS:
+        raise bad_request("BOT_COMMANDS_TOO_MUCH")
+    for command in commands:
+        if not isinstance(command, dict):
+            raise bad_request("can't parse BotCommand: BotCommand must be an Object")
+        if not _COMMAND_NAME.fullmatch(str(command.get("command", ""))):
+            raise bad_request("BOT_COMMAND_INVALID")
+        if not 1 <= len(str(command.get("description", "")).strip()) <= 256:
+            raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+    return [{"command": c["command"], "description": c["description"]} for c in commands]
