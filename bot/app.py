@@ -21,6 +21,7 @@ from telegram.ext import (
 
 from bot import handlers
 from bot.config import Settings
+from bot.keyboards import SOURCE
 from bot.sender import TipSender
 from bot.services import Services, attach, services
 from bot.tipping import next_tip
@@ -80,6 +81,7 @@ def add_handlers(app: Application) -> None:
         "avoid": handlers.avoid,
         "time": handlers.set_time,
         "timezone": handlers.set_timezone,
+        "source": handlers.source,
         "settings": handlers.settings,
         "help": handlers.help_command,
         "about": handlers.about,
@@ -92,6 +94,7 @@ def add_handlers(app: Application) -> None:
     )
     # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
     app.add_handler(MessageHandler(new & private, handlers.hint))
+    app.add_handler(CallbackQueryHandler(handlers.source_button, pattern=f"^{SOURCE}"))
     app.add_handler(CallbackQueryHandler(handlers.stale_button))
     app.add_error_handler(handlers.on_error)
 

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.keyboards import source_tip_id, tip_keyboard
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
 from bot.services import services
 from bot.tipping import next_tip
 from scheduler.due import next_due
 from storage import Subscriber
-from tips import render_tip
+from tips import Tip, render_sources, render_tip
 
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 
 
-async def reply(update: Update, text: str) -> None:
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Answer in the chat the update came from."""
     if update.effective_message is not None:
-        await update.effective_message.reply_text(text)
+        await update.effective_message.reply_text(text, reply_markup=markup)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -63,10 +64,26 @@ async def avoid(update: Update, context: Context) -> None:
     await _send_tip_from(update, context, services(context).library.avoid_tips)
 
 
-async def _send_tip_from(update: Update, context: Context, pool: tuple) -> None:
+async def _send_tip_from(update: Update, context: Context, pool: tuple[Tip, ...]) -> None:
     s = services(context)
     chosen = next_tip(s.store, pool, update.effective_chat.id, s.rng, s.clock())
-    await reply(update, render_tip(chosen, s.library))
+    await reply(update, render_tip(chosen, s.library), tip_keyboard(chosen.id))
+
+
+async def source(update: Update, context: Context) -> None:
+    """The full sources of the last tip this chat received."""
+    s = services(context)
+    last = s.library.tip(s.store.last_seen_tip(update.effective_chat.id) or "")
+    await reply(update, render_sources(last, s.library) if last else texts.render_no_tip_yet())
+
+
+async def source_button(update: Update, context: Context) -> None:
+    """The "Source" button under a tip: send that tip's full sources."""
+    query, library = update.callback_query, services(context).library
+    shown = library.tip(source_tip_id(query.data) or "")
+    await _answer(query, None if shown else texts.render_tip_retired())
+    if shown is not None and query.message is not None:
+        await context.bot.send_message(query.message.chat.id, render_sources(shown, library))
 
 
 async def set_time(update: Update, context: Context) -> None:
@@ -161,7 +178,11 @@ async def addressed_hint(update: Update, context: Context) -> None:
 
 async def stale_button(update: Update, context: Context) -> None:
     """A button this version does not know (an old message): stop the client's spinner."""
+    await _answer(update.callback_query, texts.render_stale_button())
+
+
+async def _answer(query: CallbackQuery, text: str | None) -> None:
     try:
-        await update.callback_query.answer(texts.render_stale_button())
+        await query.answer(text)
     except BadRequest as exc:  # "query is too old": the spinner has stopped by itself
         logger.debug("Could not answer a callback query: %s", exc)

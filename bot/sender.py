@@ -16,6 +16,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.keyboards import tip_keyboard
 from scheduler.outcomes import Gone, Migrated, Outcome, RateLimited, Rejected, Sent, Transient
 from tips import Library, render_tip
 
@@ -34,7 +35,9 @@ class TipSender:
         if tip is None:
             return Rejected(f"tip {tip_id!r} is no longer in the library")
         try:
-            await self._bot.send_message(chat_id, render_tip(tip, self._library))
+            await self._bot.send_message(
+                chat_id, render_tip(tip, self._library), reply_markup=tip_keyboard(tip.id)
+            )
         except TelegramError as exc:
             return outcome_of(exc)
         return Sent()

@@ -14,6 +14,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("avoid", "What to cut down on, and why"),
     ("time", "Set your daily time: /time 07:30"),
     ("timezone", "Set your timezone: /timezone Europe/Berlin"),
+    ("source", "Full sources of your last tip"),
     ("settings", "Your subscription and next tip"),
     ("stop", "Stop the daily tip (settings are kept)"),
     ("help", "All commands and topics"),
@@ -122,3 +123,11 @@ def render_sorry() -> str:
 
 def render_stale_button() -> str:
     return "This button no longer works. Try /tip or /help."
+
+
+def render_no_tip_yet() -> str:
+    return "You haven't had a tip yet. Try /tip, then /source shows where it comes from."
+
+
+def render_tip_retired() -> str:
+    return "That tip has been retired from the library, so its source is no longer shown."

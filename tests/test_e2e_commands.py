@@ -192,3 +192,51 @@ def _stale_press(chat_id: int) -> dict:
         "data": "no-such-button",
         "message": {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"}},
     }
+
+
+async def test_every_tip_has_a_source_button_that_shows_the_full_reference(bot, telegram, library):
+    await bot.ask(CHAT, "/tip k2")
+    tip_message = telegram.messages_to(CHAT)[-1]
+    [[button]] = tip_message.reply_markup["inline_keyboard"]
+    assert button["text"] == "📚 Source"
+    telegram.user_presses(CHAT, tip_message.message_id, button["callback_data"])
+    [*_, sources] = await telegram.wait_for_messages(CHAT, 2)
+    tip = library.tip(button["callback_data"].removeprefix("source:"))
+    reference = library.references[tip.refs[0]]
+    assert reference.title in sources.text
+    assert reference.link in sources.text
+    assert (await telegram.wait_for_calls("answerCallbackQuery"))[0]["callback_query_id"]
+
+
+async def test_source_command_shows_the_last_tip_sources(bot, library):
+    assert "haven't had a tip yet" in await bot.ask(CHAT, "/source")
+    tip_text = await bot.ask(CHAT, "/avoid")
+    shown = next(tip for tip in library.avoid_tips if tip.title in tip_text)
+    sources = await bot.ask(CHAT, "/source")
+    assert f"Sources for “{shown.title}”" in sources
+    assert library.references[shown.refs[0]].title in sources
+
+
+async def test_a_retired_tip_button_answers_kindly(bot, telegram):
+    await bot.ask(CHAT, "/tip")
+    message = telegram.messages_to(CHAT)[-1]
+    telegram.push_update({"callback_query": _press(CHAT, message.message_id, "source:gone-tip")})
+    [answer] = await telegram.wait_for_calls("answerCallbackQuery")
+    assert "retired" in answer["text"]
+    assert len(telegram.messages_to(CHAT)) == 1
+
+
+def _press(chat_id: int, message_id: int, data: str) -> dict:
+    return {
+        "id": f"press-{message_id}",
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Ada"},
+        "chat_instance": "1",
+        "data": data,
+        "message": {
+            "message_id": message_id,
+            "date": 1767225600,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": 123456, "is_bot": True, "first_name": "GutBone"},
+            "text": "tip",
+        },
+    }

@@ -139,3 +139,12 @@ async def test_replies_stay_quick_during_a_broadcast(telegram, store, library, c
         assert "Commands" in await bot.ask(CHAT, "/help")
         assert not broadcast.done()  # the reply did not wait for 60 sends at 20/s
         assert await broadcast == {"sent": 60}
+
+
+async def test_the_daily_tip_carries_a_source_button(bot, telegram, clock):
+    await bot.ask(CHAT, "/start")
+    clock.set(EIGHT)
+    await bot.delivery.sweep()
+    daily = telegram.messages_to(CHAT)[-1]
+    [[button]] = daily.reply_markup["inline_keyboard"]
+    assert button["callback_data"].startswith("source:")

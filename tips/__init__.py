@@ -2,7 +2,7 @@
 
 from tips.loader import LIBRARY_DIR, LibraryError, Problem, load_library, read_library
 from tips.model import Library, Reference, Tip, Topic
-from tips.render import render_citation, render_tip
+from tips.render import render_citation, render_reference, render_sources, render_tip
 from tips.rotation import Pick, pick_tip
 
 __all__ = [
@@ -18,5 +18,7 @@ __all__ = [
     "pick_tip",
     "read_library",
     "render_citation",
+    "render_reference",
+    "render_sources",
     "render_tip",
 ]

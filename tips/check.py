@@ -19,7 +19,7 @@ import yaml
 from tips.loader import LIBRARY_DIR, Problem, read_library
 from tips.markup import visible_text
 from tips.model import Library, Tip
-from tips.render import render_tip
+from tips.render import render_sources, render_tip
 from tips.sync import BibliographyError, SharedBibliography, load_shared
 
 MAX_MESSAGE = 4096  # Telegram's limit on a message's visible text
@@ -57,13 +57,14 @@ def _tips(count: int) -> str:
 
 
 def message_problems(library: Library) -> list[Problem]:
-    """Each tip as sent, title and sources included, must fit Telegram's 4096 characters."""
+    """Each tip as sent, and its sources message, must fit Telegram's 4096 characters."""
     problems = []
     for tip in library.tips:
-        length = len(visible_text(render_tip(tip, library)))
-        if length > MAX_MESSAGE:
-            message = f"rendered message is {length} characters, at most {MAX_MESSAGE}"
-            problems.append(Problem(tip.source_file, tip.id, message))
+        for name, render in (("rendered message", render_tip), ("sources message", render_sources)):
+            length = len(visible_text(render(tip, library)))
+            if length > MAX_MESSAGE:
+                message = f"{name} is {length} characters, at most {MAX_MESSAGE}"
+                problems.append(Problem(tip.source_file, tip.id, message))
     return problems
 
 
