@@ -1,4 +1,7 @@
-"""`python -m bot` / `gutbone-bot`: run GutBone Daily with long polling until SIGINT/SIGTERM."""
+"""`python -m bot` / `gutbone-bot`: run GutBone Daily with long polling until SIGINT/SIGTERM.
+
+`gutbone-bot tips check|stats|sync-references` runs the curator tools of `python -m tips`.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +17,25 @@ from bot.logs import configure_logging
 from bot.runner import serve_until_signalled
 from storage import Store
 from tips import LibraryError, load_library
+from tips.__main__ import main as tips_main
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch to the curator tools or run the bot."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
+    if args[:1] == ["tips"]:
+        return tips_main(args[1:])
+    if args and args != ["run"]:
+        return _fail(
+            f"unknown command {args[0]!r}; use `gutbone-bot` (or `run`) or `gutbone-bot tips`"
+        )
+    return run()
+
+
+def run() -> int:
     """Start the bot; configuration problems end with one line and exit code 2."""
     try:
         settings = load_settings()

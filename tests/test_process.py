@@ -180,3 +180,23 @@ def test_wrong_token_is_reported_without_a_traceback(tmp_path):
     assert "Telegram rejected TELEGRAM_BOT_TOKEN" in done.stderr
     assert "Traceback" not in done.stderr
     assert TOKEN not in done.stderr
+
+
+def test_the_bot_cli_reaches_the_curator_tools(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "tips", "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().endswith("0 problems")
+
+
+def test_the_bot_cli_refuses_unknown_commands(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "frobnicate"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "unknown command 'frobnicate'" in done.stderr
