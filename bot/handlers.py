@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -11,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.keyboards import source_tip_id, tip_keyboard
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
+from bot.sender import patiently
 from bot.services import services
 from bot.tipping import next_tip
 from scheduler.due import next_due
@@ -24,13 +26,15 @@ Context = ContextTypes.DEFAULT_TYPE
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Answer in the chat the update came from."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(text, reply_markup=markup)
+    message = update.effective_message
+    if message is not None:
+        await patiently(lambda: message.reply_text(text, reply_markup=markup))
 
 
 async def start(update: Update, context: Context) -> None:
     """Subscribe (or re-activate) the chat and say what to expect."""
-    s, chat, now = services(context), update.effective_chat, services(context).clock()
+    s, chat = services(context), update.effective_chat
+    now = s.clock()
     subscriber, newly = s.store.subscribe(chat.id, chat.type, s.settings.default_schedule, now)
     upcoming = next_due(subscriber.schedule, subscriber.last_delivery, now)
     await reply(update, texts.render_welcome(subscriber.schedule, upcoming, newly))
@@ -83,7 +87,8 @@ async def source_button(update: Update, context: Context) -> None:
     shown = library.tip(source_tip_id(query.data) or "")
     await _answer(query, None if shown else texts.render_tip_retired())
     if shown is not None and query.message is not None:
-        await context.bot.send_message(query.message.chat.id, render_sources(shown, library))
+        text, chat_id = render_sources(shown, library), query.message.chat.id
+        await patiently(lambda: context.bot.send_message(chat_id, text))
 
 
 async def set_time(update: Update, context: Context) -> None:
@@ -110,24 +115,21 @@ async def set_timezone(update: Update, context: Context) -> None:
 
 
 async def _change_schedule(update: Update, context: Context, **change: object) -> None:
-    s, chat, now = services(context), update.effective_chat, services(context).clock()
-    default = s.settings.default_schedule
+    s, chat = services(context), update.effective_chat
+    now, default = s.clock(), s.settings.default_schedule
     subscriber = s.store.set_schedule(chat.id, now, chat_type=chat.type, default=default, **change)
-    text = texts.render_schedule_changed(
-        subscriber.active, subscriber.schedule, _upcoming(subscriber, now)
-    )
-    await reply(update, text)
+    upcoming = _upcoming(subscriber, now)
+    await reply(update, texts.render_schedule_changed(subscriber.schedule, upcoming))
 
 
 async def settings(update: Update, context: Context) -> None:
     """Subscription state, time, timezone and the next delivery in local time."""
-    s = services(context)
-    now = s.clock()
-    subscriber = s.store.subscriber(update.effective_chat.id)
-    if subscriber is None:
-        subscriber, _ = _unsubscribed_view(context, update.effective_chat.id)
-    text = texts.render_settings(subscriber.active, subscriber.schedule, _upcoming(subscriber, now))
-    await reply(update, text)
+    s, chat = services(context), update.effective_chat
+    subscriber = s.store.subscriber(chat.id) or Subscriber(
+        chat.id, chat.type, False, s.settings.default_schedule, None
+    )
+    upcoming = _upcoming(subscriber, s.clock())
+    await reply(update, texts.render_settings(subscriber.schedule, upcoming))
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -156,16 +158,11 @@ async def on_error(update: object, context: Context) -> None:
             logger.debug("Could not send the apology", exc_info=True)
 
 
-def _upcoming(subscriber: Subscriber, now):
+def _upcoming(subscriber: Subscriber, now: datetime) -> datetime | None:
+    """When the next daily tip goes out; None while not subscribed."""
     if not subscriber.active:
         return None
     return next_due(subscriber.schedule, subscriber.last_delivery, now)
-
-
-def _unsubscribed_view(context: Context, chat_id: int) -> tuple[Subscriber, bool]:
-    """What /settings shows for a chat that has never subscribed: the defaults, off."""
-    default = services(context).settings.default_schedule
-    return Subscriber(chat_id, "private", False, default, None), False
 
 
 async def addressed_hint(update: Update, context: Context) -> None:

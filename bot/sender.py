@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import warnings
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from telegram import Bot
 from telegram.error import (
@@ -19,6 +22,8 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.keyboards import tip_keyboard
 from scheduler.outcomes import Gone, Migrated, Outcome, RateLimited, Rejected, Sent, Transient
 from tips import Library, render_tip
+
+T = TypeVar("T")
 
 _CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
 
@@ -60,6 +65,19 @@ def outcome_of(exc: TelegramError) -> Outcome:
             return Transient(exc.message)
         case _:
             return Rejected(exc.message)
+
+
+async def patiently(send: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
+    """Make a Telegram call, waiting out flood-control answers (429) between tries.
+
+    For command replies, which must not be lost when a broadcast meets the flood limit.
+    """
+    for _ in range(attempts - 1):
+        try:
+            return await send()
+        except RetryAfter as exc:
+            await asyncio.sleep(_retry_after_seconds(exc))
+    return await send()
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:

@@ -60,18 +60,20 @@ def render_stopped(was_active: bool) -> str:
     return "⏸ Daily tips stopped. Your settings are kept: /start brings them back."
 
 
-def render_settings(active: bool, schedule: Schedule, next_tip: datetime | None) -> str:
-    state = "on ✅" if active else "off ⏸ (/start to turn it on)"
+def render_settings(schedule: Schedule, next_tip: datetime | None) -> str:
+    """`next_tip` is None while the chat is not subscribed."""
+    state = "on ✅" if next_tip else "off ⏸ (/start to turn it on)"
     return (
         f"⚙️ <b>Your settings</b>\nDaily tip: {state}\n"
-        f"{render_schedule(schedule, next_tip if active else None)}\n\n"
+        f"{render_schedule(schedule, next_tip)}\n\n"
         "Change with /time 07:30 and /timezone Europe/Berlin."
     )
 
 
-def render_schedule_changed(active: bool, schedule: Schedule, next_tip: datetime | None) -> str:
-    reminder = "" if active else "\n\nYou're not subscribed yet: /start to get the daily tip."
-    return f"👍 Saved.\n{render_schedule(schedule, next_tip if active else None)}{reminder}"
+def render_schedule_changed(schedule: Schedule, next_tip: datetime | None) -> str:
+    """`next_tip` is None while the chat is not subscribed."""
+    reminder = "" if next_tip else "\n\nYou're not subscribed yet: /start to get the daily tip."
+    return f"👍 Saved.\n{render_schedule(schedule, next_tip)}{reminder}"
 
 
 def render_time_usage(problem: str) -> str:

@@ -240,3 +240,11 @@ def _press(chat_id: int, message_id: int, data: str) -> dict:
             "text": "tip",
         },
     }
+
+
+async def test_a_reply_that_meets_the_flood_limit_is_resent(bot, telegram):
+    telegram.rate_limit_next(CHAT, retry_after=1)
+    assert "Commands" in await bot.ask(CHAT, "/help")
+    refused = [body for _, _, body in telegram.errors if body.get("error_code") == 429]
+    assert len(refused) == 1
+    assert len(telegram.messages_to(CHAT)) == 1
