@@ -1,0 +1,1 @@
+"""Speed and scale figures for GutBone Daily: `python -m benchmarks` prints them all."""
