@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, ChatMember, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -77,8 +77,12 @@ async def _send_tip_from(update: Update, context: Context, pool: tuple[Tip, ...]
 async def source(update: Update, context: Context) -> None:
     """The full sources of the last tip this chat received."""
     s = services(context)
-    last = s.library.tip(s.store.last_seen_tip(update.effective_chat.id) or "")
-    await reply(update, render_sources(last, s.library) if last else texts.render_no_tip_yet())
+    last_id = s.store.last_seen_tip(update.effective_chat.id)
+    last = s.library.tip(last_id) if last_id else None
+    if last is not None:
+        await reply(update, render_sources(last, s.library))
+    else:
+        await reply(update, texts.render_tip_retired() if last_id else texts.render_no_tip_yet())
 
 
 async def source_button(update: Update, context: Context) -> None:
@@ -146,6 +150,23 @@ async def about(update: Update, context: Context) -> None:
 async def hint(update: Update, context: Context) -> None:
     """Plain text or an unknown command in a private chat: point to /help."""
     await reply(update, texts.render_hint())
+
+
+async def chat_migrated(update: Update, context: Context) -> None:
+    """A group became a supergroup: move its subscription to the new chat id."""
+    message = update.effective_message
+    if message.migrate_to_chat_id:  # sent in the old group
+        services(context).store.migrate(message.chat.id, message.migrate_to_chat_id)
+    elif message.migrate_from_chat_id:  # sent in the new supergroup; the move is idempotent
+        services(context).store.migrate(message.migrate_from_chat_id, message.chat.id)
+
+
+async def membership_changed(update: Update, context: Context) -> None:
+    """The user blocked the bot (or removed it from a group): stop deliveries at once."""
+    change = update.my_chat_member
+    if change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT):
+        s = services(context)
+        s.store.deactivate(change.chat.id, s.clock())
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -248,3 +248,32 @@ async def test_a_reply_that_meets_the_flood_limit_is_resent(bot, telegram):
     refused = [body for _, _, body in telegram.errors if body.get("error_code") == 429]
     assert len(refused) == 1
     assert len(telegram.messages_to(CHAT)) == 1
+
+
+async def test_blocking_the_bot_stops_deliveries_at_once(bot, telegram, store):
+    await bot.ask(CHAT, "/start")
+    telegram.push_update({"my_chat_member": _kicked(CHAT)})
+    assert await telegram.wait_until(lambda: not store.subscriber(CHAT).active)
+
+
+async def test_a_group_upgrade_moves_the_subscription(bot, telegram, store):
+    group, supergroup = -300, -1000000000300
+    await bot.ask(group, "/start@GutBoneDailyBot", chat_type="group")
+    telegram.push_update({"message": _migration(group, supergroup)})
+    assert await telegram.wait_until(lambda: store.subscriber(supergroup) is not None)
+    assert store.subscriber(supergroup).active and store.subscriber(group) is None
+
+
+async def test_source_of_a_retired_tip(bot, store, clock):
+    store.mark_seen(CHAT, "fiber-retired-long-ago", clock())
+    assert "retired" in await bot.ask(CHAT, "/source")
+
+
+def _migration(old: int, new: int) -> dict:
+    return {
+        "message_id": 77,
+        "date": 1767225600,
+        "chat": {"id": old, "type": "group", "title": "Bones"},
+        "from": {"id": 1001, "is_bot": False, "first_name": "Ada"},
+        "migrate_to_chat_id": new,
+    }

@@ -148,3 +148,14 @@ async def test_the_daily_tip_carries_a_source_button(bot, telegram, clock):
     daily = telegram.messages_to(CHAT)[-1]
     [[button]] = daily.reply_markup["inline_keyboard"]
     assert button["callback_data"].startswith("source:")
+
+
+async def test_a_claim_for_a_removed_tip_is_replaced_later(bot, telegram, store, clock):
+    await bot.ask(CHAT, "/start")
+    clock.set(EIGHT)
+    store.mark_seen(CHAT, "fiber-removed-from-the-library", clock())
+    assert store.claim_delivery(CHAT, EIGHT.date(), "fiber-removed-from-the-library", clock())
+    assert await bot.delivery.sweep() == {"failed": 1}  # resumed, but the tip is gone
+    clock.advance(minutes=11)
+    assert await bot.delivery.sweep() == {"sent": 1}  # a fresh claim with a real tip
+    assert len(telegram.messages_to(CHAT)) == 2
