@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from emulator import BotAPIEmulator
 from storage import Store
+from tests.e2e import running_bot
 from tips import Library, load_library
 
 
@@ -63,3 +65,17 @@ def store(db_path):
 @pytest.fixture(scope="session")
 def library() -> Library:
     return load_library()
+
+
+@pytest.fixture
+async def telegram():
+    """The Bot API emulator on a free loopback port."""
+    async with BotAPIEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def bot(telegram, store, library, clock, sleep):
+    """The real Application, polling the emulator; time comes from `clock`."""
+    async with running_bot(telegram, store, library, clock, sleep) as running:
+        yield running

@@ -7,22 +7,7 @@ from datetime import time
 
 import pytest
 
-from emulator import BotAPIEmulator
-from tests.e2e import running_bot
-
 CHAT = 4242
-
-
-@pytest.fixture
-async def telegram():
-    async with BotAPIEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def bot(telegram, store, library, clock, sleep):
-    async with running_bot(telegram, store, library, clock, sleep) as running:
-        yield running
 
 
 async def test_command_menu_is_registered(bot, telegram):

@@ -5,25 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from emulator import BotAPIEmulator
 from tests.e2e import running_bot
 
 CHAT = 777
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def telegram():
-    async with BotAPIEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def bot(telegram, store, library, clock, sleep):
-    async with running_bot(telegram, store, library, clock, sleep) as running:
-        yield running
 
 
 def send_attempts(telegram, chat_id: int) -> int:

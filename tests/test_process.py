@@ -22,12 +22,6 @@ from tests.e2e import TOKEN
 CHAT = 555
 
 
-@pytest.fixture
-async def telegram():
-    async with BotAPIEmulator() as emulator:
-        yield emulator
-
-
 def bot_env(telegram, db_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     env.update(
