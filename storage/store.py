@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -266,12 +266,16 @@ class Store:
             [chat_id],
         ).fetchone()
         last = date.fromisoformat(row[0]) if row and row[0] else None
-        self._update(chat_id, now, last_delivery=last.isoformat() if last else None)
-        subscriber = self.subscriber(chat_id)
-        assert subscriber is not None, f"no subscriber row for chat {chat_id}"
-        due = next_due(subscriber.schedule, last, now) if subscriber.active else None
-        self._update(chat_id, now, next_due_at=_epoch(due) if due else None)
-        return subscriber
+        stored = self.subscriber(chat_id)
+        assert stored is not None, f"no subscriber row for chat {chat_id}"
+        due = next_due(stored.schedule, last, now) if stored.active else None
+        self._update(
+            chat_id,
+            now,
+            last_delivery=last.isoformat() if last else None,
+            next_due_at=_epoch(due) if due else None,
+        )
+        return replace(stored, last_delivery=last)
 
 
 def _subscriber(row: tuple) -> Subscriber:
