@@ -17,8 +17,9 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.app import build_application, delivery_of
+from bot.app import build_application
 from bot.config import parse_settings
+from bot.context import services_of
 from bot.runner import serve
 from emulator import BotAPIEmulator
 from scheduler.due import Schedule
@@ -50,7 +51,7 @@ async def broadcast(subscribers: int, rate: float) -> dict[str, str]:
             stop = asyncio.Event()
             server = asyncio.create_task(serve(app, stop, sweep=False))
             await telegram.wait_for_calls("getUpdates")
-            figures = await _measure(telegram, delivery_of(app), subscribers)
+            figures = await _measure(telegram, services_of(app).delivery, subscribers)
             stop.set()
             await server
             store.close()

@@ -17,11 +17,10 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.tipping import next_tip
 from scheduler.delivery import Delivery
 from scheduler.due import Schedule, next_due
 from storage import Store
-from tips import load_library
+from tips import load_library, next_tip
 
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney"]
 PEAK = time(7, 0)

@@ -1,13 +1,12 @@
-"""`python -m bot` / `gutbone-bot`: run GutBone Daily with long polling until SIGINT/SIGTERM.
-
-`gutbone-bot tips check|stats|sync-references` runs the curator tools of `python -m tips`.
-"""
+"""`python -m bot` / `gutbone-bot`: run GutBone Daily, or the curator tools of the tip library."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sqlite3
 import sys
+from collections.abc import Sequence
 
 from telegram.error import InvalidToken
 
@@ -20,19 +19,29 @@ from tips import LibraryError, load_library
 from tips.__main__ import main as tips_main
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Dispatch to the curator tools or run the bot."""
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] in (["-h"], ["--help"]):
-        print(__doc__.strip())
-        return 0
-    if args[:1] == ["tips"]:
-        return tips_main(args[1:])
-    if args and args != ["run"]:
-        return _fail(
-            f"unknown command {args[0]!r}; use `gutbone-bot` (or `run`) or `gutbone-bot tips`"
-        )
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the chosen command (the bot itself by default); return the exit code."""
+    parser = _parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "tips":
+        return tips_main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return run()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gutbone-bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    commands.add_parser(
+        "run", help="run the bot with long polling until SIGINT/SIGTERM (the default)"
+    )
+    commands.add_parser(
+        "tips",
+        help="the curator tools: check, stats, sync-references (see `gutbone-bot tips -h`)",
+        add_help=False,  # `gutbone-bot tips -h` is answered by the tools themselves
+    )
+    return parser
 
 
 def run() -> int:

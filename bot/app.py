@@ -10,26 +10,25 @@ from datetime import UTC, datetime
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     Defaults,
+    JobQueue,
     MessageHandler,
     filters,
 )
 
 from bot import handlers
 from bot.config import Settings
+from bot.context import CONTEXT_TYPES, App, Context, Services
 from bot.keyboards import SOURCE
 from bot.sender import TipSender
-from bot.services import Services, attach, services
-from bot.tipping import next_tip
 from scheduler.delivery import Delivery
 from scheduler.pause import Sleep
 from storage import Store
-from tips import Library
+from tips import Library, next_tip
 
 
 def system_clock() -> datetime:
@@ -44,16 +43,19 @@ def build_application(
     clock: Callable[[], datetime] = system_clock,
     rng: random.Random | None = None,
     sleep: Sleep = asyncio.sleep,
-) -> Application:
+) -> App:
     """The bot, ready to `serve()`; tests pass their own clock, rng and sleep."""
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
+    jobs: JobQueue[Context] = JobQueue()  # typed, so jobs get a `Context` too
     app = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
         .defaults(defaults)
+        .context_types(CONTEXT_TYPES)
+        .job_queue(jobs)
         .concurrent_updates(True)  # a slow reply never holds up the next user
         .build()
     )
@@ -66,12 +68,12 @@ def build_application(
         rate=settings.broadcast_rate,
         sleep=sleep,
     )
-    attach(app.bot_data, Services(settings, store, library, clock, rng, delivery))
+    app.bot_data.services = Services(settings, store, library, clock, rng, delivery, sleep)
     add_handlers(app)
     return app
 
 
-def add_handlers(app: Application) -> None:
+def add_handlers(app: App) -> None:
     """Commands (new messages only, not edits), then the fallbacks, then the error handler."""
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
@@ -102,7 +104,3 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(handlers.source_button, pattern=f"^{SOURCE}"))
     app.add_handler(CallbackQueryHandler(handlers.stale_button))
     app.add_error_handler(handlers.on_error)
-
-
-def delivery_of(app: Application) -> Delivery:
-    return services(app).delivery

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
-from bot.parsing import ArgumentError, parse_time, timezone_is_valid
+from bot.parsing import ArgumentError, canonical_timezone, parse_time
 from scheduler.due import Schedule
 
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
@@ -50,18 +51,16 @@ def load_settings(
 
 
 def parse_settings(values: Mapping[str, str]) -> Settings:
-    """Validate raw strings into `Settings`, raising `ConfigError` with a one-line fix."""
-    get = lambda key, default="": values.get(key, default).strip()  # noqa: E731
-    return Settings(
-        token=_token(get("TELEGRAM_BOT_TOKEN")),
-        api_base_url=_base_url(get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot")),
-        database_path=Path(get("DATABASE_PATH", "data/gutbone.db") or "data/gutbone.db"),
-        default_timezone=_timezone(get("DEFAULT_TIMEZONE", "UTC") or "UTC"),
-        default_delivery_time=_delivery_time(get("DEFAULT_DELIVERY_TIME", "08:00") or "08:00"),
-        admin_user_ids=_admin_ids(get("ADMIN_USER_IDS")),
-        log_level=_log_level(get("LOG_LEVEL", "INFO") or "INFO"),
-        broadcast_rate=_rate(get("BROADCAST_RATE", "25") or "25"),
-    )
+    """Validate raw strings into `Settings`, raising `ConfigError` with a one-line fix.
+
+    An unset or blank variable keeps the dataclass default, so each default is written once.
+    """
+    given: dict[str, Any] = {"token": _token(values.get("TELEGRAM_BOT_TOKEN", "").strip())}
+    for name, (variable, parse) in _VARIABLES.items():
+        raw = values.get(variable, "").strip()
+        if raw:
+            given[name] = parse(raw)
+    return Settings(**given)
 
 
 def _token(raw: str) -> str:
@@ -82,9 +81,10 @@ def _base_url(raw: str) -> str:
 
 
 def _timezone(raw: str) -> str:
-    if not timezone_is_valid(raw):
+    key = canonical_timezone(raw)
+    if key is None:
         raise ConfigError(f"DEFAULT_TIMEZONE {raw!r} is not an IANA timezone (e.g. Europe/Berlin)")
-    return raw
+    return key
 
 
 def _delivery_time(raw: str) -> time:
@@ -95,9 +95,10 @@ def _delivery_time(raw: str) -> time:
 
 
 def _admin_ids(raw: str) -> frozenset[int]:
+    """Positive user ids only: 0, negative (chat) ids and absurdly long numbers are mistakes."""
     parts = [part.strip() for part in raw.split(",") if part.strip()]
-    if not all(re.fullmatch(r"-?\d+", part) for part in parts):
-        raise ConfigError("ADMIN_USER_IDS must be Telegram user ids separated by commas")
+    if not all(re.fullmatch(r"[1-9]\d{0,15}", part) for part in parts):
+        raise ConfigError("ADMIN_USER_IDS must be positive Telegram user ids separated by commas")
     return frozenset(int(part) for part in parts)
 
 
@@ -112,6 +113,18 @@ def _rate(raw: str) -> float:
         rate = float(raw)
     except ValueError:
         rate = 0
-    if not 0 < rate <= 1000:
+    if not 1 <= rate <= 1000:
         raise ConfigError("BROADCAST_RATE must be a number of messages per second, 1 to 1000")
     return rate
+
+
+# Settings field → (environment variable, parser); the token is required and read first.
+_VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "api_base_url": ("TELEGRAM_API_BASE_URL", _base_url),
+    "database_path": ("DATABASE_PATH", Path),
+    "default_timezone": ("DEFAULT_TIMEZONE", _timezone),
+    "default_delivery_time": ("DEFAULT_DELIVERY_TIME", _delivery_time),
+    "admin_user_ids": ("ADMIN_USER_IDS", _admin_ids),
+    "log_level": ("LOG_LEVEL", _log_level),
+    "broadcast_rate": ("BROADCAST_RATE", _rate),
+}

@@ -3,96 +3,99 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, ChatMember, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Chat, ChatMember, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.context import Context
 from bot.keyboards import source_tip_id, tip_keyboard
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
 from bot.sender import patiently
-from bot.services import services
-from bot.tipping import next_tip
 from scheduler.due import next_due
-from storage import Subscriber
-from tips import Tip, render_sources, render_tip
+from scheduler.records import Subscriber
+from tips import Tip, next_tip, render_sources, render_tip
 
 logger = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
 
-
-async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Answer in the chat the update came from."""
+async def reply(
+    update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Answer in the chat the update came from, waiting out Telegram's flood control."""
     message = update.effective_message
     if message is not None:
-        await patiently(lambda: message.reply_text(text, reply_markup=markup))
+        await patiently(
+            lambda: message.reply_text(text, reply_markup=markup), context.services.sleep
+        )
 
 
 async def start(update: Update, context: Context) -> None:
     """Subscribe (or re-activate) the chat and say what to expect."""
-    s, chat = services(context), update.effective_chat
+    s, chat = context.services, _chat(update)
     now = s.clock()
     subscriber, newly = s.store.subscribe(chat.id, chat.type, s.settings.default_schedule, now)
     upcoming = next_due(subscriber.schedule, subscriber.last_delivery, now)
-    await reply(update, texts.render_welcome(subscriber.schedule, upcoming, newly))
+    await reply(update, context, texts.render_welcome(subscriber.schedule, upcoming, newly))
 
 
 async def stop(update: Update, context: Context) -> None:
     """Unsubscribe, keeping the chat's settings for a later /start."""
-    s = services(context)
-    was_active = s.store.unsubscribe(update.effective_chat.id, s.clock())
-    await reply(update, texts.render_stopped(was_active))
+    s = context.services
+    was_active = s.store.unsubscribe(_chat(update).id, s.clock())
+    await reply(update, context, texts.render_stopped(was_active))
 
 
 async def tip(update: Update, context: Context) -> None:
     """A tip now, from the whole library or from the topic named after the command."""
-    s = services(context)
-    pool = s.library.tips
-    if context.args:
-        name = "".join(context.args)
-        topic = s.library.topic(name)
-        if topic is None:
-            await reply(
-                update, texts.render_unknown_topic(" ".join(context.args), s.library.topics)
-            )
-            return
-        pool = s.library.tips_in([topic.id])
-    await _send_tip_from(update, context, pool)
+    library = context.services.library
+    if not context.args:
+        await _send_tip_from(update, context, library.tips)
+        return
+    topic = library.topic("".join(context.args))
+    if topic is None:
+        shown = " ".join(context.args)
+        await reply(update, context, texts.render_unknown_topic(shown, library.topics))
+        return
+    await _send_tip_from(update, context, library.tips_in([topic.id]))
 
 
 async def avoid(update: Update, context: Context) -> None:
     """A tip from the "what to avoid" part of the library."""
-    await _send_tip_from(update, context, services(context).library.avoid_tips)
+    await _send_tip_from(update, context, context.services.library.avoid_tips)
 
 
 async def _send_tip_from(update: Update, context: Context, pool: tuple[Tip, ...]) -> None:
-    s = services(context)
-    chosen = next_tip(s.store, pool, update.effective_chat.id, s.rng, s.clock())
-    await reply(update, render_tip(chosen, s.library), tip_keyboard(chosen.id))
+    s = context.services
+    chosen = next_tip(s.store, pool, _chat(update).id, s.rng, s.clock())
+    await reply(update, context, render_tip(chosen, s.library), tip_keyboard(chosen.id))
 
 
 async def source(update: Update, context: Context) -> None:
     """The full sources of the last tip this chat received."""
-    s = services(context)
-    last_id = s.store.last_seen_tip(update.effective_chat.id)
+    s = context.services
+    last_id = s.store.last_seen_tip(_chat(update).id)
     last = s.library.tip(last_id) if last_id else None
     if last is not None:
-        await reply(update, render_sources(last, s.library))
+        await reply(update, context, render_sources(last, s.library))
+    elif last_id:
+        await reply(update, context, texts.render_tip_retired())
     else:
-        await reply(update, texts.render_tip_retired() if last_id else texts.render_no_tip_yet())
+        await reply(update, context, texts.render_no_tip_yet())
 
 
 async def source_button(update: Update, context: Context) -> None:
     """The "Source" button under a tip: send that tip's full sources."""
-    query, library = update.callback_query, services(context).library
-    shown = library.tip(source_tip_id(query.data) or "")
+    query, s = update.callback_query, context.services
+    if query is None:
+        return
+    shown = s.library.tip(source_tip_id(query.data) or "")
     await _answer(query, None if shown else texts.render_tip_retired())
     if shown is not None and query.message is not None:
-        text, chat_id = render_sources(shown, library), query.message.chat.id
-        await patiently(lambda: context.bot.send_message(chat_id, text))
+        text, chat_id = render_sources(shown, s.library), query.message.chat.id
+        await patiently(lambda: context.bot.send_message(chat_id, text), s.sleep)
 
 
 async def set_time(update: Update, context: Context) -> None:
@@ -100,7 +103,7 @@ async def set_time(update: Update, context: Context) -> None:
     try:
         at = parse_time(" ".join(context.args or ()))
     except ArgumentError as problem:
-        await reply(update, texts.render_time_usage(str(problem)))
+        await reply(update, context, texts.render_time_usage(str(problem)))
         return
     await _change_schedule(update, context, at=at)
 
@@ -110,63 +113,85 @@ async def set_timezone(update: Update, context: Context) -> None:
     try:
         zone = parse_timezone(" ".join(context.args or ()))
     except AmbiguousTimezone as problem:
-        await reply(update, texts.render_timezone_usage(str(problem), problem.candidates))
+        usage = texts.render_timezone_usage(str(problem), problem.candidates)
+        await reply(update, context, usage)
         return
     except ArgumentError as problem:
-        await reply(update, texts.render_timezone_usage(str(problem)))
+        await reply(update, context, texts.render_timezone_usage(str(problem)))
         return
     await _change_schedule(update, context, timezone=zone)
 
 
-async def _change_schedule(update: Update, context: Context, **change: object) -> None:
-    s, chat = services(context), update.effective_chat
+async def _change_schedule(
+    update: Update, context: Context, *, at: time | None = None, timezone: ZoneInfo | None = None
+) -> None:
+    s, chat = context.services, _chat(update)
     now, default = s.clock(), s.settings.default_schedule
-    subscriber = s.store.set_schedule(chat.id, now, chat_type=chat.type, default=default, **change)
+    subscriber = s.store.set_schedule(
+        chat.id, now, chat_type=chat.type, default=default, at=at, timezone=timezone
+    )
     upcoming = _upcoming(subscriber, now)
-    await reply(update, texts.render_schedule_changed(subscriber.schedule, upcoming))
+    await reply(update, context, texts.render_schedule_changed(subscriber.schedule, upcoming))
 
 
 async def settings(update: Update, context: Context) -> None:
     """Subscription state, time, timezone and the next delivery in local time."""
-    s, chat = services(context), update.effective_chat
+    s, chat = context.services, _chat(update)
     subscriber = s.store.subscriber(chat.id) or Subscriber(
         chat.id, chat.type, False, s.settings.default_schedule, None
     )
     upcoming = _upcoming(subscriber, s.clock())
-    await reply(update, texts.render_settings(subscriber.schedule, upcoming))
+    await reply(update, context, texts.render_settings(subscriber.schedule, upcoming))
 
 
 async def help_command(update: Update, context: Context) -> None:
     """Commands and topics."""
-    await reply(update, texts.render_help(services(context).library.topics))
+    await reply(update, context, texts.render_help(context.services.library.topics))
 
 
 async def about(update: Update, context: Context) -> None:
     """What the bot is, where the tips come from, and the disclaimer."""
-    library = services(context).library
-    await reply(update, texts.render_about(len(library.tips), len(library.references)))
+    library = context.services.library
+    await reply(update, context, texts.render_about(len(library.tips), len(library.references)))
 
 
 async def hint(update: Update, context: Context) -> None:
     """Plain text or an unknown command in a private chat: point to /help."""
-    await reply(update, texts.render_hint())
+    await reply(update, context, texts.render_hint())
+
+
+async def addressed_hint(update: Update, context: Context) -> None:
+    """An unknown command in a group: answer only if it names this bot (`/foo@ThisBot`)."""
+    message = update.effective_message
+    text = (message.text if message else None) or ""
+    command = text.split(maxsplit=1)[0] if text else ""
+    if command.casefold().endswith(f"@{context.bot.username}".casefold()):
+        await reply(update, context, texts.render_hint())
 
 
 async def chat_migrated(update: Update, context: Context) -> None:
     """A group became a supergroup: move its subscription to the new chat id."""
-    message = update.effective_message
+    message, store = update.effective_message, context.services.store
+    if message is None:
+        return
     if message.migrate_to_chat_id:  # sent in the old group
-        services(context).store.migrate(message.chat.id, message.migrate_to_chat_id)
+        store.migrate(message.chat.id, message.migrate_to_chat_id)
     elif message.migrate_from_chat_id:  # sent in the new supergroup; the move is idempotent
-        services(context).store.migrate(message.migrate_from_chat_id, message.chat.id)
+        store.migrate(message.migrate_from_chat_id, message.chat.id)
 
 
 async def membership_changed(update: Update, context: Context) -> None:
     """The user blocked the bot (or removed it from a group): stop deliveries at once."""
     change = update.my_chat_member
-    if change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT):
-        s = services(context)
+    if change and change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT):
+        s = context.services
         s.store.deactivate(change.chat.id, s.clock())
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """A button this version does not know (an old message): stop the client's spinner."""
+    if update.callback_query is not None:
+        await _answer(update.callback_query, texts.render_stale_button())
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -179,24 +204,19 @@ async def on_error(update: object, context: Context) -> None:
             logger.debug("Could not send the apology", exc_info=True)
 
 
+def _chat(update: Update) -> Chat:
+    """The chat of a command; every handler that asks is registered for messages only."""
+    chat = update.effective_chat
+    if chat is None:
+        raise ValueError(f"update {update.update_id} has no chat")
+    return chat
+
+
 def _upcoming(subscriber: Subscriber, now: datetime) -> datetime | None:
     """When the next daily tip goes out; None while not subscribed."""
     if not subscriber.active:
         return None
     return next_due(subscriber.schedule, subscriber.last_delivery, now)
-
-
-async def addressed_hint(update: Update, context: Context) -> None:
-    """An unknown command in a group: answer only if it names this bot (`/foo@ThisBot`)."""
-    text = update.effective_message.text or ""
-    command = text.split(maxsplit=1)[0] if text else ""
-    if command.casefold().endswith(f"@{context.bot.username}".casefold()):
-        await reply(update, texts.render_hint())
-
-
-async def stale_button(update: Update, context: Context) -> None:
-    """A button this version does not know (an old message): stop the client's spinner."""
-    await _answer(update.callback_query, texts.render_stale_button())
 
 
 async def _answer(query: CallbackQuery, text: str | None) -> None:

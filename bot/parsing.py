@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
+
+from scheduler.zones import ZoneIndex, zone_index
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$", re.ASCII)
-_REGIONS = (
-    "Africa",
-    "America",
-    "Antarctica",
-    "Asia",
-    "Atlantic",
-    "Australia",
-    "Europe",
-    "Indian",
-    "Pacific",
-)
+_MAX_ZONE_NAME = 64
 
 
 class ArgumentError(ValueError):
@@ -41,41 +32,26 @@ def parse_time(text: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
-def parse_timezone(text: str) -> ZoneInfo:
-    """An IANA name in any letter case (`europe/berlin`), or an unambiguous city (`berlin`)."""
+def parse_timezone(text: str, index: ZoneIndex | None = None) -> ZoneInfo:
+    """An IANA name in any letter case (`europe/berlin`), or a city (`berlin`, `New York`).
+
+    Aliases resolve to the canonical zone (`Asia/Calcutta` → `Asia/Kolkata`).
+    """
     name = text.strip().replace(" ", "_")
-    if not name or len(name) > 64:
+    if not name or len(name) > _MAX_ZONE_NAME or not name.isprintable():
         raise ArgumentError("Please send a timezone like Europe/Berlin or a city like Berlin.")
-    exact = _zones_by_name().get(name.casefold())
-    if exact:
-        return ZoneInfo(exact)
-    candidates = _zones_by_city().get(name.casefold(), [])
+    index = index or zone_index()
+    key = index.resolve(name)
+    if key is not None:
+        return ZoneInfo(key)
+    candidates = index.cities(name)
     if len(candidates) == 1:
         return ZoneInfo(candidates[0])
     if candidates:
-        raise AmbiguousTimezone(text.strip(), candidates)
+        raise AmbiguousTimezone(text.strip(), list(candidates))
     raise ArgumentError(f"I don't know the timezone “{text.strip()}”.")
 
 
-def timezone_is_valid(name: str) -> bool:
-    """True for an exact IANA key (used for configuration, where guessing is wrong)."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
-@cache
-def _zones_by_name() -> dict[str, str]:
-    return {key.casefold(): key for key in available_timezones()}
-
-
-@cache
-def _zones_by_city() -> dict[str, list[str]]:
-    """City → zones, from region zones only (`Europe/Berlin`, not `Etc/GMT+1`)."""
-    cities: dict[str, list[str]] = {}
-    for key in sorted(available_timezones()):
-        if key.split("/", 1)[0] in _REGIONS and "/" in key:
-            cities.setdefault(key.rsplit("/", 1)[1].casefold(), []).append(key)
-    return cities
+def canonical_timezone(name: str) -> str | None:
+    """The canonical key for an exact IANA name (configuration, where guessing is wrong)."""
+    return zone_index().resolve(name)

@@ -5,39 +5,40 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import UTC, datetime
 
 from telegram.error import Conflict, TelegramError
-from telegram.ext import Application
 
-from bot.services import services
+from bot.context import App, Context
 from bot.texts import COMMANDS
-from scheduler.job import start_sweeping
+from scheduler.delivery import SWEEP_EVERY_SECONDS
 
 logger = logging.getLogger(__name__)
 
 STOP_TIMEOUT = 8.0
+SWEEP_JOB = "daily-sweep"
 
 
-async def serve(app: Application, stop: asyncio.Event, *, sweep: bool = True) -> None:
+async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
     """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly."""
-    delivery = services(app).delivery
+    delivery = app.bot_data.services.delivery
     async with app:
         await _register_commands(app)
-        scheduler = start_sweeping(delivery.sweep) if sweep else None
+        if sweep:
+            schedule_sweep(app)
+        assert app.updater is not None, "built with an Updater"
         await app.updater.start_polling(allowed_updates=None, error_callback=_polling_error)
-        await app.start()
+        await app.start()  # also starts the JobQueue, and with it the sweep
         logger.info("GutBone Daily is running as @%s", app.bot.username)
         await stop.wait()
         logger.info("Stopping")
         await app.updater.stop()
         await app.stop()
         await delivery.shutdown(timeout=STOP_TIMEOUT / 2)
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
     logger.info("Stopped")
 
 
-async def serve_until_signalled(app: Application) -> None:
+async def serve_until_signalled(app: App) -> None:
     """`serve()` until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -46,7 +47,33 @@ async def serve_until_signalled(app: Application) -> None:
     await serve(app, stop)
 
 
-async def _register_commands(app: Application) -> None:
+def schedule_sweep(app: App) -> None:
+    """One repeating job on the Application's own JobQueue runs the delivery sweep.
+
+    There are no per-subscriber jobs: local delivery times live in the database and the sweep
+    asks it who is due. That keeps memory flat with a million subscribers and sidesteps cron's
+    DST pitfalls (a daily cron job fires twice on the fall-back day).
+    """
+    assert app.job_queue is not None, "python-telegram-bot[job-queue] is a dependency"
+    app.job_queue.run_repeating(
+        _sweep,
+        interval=SWEEP_EVERY_SECONDS,
+        name=SWEEP_JOB,
+        job_kwargs={
+            # `first=0` would compute its first run when the JobQueue starts, an interval late
+            "next_run_time": datetime.now(UTC),
+            "misfire_grace_time": SWEEP_EVERY_SECONDS,  # late by less than a period: still run
+            "coalesce": True,  # missed runs collapse into one: a sweep catches up on its own
+            "max_instances": 1,  # a long sweep (a large audience) is never doubled
+        },
+    )
+
+
+async def _sweep(context: Context) -> None:
+    await context.services.delivery.sweep()
+
+
+async def _register_commands(app: App) -> None:
     """The command menu users see; a failure here is not worth refusing to start."""
     try:
         await app.bot.set_my_commands(COMMANDS)

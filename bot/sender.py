@@ -21,6 +21,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.keyboards import tip_keyboard
 from scheduler.outcomes import Gone, Migrated, Outcome, RateLimited, Rejected, Sent, Transient
+from scheduler.pause import Sleep
 from tips import Library, render_tip
 
 T = TypeVar("T")
@@ -49,7 +50,13 @@ class TipSender:
 
 
 def outcome_of(exc: TelegramError) -> Outcome:
-    """Map python-telegram-bot's exceptions (see shared/telegram-limits.md) to outcomes."""
+    """Map python-telegram-bot's exceptions to outcomes, once, at the edge.
+
+    Telegram answers 429 with `retry_after`, 403 when the bot was blocked or the user is
+    deactivated, 400 "chat not found" for a chat that no longer exists, and a
+    `migrate_to_chat_id` when a group became a supergroup
+    (https://core.telegram.org/bots/api#responseparameters, https://core.telegram.org/bots/faq).
+    """
     match exc:
         case RetryAfter():
             return RateLimited(_retry_after_seconds(exc))
@@ -67,7 +74,9 @@ def outcome_of(exc: TelegramError) -> Outcome:
             return Rejected(exc.message)
 
 
-async def patiently(send: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
+async def patiently(
+    send: Callable[[], Awaitable[T]], sleep: Sleep = asyncio.sleep, attempts: int = 3
+) -> T:
     """Make a Telegram call, waiting out flood-control answers (429) between tries.
 
     For command replies, which must not be lost when a broadcast meets the flood limit.
@@ -76,7 +85,7 @@ async def patiently(send: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
         try:
             return await send()
         except RetryAfter as exc:
-            await asyncio.sleep(_retry_after_seconds(exc))
+            await sleep(_retry_after_seconds(exc))
     return await send()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
+from html import escape as html_escape
 
 from scheduler.due import Schedule
 from tips import Topic
@@ -25,6 +25,11 @@ DISCLAIMER = "<i>General information, not medical advice.</i>"
 TIME_EXAMPLE = "Example: <code>/time 07:30</code> (24-hour clock, your local time)."
 TIMEZONE_LIST = "All names: en.wikipedia.org/wiki/List_of_tz_database_time_zones"
 TIMEZONE_EXAMPLE = "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>."
+
+
+def escape(text: str) -> str:
+    """Text for the body of a Telegram HTML message (quotes need no escaping there)."""
+    return html_escape(text, quote=False)
 
 
 def render_welcome(schedule: Schedule, next_tip: datetime, newly_subscribed: bool) -> str:

@@ -19,7 +19,7 @@ from aiolimiter import AsyncLimiter
 from scheduler.due import is_due, local_date
 from scheduler.outcomes import Gone, Migrated, Outcome, RateLimited, Rejected, Sent, Transient
 from scheduler.pause import Pause, Sleep
-from storage import Store
+from scheduler.records import DeliveryStatus, DeliveryStore
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ Send = Callable[[int, str], Awaitable[Outcome]]
 
 MAX_ATTEMPTS = 5
 RETRY_LATER = timedelta(minutes=10)
+SWEEP_EVERY_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Delivery:
 
     def __init__(
         self,
-        store: Store,
+        store: DeliveryStore,
         choose_tip: ChooseTip,
         send: Send,
         clock: Clock,
@@ -69,9 +70,9 @@ class Delivery:
         self._idle = asyncio.Event()
         self._idle.set()
 
-    async def sweep(self) -> Counter[str]:
+    async def sweep(self) -> Counter[DeliveryStatus]:
         """Deliver to everyone due, batch by batch, until nobody is due (or we are stopping)."""
-        report: Counter[str] = Counter()
+        report: Counter[DeliveryStatus] = Counter()
         self._idle.clear()
         try:
             if not self._resumed:  # first sweep of this process: finish what a crash left
@@ -82,11 +83,11 @@ class Delivery:
         finally:
             self._idle.set()
         if report:
-            logger.info("Daily sweep: %s", dict(report))
-        logger.debug("Sweep finished: %s", dict(report))
+            logger.info("Daily sweep: %s", _summary(report))
+        logger.debug("Sweep finished: %s", _summary(report))
         return report
 
-    async def resume_pending(self) -> Counter[str]:
+    async def resume_pending(self) -> Counter[DeliveryStatus]:
         """Send the claims a crash left open (the first sweep does this by itself)."""
         pending = self._store.pending_deliveries()
         claims = [Claim(p.chat_id, p.local_date, p.tip_id) for p in pending]
@@ -108,49 +109,46 @@ class Delivery:
         with self._store.transaction():
             for subscriber in self._store.due_subscribers(now, self._batch_size):
                 if not is_due(subscriber.schedule, subscriber.last_delivery, now):
-                    self._store.reschedule(subscriber.chat_id, now)
+                    self._store.refresh(subscriber.chat_id, now)
                     continue
                 day = local_date(subscriber.schedule, now)
                 tip_id = self._choose_tip(subscriber.chat_id, now)
                 if self._store.claim_delivery(subscriber.chat_id, day, tip_id, now):
                     claims.append(Claim(subscriber.chat_id, day, tip_id))
                 else:  # the day was taken meanwhile: re-derive the row so it leaves the queue
-                    self._store.reschedule(subscriber.chat_id, now)
+                    self._store.refresh(subscriber.chat_id, now)
         return claims
 
-    async def _send_all(self, claims: list[Claim]) -> Counter[str]:
+    async def _send_all(self, claims: list[Claim]) -> Counter[DeliveryStatus]:
         statuses = await asyncio.gather(*(self._deliver(claim) for claim in claims))
         return Counter(statuses)
 
-    async def _deliver(self, claim: Claim) -> str:
+    async def _deliver(self, claim: Claim) -> DeliveryStatus:
         async with self._workers:
             status, chat_id = await self._attempt_until_final(claim)
         now = self._clock()
-        if status == "released":
-            self._store.release_delivery(chat_id, claim.day, now)
-        else:
-            retry_at = now + RETRY_LATER if status == "failed" else None
-            self._store.finish_delivery(chat_id, claim.day, status, now, retry_at)
+        retry_at = now + RETRY_LATER if status is DeliveryStatus.FAILED else None
+        self._store.finish_delivery(chat_id, claim.day, status, now, retry_at)
         return status
 
-    async def _attempt_until_final(self, claim: Claim) -> tuple[str, int]:
+    async def _attempt_until_final(self, claim: Claim) -> tuple[DeliveryStatus, int]:
         """Send, honouring 429s and migrations, retrying transient errors with backoff."""
         chat_id = claim.chat_id
         for attempt in range(1, MAX_ATTEMPTS + 1):
             if self._stopping:
-                return "released", chat_id
+                return DeliveryStatus.RELEASED, chat_id
             await self._pause.wait()
             async with self._limiter:
                 outcome = await self._send(chat_id, claim.tip_id)
             match outcome:
                 case Sent():
-                    return "sent", chat_id
+                    return DeliveryStatus.SENT, chat_id
                 case Gone(reason=reason):
                     logger.info("Chat %s is gone (%s); deactivating", chat_id, reason)
-                    return "blocked", chat_id
+                    return DeliveryStatus.BLOCKED, chat_id
                 case Rejected(reason=reason):
                     logger.error("Telegram rejected tip %s: %s", claim.tip_id, reason)
-                    return "failed", chat_id
+                    return DeliveryStatus.FAILED, chat_id
                 case Migrated(new_chat_id=new_chat_id):
                     self._store.migrate(chat_id, new_chat_id)
                     chat_id = new_chat_id
@@ -162,4 +160,8 @@ class Delivery:
                         "Sending to %s failed (%s), attempt %d", chat_id, reason, attempt
                     )
                     await self._sleep(min(2**attempt, 30))
-        return "failed", chat_id
+        return DeliveryStatus.FAILED, chat_id
+
+
+def _summary(report: Counter[DeliveryStatus]) -> str:
+    return ", ".join(f"{status} {count}" for status, count in sorted(report.items())) or "nothing"

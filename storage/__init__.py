@@ -1,5 +1,5 @@
 """SQLite storage: subscribers, the per-day delivery record, and rotation history."""
 
-from storage.store import PendingDelivery, Store, Subscriber
+from storage.store import Store
 
-__all__ = ["PendingDelivery", "Store", "Subscriber"]
+__all__ = ["Store"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 1
+from scheduler.records import DeliveryStatus
 
-_TABLES = """
+_STATUSES = ", ".join(f"'{status}'" for status in DeliveryStatus)
+
+_TABLES = f"""
 CREATE TABLE IF NOT EXISTS subscribers (
     chat_id INTEGER PRIMARY KEY,
     chat_type TEXT NOT NULL DEFAULT 'private',
@@ -27,13 +29,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
     chat_id INTEGER NOT NULL,
     local_date TEXT NOT NULL,
     tip_id TEXT NOT NULL,
-    status TEXT NOT NULL,                 -- pending | sent | failed | blocked
+    status TEXT NOT NULL CHECK (status IN ({_STATUSES})),
     attempts INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (chat_id, local_date)
 );
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (chat_id)
-    WHERE status = 'pending';
+    WHERE status = '{DeliveryStatus.PENDING}';
 
 -- Tips a chat has seen in its current rotation cycle (daily, /tip and /avoid alike).
 CREATE TABLE IF NOT EXISTS seen_tips (
@@ -48,4 +50,3 @@ CREATE TABLE IF NOT EXISTS seen_tips (
 def create_schema(db: Database) -> None:
     """Create the tables if they are missing; safe to run at every start."""
     db.conn.executescript(_TABLES)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

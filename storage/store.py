@@ -8,41 +8,28 @@ The store keeps one invariant for the scheduler: `next_due_at` is always the ins
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
 from scheduler.due import Schedule, next_due
+from scheduler.records import TAKEN, DeliveryStatus, PendingDelivery, Subscriber
 from storage.schema import create_schema
 
 _SUBSCRIBER_COLUMNS = (
     "chat_id, chat_type, active, delivery_time, timezone, schedule_since, last_delivery"
 )
+# A day whose claim ended in one of these may be claimed again (a retry, or after /start).
+_RECLAIMABLE = ", ".join(f"'{status}'" for status in DeliveryStatus if status not in TAKEN)
+_TAKEN = ", ".join(f"'{status}'" for status in sorted(TAKEN))
 
-
-@dataclass(frozen=True)
-class Subscriber:
-    """A chat's subscription state and delivery preferences."""
-
-    chat_id: int
-    chat_type: str
-    active: bool
-    schedule: Schedule
-    last_delivery: date | None
-
-
-@dataclass(frozen=True)
-class PendingDelivery:
-    """A daily tip that was claimed but whose sending has not finished."""
-
-    chat_id: int
-    local_date: date
-    tip_id: str
+Row = Mapping[str, Any]
 
 
 class Store:
@@ -73,9 +60,9 @@ class Store:
     # Subscribers ---------------------------------------------------------------------------
 
     def subscriber(self, chat_id: int) -> Subscriber | None:
-        row = self.db.execute(
+        row = self._one(
             f"SELECT {_SUBSCRIBER_COLUMNS} FROM subscribers WHERE chat_id = ?", [chat_id]
-        ).fetchone()
+        )
         return _subscriber(row) if row else None
 
     def subscribe(
@@ -95,7 +82,7 @@ class Store:
                 self._update(
                     chat_id, now, active=1, chat_type=chat_type, schedule_since=_epoch(now)
                 )
-            subscriber = self._refresh(chat_id, now)
+            subscriber = self.refresh(chat_id, now)
         return subscriber, existing is None or not existing.active
 
     def unsubscribe(self, chat_id: int, now: datetime) -> bool:
@@ -131,7 +118,7 @@ class Store:
             if timezone is not None:
                 changes["timezone"] = timezone.key
             self._update(chat_id, now, **changes)
-            return self._refresh(chat_id, now)
+            return self.refresh(chat_id, now)
 
     def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
         """Move a group's subscription and history to its new supergroup id."""
@@ -144,20 +131,13 @@ class Store:
 
     def due_subscribers(self, now: datetime, limit: int) -> list[Subscriber]:
         """Active subscribers whose next delivery instant has come, earliest first."""
-        rows = self.db.execute(
+        rows = self.db.query(
             f"SELECT {_SUBSCRIBER_COLUMNS} FROM subscribers"
             " WHERE next_due_at IS NOT NULL AND next_due_at <= ? AND active = 1"
             " ORDER BY next_due_at LIMIT ?",
             [_epoch(now), limit],
-        ).fetchall()
+        )
         return [_subscriber(row) for row in rows]
-
-    def counts(self) -> dict[str, int]:
-        """Subscriber numbers for operators."""
-        row = self.db.execute(
-            "SELECT count(*), coalesce(sum(active), 0) FROM subscribers"
-        ).fetchone()
-        return {"subscribers": row[0], "active": row[1]}
 
     # Daily deliveries ----------------------------------------------------------------------
 
@@ -166,74 +146,68 @@ class Store:
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT INTO deliveries (chat_id, local_date, tip_id, status, updated_at)"
-                " VALUES (?, ?, ?, 'pending', ?)"
+                " VALUES (:chat_id, :day, :tip_id, :pending, :now)"
                 " ON CONFLICT (chat_id, local_date) DO UPDATE SET"
-                " tip_id = excluded.tip_id, status = 'pending', updated_at = excluded.updated_at"
-                " WHERE deliveries.status IN ('failed', 'blocked')",
-                [chat_id, day.isoformat(), tip_id, _iso(now)],
+                " tip_id = excluded.tip_id, status = :pending, updated_at = excluded.updated_at"
+                f" WHERE deliveries.status IN ({_RECLAIMABLE})",
+                {
+                    "chat_id": chat_id,
+                    "day": day.isoformat(),
+                    "tip_id": tip_id,
+                    "pending": DeliveryStatus.PENDING,
+                    "now": _iso(now),
+                },
             )
             if cursor.rowcount == 0:
                 return False
-            self._refresh(chat_id, now)
+            self.refresh(chat_id, now)
             return True
 
     def finish_delivery(
-        self, chat_id: int, day: date, status: str, now: datetime, retry_at: datetime | None
+        self,
+        chat_id: int,
+        day: date,
+        status: DeliveryStatus,
+        now: datetime,
+        retry_at: datetime | None,
     ) -> None:
-        """Close a claim as sent, failed (retry at `retry_at`) or blocked."""
+        """Close a claim; blocked deactivates the chat, failed comes back at `retry_at`."""
         with self.transaction():
             self.db.execute(
                 "UPDATE deliveries SET status = ?, attempts = attempts + 1, updated_at = ?"
                 " WHERE chat_id = ? AND local_date = ?",
                 [status, _iso(now), chat_id, day.isoformat()],
             )
-            if status == "blocked":
+            if status is DeliveryStatus.BLOCKED:
                 self.deactivate(chat_id, now)
-            elif status == "failed":
-                self._refresh(chat_id, now)
-                if retry_at is not None:
-                    self._update(chat_id, now, next_due_at=_epoch(retry_at))
-
-    def release_delivery(self, chat_id: int, day: date, now: datetime) -> None:
-        """Undo a claim whose message was never sent (shutdown came first)."""
-        with self.transaction():
-            self.db.execute(
-                "DELETE FROM deliveries"
-                " WHERE chat_id = ? AND local_date = ? AND status = 'pending'",
-                [chat_id, day.isoformat()],
-            )
-            self._refresh(chat_id, now)
+            elif status not in TAKEN:  # the day is free again: it re-enters the queue
+                self.refresh(chat_id, now)
+            if status is DeliveryStatus.FAILED and retry_at is not None:
+                self._update(chat_id, now, next_due_at=_epoch(retry_at))
 
     def pending_deliveries(self) -> list[PendingDelivery]:
         """Claims left open by a crash: their messages may not have gone out."""
-        rows = self.db.execute(
-            "SELECT chat_id, local_date, tip_id FROM deliveries WHERE status = 'pending'"
-        ).fetchall()
-        return [PendingDelivery(row[0], date.fromisoformat(row[1]), row[2]) for row in rows]
-
-    def delivery_status(self, chat_id: int, day: date) -> str | None:
-        row = self.db.execute(
-            "SELECT status FROM deliveries WHERE chat_id = ? AND local_date = ?",
-            [chat_id, day.isoformat()],
-        ).fetchone()
-        return row[0] if row else None
-
-    def reschedule(self, chat_id: int, now: datetime) -> None:
-        """Recompute `next_due_at` (used when a sweep finds a row that is not due yet)."""
-        self._refresh(chat_id, now)
+        rows = self.db.query(
+            "SELECT chat_id, local_date, tip_id FROM deliveries WHERE status = ?",
+            [DeliveryStatus.PENDING],
+        )
+        return [
+            PendingDelivery(row["chat_id"], date.fromisoformat(row["local_date"]), row["tip_id"])
+            for row in rows
+        ]
 
     # Rotation history ----------------------------------------------------------------------
 
     def seen_tips(self, chat_id: int) -> set[str]:
-        rows = self.db.execute("SELECT tip_id FROM seen_tips WHERE chat_id = ?", [chat_id])
-        return {row[0] for row in rows}
+        rows = self.db.query("SELECT tip_id FROM seen_tips WHERE chat_id = ?", [chat_id])
+        return {row["tip_id"] for row in rows}
 
     def last_seen_tip(self, chat_id: int) -> str | None:
-        row = self.db.execute(
+        row = self._one(
             "SELECT tip_id FROM seen_tips WHERE chat_id = ? ORDER BY rowid DESC LIMIT 1",
             [chat_id],
-        ).fetchone()
-        return row[0] if row else None
+        )
+        return row["tip_id"] if row else None
 
     def mark_seen(self, chat_id: int, tip_id: str, now: datetime) -> None:
         self.db.execute(
@@ -258,14 +232,14 @@ class Store:
             [*changes.values(), _iso(now), chat_id],
         )
 
-    def _refresh(self, chat_id: int, now: datetime) -> Subscriber:
+    def refresh(self, chat_id: int, now: datetime) -> Subscriber:
         """Re-derive `last_delivery` and `next_due_at` from the deliveries table."""
-        row = self.db.execute(
-            "SELECT max(local_date) FROM deliveries"
-            " WHERE chat_id = ? AND status IN ('pending', 'sent')",
+        row = self._one(
+            "SELECT max(local_date) AS last FROM deliveries"
+            f" WHERE chat_id = ? AND status IN ({_TAKEN})",
             [chat_id],
-        ).fetchone()
-        last = date.fromisoformat(row[0]) if row and row[0] else None
+        )
+        last = date.fromisoformat(row["last"]) if row and row["last"] else None
         stored = self.subscriber(chat_id)
         assert stored is not None, f"no subscriber row for chat {chat_id}"
         due = next_due(stored.schedule, last, now) if stored.active else None
@@ -277,18 +251,22 @@ class Store:
         )
         return replace(stored, last_delivery=last)
 
+    def _one(self, sql: str, params: Sequence[Any]) -> Row | None:
+        """The first row of a query, by column name, or None."""
+        return next(iter(self.db.query(sql, params)), None)
 
-def _subscriber(row: tuple) -> Subscriber:
-    chat_id, chat_type, active, delivery_time, timezone, since, last = row
+
+def _subscriber(row: Row) -> Subscriber:
     schedule = Schedule(
-        at=time.fromisoformat(delivery_time),
-        timezone=ZoneInfo(timezone),
-        since=datetime.fromtimestamp(since, UTC),
+        at=time.fromisoformat(row["delivery_time"]),
+        timezone=ZoneInfo(row["timezone"]),
+        since=datetime.fromtimestamp(row["schedule_since"], UTC),
     )
+    last = row["last_delivery"]
     return Subscriber(
-        chat_id=chat_id,
-        chat_type=chat_type,
-        active=bool(active),
+        chat_id=row["chat_id"],
+        chat_type=row["chat_type"],
+        active=bool(row["active"]),
         schedule=schedule,
         last_delivery=date.fromisoformat(last) if last else None,
     )

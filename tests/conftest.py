@@ -6,11 +6,12 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import yaml
 
 from emulator import BotAPIEmulator
 from storage import Store
 from tests.e2e import running_bot
-from tips import Library, load_library
+from tips import LIBRARY_DIR, Library, load_library
 
 
 class FakeClock:
@@ -65,6 +66,19 @@ def store(db_path):
 @pytest.fixture(scope="session")
 def library() -> Library:
     return load_library()
+
+
+@pytest.fixture
+def bibliography_file(tmp_path):
+    """A verified bibliography like the curator's: the shipped entries, one uncited verified
+    entry (sync must leave it out), and one partially verified entry (never to be cited)."""
+    shipped = yaml.safe_load((LIBRARY_DIR / "references.yaml").read_text(encoding="utf-8"))
+    extra = {"id": "zz_uncited2020_test", "first_author": "Nobody", "title": "Unused"}
+    partial = {"id": "ods_calcium_hp", "title": "Calcium fact sheet", "status": "partial"}
+    document = {"references": [extra, *shipped["references"]], "partially_verified": [partial]}
+    path = tmp_path / "bibliography.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import asyncio
 import random
 from contextlib import asynccontextmanager
 
-from bot.app import build_application, delivery_of
+from bot.app import build_application
 from bot.config import parse_settings
+from bot.context import services_of
 from bot.runner import serve
-from bot.services import services
 from emulator import BotAPIEmulator
 
 TOKEN = "123456:TEST-TOKEN-for-the-emulator"
@@ -21,8 +21,8 @@ class RunningBot:
     def __init__(self, app, telegram: BotAPIEmulator) -> None:
         self.app = app
         self.telegram = telegram
-        self.delivery = delivery_of(app)
-        self.delivery_schedule = services(app).settings.default_schedule
+        self.delivery = services_of(app).delivery
+        self.delivery_schedule = services_of(app).settings.default_schedule
 
     async def ask(self, chat_id: int, text: str, **kwargs) -> str:
         """Send a message as a user and return the bot's next reply in that chat."""

@@ -20,6 +20,26 @@ def test_defaults():
     assert settings.log_level == "INFO"
 
 
+def test_blank_values_keep_the_defaults_and_rates_at_the_bounds_are_accepted():
+    blank = {"DATABASE_PATH": " ", "DEFAULT_TIMEZONE": "", "LOG_LEVEL": ""}
+    settings = parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **blank, "BROADCAST_RATE": "1"})
+    assert settings.database_path == Path("data/gutbone.db")
+    assert (settings.default_timezone, settings.log_level) == ("UTC", "INFO")
+    assert settings.broadcast_rate == 1
+    assert parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "BROADCAST_RATE": "1000"}).broadcast_rate
+
+
+def test_timezone_aliases_resolve_to_the_canonical_zone():
+    settings = parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DEFAULT_TIMEZONE": "Asia/Calcutta"})
+    assert settings.default_timezone == "Asia/Kolkata"
+    assert parse_settings(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "ADMIN_USER_IDS": "7, 42"}
+    ).admin_user_ids == {
+        7,
+        42,
+    }
+
+
 def test_env_file_is_read_and_real_environment_wins(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text(
@@ -44,10 +64,17 @@ def test_token_is_not_in_the_repr():
         ({"DEFAULT_TIMEZONE": "Mars/Base"}, "DEFAULT_TIMEZONE 'Mars/Base' is not an IANA timezone"),
         ({"DEFAULT_TIMEZONE": "berlin"}, "is not an IANA timezone"),
         ({"DEFAULT_DELIVERY_TIME": "8am"}, "DEFAULT_DELIVERY_TIME '8am' is not a 24-hour"),
-        ({"ADMIN_USER_IDS": "1,two"}, "ADMIN_USER_IDS must be Telegram user ids"),
+        ({"ADMIN_USER_IDS": "1,two"}, "ADMIN_USER_IDS must be positive Telegram user ids"),
+        ({"ADMIN_USER_IDS": "0"}, "ADMIN_USER_IDS must be positive Telegram user ids"),
+        ({"ADMIN_USER_IDS": "7,-100123"}, "ADMIN_USER_IDS must be positive Telegram user ids"),
+        ({"ADMIN_USER_IDS": "1" * 23}, "ADMIN_USER_IDS must be positive Telegram user ids"),
+        ({"DEFAULT_TIMEZONE": "localtime"}, "is not an IANA timezone"),
+        ({"DEFAULT_TIMEZONE": "Factory"}, "is not an IANA timezone"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
         ({"TELEGRAM_API_BASE_URL": "api.telegram.org"}, "must start with http"),
-        ({"BROADCAST_RATE": "fast"}, "BROADCAST_RATE must be"),
+        ({"BROADCAST_RATE": "fast"}, "BROADCAST_RATE must be .*, 1 to 1000"),
+        ({"BROADCAST_RATE": "0.5"}, "BROADCAST_RATE must be .*, 1 to 1000"),
+        ({"BROADCAST_RATE": "1000.5"}, "BROADCAST_RATE must be .*, 1 to 1000"),
     ],
 )
 def test_bad_settings_say_what_to_fix(values, message):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, time, timedelta
@@ -9,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.tipping import next_tip
 from scheduler.delivery import MAX_ATTEMPTS, Delivery
 from scheduler.due import Schedule
 from scheduler.outcomes import Gone, Migrated, RateLimited, Sent, Transient
 from storage import Store
+from tips import next_tip
 
 EIGHT_UTC = Schedule(time(8, 0), ZoneInfo("UTC"))
 
@@ -155,14 +156,31 @@ async def test_transient_errors_back_off_then_retry_later(store, library, sender
 
 
 async def test_shutdown_releases_claims_not_yet_sent(store, library, sender, clock, sleep):
-    subscribe(store, clock, 1)
+    subscribe(store, clock, 1, 2)
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    delivery = make_delivery(store, library, sender, clock, sleep)
-    claims = delivery.claim_due(clock())
-    await delivery.shutdown(timeout=1)
-    assert await delivery._send_all(claims) == {"released": 1}
+    in_flight, finish = [], asyncio.Event()
+
+    async def slow_send(chat_id: int, tip_id: str) -> Sent:
+        in_flight.append(chat_id)
+        await finish.wait()
+        return Sent()
+
+    rng = random.Random(3)
+    choose = lambda chat_id, now: next_tip(store, library.tips, chat_id, rng, now).id  # noqa: E731
+    delivery = Delivery(store, choose, slow_send, clock, rate=1000, workers=1, sleep=sleep)
+    sweeping = asyncio.create_task(delivery.sweep())
+    while not in_flight:  # one send in flight, the other claim waiting for the worker
+        await asyncio.sleep(0)
+    stopping = asyncio.create_task(delivery.shutdown(timeout=5))
+    await asyncio.sleep(0)
+    finish.set()
+    assert await sweeping == {"sent": 1, "released": 1}
+    await stopping
+    [unsent] = {1, 2} - set(in_flight)
     assert store.pending_deliveries() == []
-    assert store.subscriber(1).last_delivery is None
+    assert store.subscriber(unsent).last_delivery is None
+    assert await make_delivery(store, library, sender, clock, sleep).sweep() == {"sent": 1}
+    assert [chat for chat, _ in sender.delivered] == [unsent]
 
 
 async def test_many_subscribers_each_exactly_once(store, library, sender, clock, sleep):

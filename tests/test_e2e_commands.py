@@ -7,6 +7,8 @@ from datetime import time
 
 import pytest
 
+from bot.texts import render_stale_button
+
 CHAT = 4242
 
 
@@ -67,12 +69,50 @@ async def test_bad_time_explains_and_changes_nothing(bot, store, argument):
     assert store.subscriber(CHAT).schedule.at == time(8, 0)
 
 
-@pytest.mark.parametrize("argument", ["", "Mars/Olympus", "<script>", "buenos aires"])
-async def test_bad_timezone_explains_and_changes_nothing(bot, store, argument):
+UNKNOWN_ZONE = (
+    "I don't know the timezone “{}”.\n"
+    "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>.\n"
+    "All names: en.wikipedia.org/wiki/List_of_tz_database_time_zones"
+)
+ZONE_USAGE = (
+    "Please send a timezone like Europe/Berlin or a city like Berlin.\n"
+    "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>.\n"
+    "All names: en.wikipedia.org/wiki/List_of_tz_database_time_zones"
+)
+
+
+@pytest.mark.parametrize(
+    ("argument", "expected"),
+    [
+        ("", ZONE_USAGE),
+        ("x" * 65, ZONE_USAGE),
+        ("Europe/Ber\x00lin", ZONE_USAGE),
+        ("Mars/Olympus", UNKNOWN_ZONE.format("Mars/Olympus")),
+        ("<script>", UNKNOWN_ZONE.format("&lt;script&gt;")),
+        ("localtime", UNKNOWN_ZONE.format("localtime")),
+        ("Factory", UNKNOWN_ZONE.format("Factory")),
+        ("Etc/GMT+5", UNKNOWN_ZONE.format("Etc/GMT+5")),
+    ],
+)
+async def test_bad_timezone_explains_and_changes_nothing(bot, store, argument, expected):
     await bot.ask(CHAT, "/start")
-    reply = await bot.ask(CHAT, f"/timezone {argument}")
-    assert "/timezone" in reply
+    assert await bot.ask(CHAT, f"/timezone {argument}") == expected
     assert store.subscriber(CHAT).schedule.timezone.key == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("argument", "stored"),
+    [
+        ("buenos aires", "America/Argentina/Buenos_Aires"),
+        ("Asia/Calcutta", "Asia/Kolkata"),
+        ("kiev", "Europe/Kyiv"),
+        ("istanbul", "Europe/Istanbul"),
+    ],
+)
+async def test_cities_and_aliases_are_stored_as_the_canonical_zone(bot, store, argument, stored):
+    await bot.ask(CHAT, "/start")
+    assert f"({stored})" in await bot.ask(CHAT, f"/timezone {argument}")
+    assert store.subscriber(CHAT).schedule.timezone.key == stored
 
 
 async def test_stop_keeps_settings_and_start_restores_them(bot, store):
@@ -118,8 +158,8 @@ async def test_bad_input_never_crashes_the_bot(bot, telegram, caplog):
     assert "Commands" in await bot.ask(CHAT, "/help")
     assert len(telegram.messages_to(CHAT)) == 1 + 5 + 1
     assert telegram.messages_to(group) == []
-    answered = await telegram.wait_for_calls("answerCallbackQuery")
-    assert answered
+    [answer] = await telegram.wait_for_calls("answerCallbackQuery")
+    assert (answer["callback_query_id"], answer["text"]) == ("stale-1", render_stale_button())
     assert "/help" in await bot.ask(group, "/whatever@GutBoneDailyBot", chat_type="supergroup")
     assert "📚" in await bot.ask(group, "/tip@GutBoneDailyBot", chat_type="supergroup")
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

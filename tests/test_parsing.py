@@ -5,6 +5,7 @@ from datetime import time
 import pytest
 
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
+from scheduler.zones import build_index
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,31 @@ def test_unknown_timezones_are_refused(text):
 
 
 def test_an_ambiguous_city_lists_the_candidates():
-    with pytest.raises(AmbiguousTimezone) as caught:
-        parse_timezone("buenos aires")
-    assert "America/Argentina/Buenos_Aires" in caught.value.candidates
-    assert len(caught.value.candidates) > 1
+    index = build_index(["America/Indiana/Vincennes", "Europe/Vincennes"], [])
+    with pytest.raises(AmbiguousTimezone, match="“vincennes” matches more than one") as caught:
+        parse_timezone("vincennes", index)
+    assert caught.value.candidates == ["America/Indiana/Vincennes", "Europe/Vincennes"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("buenos aires", "America/Argentina/Buenos_Aires"),
+        ("cordoba", "America/Argentina/Cordoba"),
+        ("mendoza", "America/Argentina/Mendoza"),
+        ("jujuy", "America/Argentina/Jujuy"),
+        ("catamarca", "America/Argentina/Catamarca"),
+        ("indianapolis", "America/Indiana/Indianapolis"),
+        ("louisville", "America/Kentucky/Louisville"),
+        ("istanbul", "Europe/Istanbul"),
+        ("nicosia", "Asia/Nicosia"),
+    ],
+)
+def test_cities_under_two_keys_of_one_zone_are_not_ambiguous(text, expected):
+    assert parse_timezone(text).key == expected
+
+
+@pytest.mark.parametrize("text", ["\x00", "Europe/Ber\x00lin", "Europe/\tBerlin"])
+def test_control_characters_are_refused_before_lookup(text):
+    with pytest.raises(ArgumentError, match="Please send a timezone like Europe/Berlin"):
+        parse_timezone(text)

@@ -1,9 +1,13 @@
 """The store against a real SQLite file: subscriptions, schedules, claims, migration."""
 
+import sqlite3
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from scheduler.due import Schedule
+from scheduler.records import DeliveryStatus, PendingDelivery
 from storage import Store
 
 DEFAULT = Schedule(time(8, 0), ZoneInfo("UTC"))
@@ -15,7 +19,7 @@ def test_subscribe_is_idempotent_and_reports_newness(store):
     again, new_again = store.subscribe(42, "private", DEFAULT, MORNING)
     assert (new, new_again) == (True, False)
     assert subscriber == again
-    assert store.counts() == {"subscribers": 1, "active": 1}
+    assert subscriber.active and store.subscriber(42) == subscriber
 
 
 def test_stop_keeps_settings_and_start_restores_them(store):
@@ -60,7 +64,7 @@ def test_a_failed_day_can_be_claimed_again_later(store):
     day, now = date(2026, 3, 2), datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     store.claim_delivery(1, day, "fiber-a", now)
     retry_at = datetime(2026, 3, 2, 8, 10, tzinfo=UTC)
-    store.finish_delivery(1, day, "failed", now, retry_at)
+    store.finish_delivery(1, day, DeliveryStatus.FAILED, now, retry_at)
     assert store.subscriber(1).last_delivery is None
     assert store.due_subscribers(datetime(2026, 3, 2, 8, 5, tzinfo=UTC), 10) == []
     assert [s.chat_id for s in store.due_subscribers(retry_at, 10)] == [1]
@@ -70,9 +74,11 @@ def test_a_failed_day_can_be_claimed_again_later(store):
 def test_blocked_deactivates(store):
     store.subscribe(1, "private", DEFAULT, MORNING)
     store.claim_delivery(1, date(2026, 3, 2), "fiber-a", MORNING)
-    store.finish_delivery(1, date(2026, 3, 2), "blocked", MORNING, None)
+    store.finish_delivery(1, date(2026, 3, 2), DeliveryStatus.BLOCKED, MORNING, None)
     assert not store.subscriber(1).active
-    assert store.delivery_status(1, date(2026, 3, 2)) == "blocked"
+    assert store.pending_deliveries() == []
+    store.subscribe(1, "private", DEFAULT, MORNING)  # back after /start: the day is free again
+    assert store.claim_delivery(1, date(2026, 3, 2), "fiber-b", MORNING)
 
 
 def test_migration_moves_everything_to_the_new_id(store):
@@ -83,7 +89,9 @@ def test_migration_moves_everything_to_the_new_id(store):
     assert store.subscriber(-100) is None
     assert store.subscriber(-1001234567890123).active
     assert store.seen_tips(-1001234567890123) == {"fiber-a"}
-    assert store.delivery_status(-1001234567890123, date(2026, 3, 2)) == "pending"
+    assert store.pending_deliveries() == [
+        PendingDelivery(-1001234567890123, date(2026, 3, 2), "fiber-a")
+    ]
 
 
 def test_data_survives_reopening(db_path):
@@ -103,3 +111,19 @@ def test_seen_history_and_last_seen(store):
     assert store.last_seen_tip(5) == "b"
     store.forget_seen(5, ["a", "b"])
     assert store.seen_tips(5) == set()
+
+
+def test_the_schema_refuses_a_status_the_code_does_not_know(store):
+    store.subscribe(1, "private", DEFAULT, MORNING)
+    store.claim_delivery(1, date(2026, 3, 2), "fiber-a", MORNING)
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        store.db.execute("UPDATE deliveries SET status = 'delivered'")
+
+
+def test_a_released_claim_frees_the_day(store):
+    store.subscribe(1, "private", DEFAULT, MORNING)
+    day, now = date(2026, 3, 2), datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    store.claim_delivery(1, day, "fiber-a", now)
+    store.finish_delivery(1, day, DeliveryStatus.RELEASED, now, None)
+    assert store.subscriber(1).last_delivery is None
+    assert [s.chat_id for s in store.due_subscribers(now, 10)] == [1]

@@ -26,7 +26,6 @@ from tips.check import (
 )
 from tips.markup import visible_text
 from tips.sync import (
-    DEFAULT_SHARED,
     SharedBibliography,
     UnverifiedReferences,
     cited_ids,
@@ -41,7 +40,6 @@ OATS = (
     "beta-glucan, a fibre your gut bacteria ferment into short-chain fatty acids."
 )
 BEANS = "Rinse a tin of chickpeas and tip it into today's salad: an easy plant protein."
-needs_shared = pytest.mark.skipif(not DEFAULT_SHARED.exists(), reason="no shared bibliography")
 
 
 def tip(tip_id: str, text: str = OATS, **fields: Any) -> dict[str, Any]:
@@ -294,9 +292,10 @@ def test_select_keeps_shared_order_and_names_unverified_ids() -> None:
     assert caught.value.ids == ["aa_missing", "zz_missing"]
 
 
-@needs_shared
-def test_shipped_references_file_is_what_sync_writes(library: Library) -> None:
-    entries = select_references(cited_ids(library.tips), load_shared(DEFAULT_SHARED))
+def test_shipped_references_file_is_what_sync_writes(
+    library: Library, bibliography_file: Path
+) -> None:
+    entries = select_references(cited_ids(library.tips), load_shared(bibliography_file))
     expected = (LIBRARY_DIR / "references.yaml").read_text(encoding="utf-8")
     assert render_references(entries) == expected
 
@@ -304,9 +303,8 @@ def test_shipped_references_file_is_what_sync_writes(library: Library) -> None:
 # --- The shipped library -----------------------------------------------------------------
 
 
-def test_shipped_library_has_no_problems() -> None:
-    shared = DEFAULT_SHARED if DEFAULT_SHARED.exists() else None
-    library, problems = check_library(LIBRARY_DIR, shared)
+def test_shipped_library_has_no_problems(bibliography_file: Path) -> None:
+    library, problems = check_library(LIBRARY_DIR, bibliography_file)
     assert [str(problem) for problem in problems] == []
     assert summary(library, problems).endswith("; 0 problems")
 

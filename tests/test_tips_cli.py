@@ -13,9 +13,8 @@ import yaml
 
 import tips.__main__ as cli
 from tips import LIBRARY_DIR
-from tips.sync import DEFAULT_SHARED, PROJECT_ROOT
 
-needs_shared = pytest.mark.skipif(not DEFAULT_SHARED.exists(), reason="no shared bibliography")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -49,9 +48,11 @@ def test_check_passes_the_shipped_library() -> None:
     assert re.fullmatch(r"\d+ tips \(fiber \d+/20, fermented \d+/20, .*\); 0 problems", lines[0])
 
 
-def test_check_lists_each_problem_then_the_summary(library_copy: Path) -> None:
+def test_check_lists_each_problem_then_the_summary(
+    library_copy: Path, bibliography_file: Path
+) -> None:
     add_tip(library_copy, {"id": "oats", "title": "Oats", "text": "<div>x</div>", "refs": ["x1"]})
-    result = run("check", "--library", str(library_copy), "--shared", str(DEFAULT_SHARED))
+    result = run("check", "--library", str(library_copy), "--shared", str(bibliography_file))
     assert result.returncode == 1
     *problems, last = result.stdout.splitlines()
     assert problems == [
@@ -70,14 +71,29 @@ def test_check_with_a_missing_shared_file(library_copy: Path, tmp_path: Path) ->
     assert result.stdout.splitlines()[-1].endswith("; 1 problem")
 
 
-def test_check_skips_the_shared_comparison_without_a_default(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+def test_check_says_when_it_did_not_compare_references(
+    capsys: pytest.CaptureFixture[str], library_copy: Path
 ) -> None:
-    monkeypatch.setattr(cli, "DEFAULT_SHARED", tmp_path / "none.yaml")
-    assert cli.main(["check"]) == 0
+    (library_copy / "references.yaml").write_text(
+        (library_copy / "references.yaml").read_text(encoding="utf-8").replace("Nature", "Natur"),
+        encoding="utf-8",
+    )  # a copy that differs from the bibliography: without --shared, nobody can tell
+    assert cli.main(["check", "--library", str(library_copy)]) == 0
     captured = capsys.readouterr()
-    assert captured.err.startswith(f"note: no shared bibliography at {tmp_path / 'none.yaml'}")
+    assert captured.err == (
+        "note: references not compared with the verified bibliography (pass --shared PATH)\n"
+    )
     assert captured.out.endswith("; 0 problems\n")
+
+
+def test_check_with_the_bibliography_finds_a_changed_field(
+    capsys: pytest.CaptureFixture[str], library_copy: Path, bibliography_file: Path
+) -> None:
+    path = library_copy / "references.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("journal: Nature Communications", "journal: Natur"), "utf-8")
+    assert cli.main(["check", "--library", str(library_copy), "--shared", str(bibliography_file)])
+    assert "field 'journal' differs from the shared bibliography" in capsys.readouterr().out
 
 
 def test_stats_tables() -> None:
@@ -99,22 +115,24 @@ def test_stats_flags_missing_references(library_copy: Path) -> None:
     assert "run `python -m tips check`" in result.stderr
 
 
-@needs_shared
-def test_sync_references_reproduces_the_shipped_file(library_copy: Path) -> None:
+def test_sync_references_reproduces_the_shipped_file(
+    library_copy: Path, bibliography_file: Path
+) -> None:
     (library_copy / "references.yaml").write_text("references: []\n", encoding="utf-8")
-    result = run("sync-references", "--library", str(library_copy))
+    sync = ("sync-references", "--library", str(library_copy), "--shared", str(bibliography_file))
+    result = run(*sync)
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith("references\n") and ": wrote " in result.stdout
     written = (library_copy / "references.yaml").read_text(encoding="utf-8")
     assert written == (LIBRARY_DIR / "references.yaml").read_text(encoding="utf-8")
-    assert ": up to date, " in run("sync-references", "--library", str(library_copy)).stdout
+    assert ": up to date, " in run(*sync).stdout
 
 
-@needs_shared
-def test_sync_references_names_unverified_ids(library_copy: Path) -> None:
+def test_sync_references_names_unverified_ids(library_copy: Path, bibliography_file: Path) -> None:
     add_tip(library_copy, {"id": "fiber-x", "title": "X", "text": "T.", "refs": ["ods_calcium_hp"]})
     before = (library_copy / "references.yaml").read_text(encoding="utf-8")
-    result = run("sync-references", "--library", str(library_copy))
+    sync = ("sync-references", "--library", str(library_copy), "--shared", str(bibliography_file))
+    result = run(*sync)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "ods_calcium_hp: cited by fiber-x",
@@ -123,9 +141,12 @@ def test_sync_references_names_unverified_ids(library_copy: Path) -> None:
     assert (library_copy / "references.yaml").read_text(encoding="utf-8") == before
 
 
-def test_sync_references_refuses_when_tips_cannot_be_read(library_copy: Path) -> None:
+def test_sync_references_refuses_when_tips_cannot_be_read(
+    library_copy: Path, bibliography_file: Path
+) -> None:
     (library_copy / "tips" / "fiber.yaml").write_text("topic: fiber\ntips: [\n", encoding="utf-8")
-    result = run("sync-references", "--library", str(library_copy))
+    sync = ("sync-references", "--library", str(library_copy), "--shared", str(bibliography_file))
+    result = run(*sync)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (
         "error: some tips could not be read, so their references are unknown"

@@ -1,5 +1,6 @@
 """The curated tip library and how to pick from it. Pure: no Telegram, no database."""
 
+from tips.choosing import SeenHistory, next_tip
 from tips.loader import LIBRARY_DIR, LibraryError, Problem, load_library, read_library
 from tips.model import Library, Reference, Tip, Topic
 from tips.render import render_citation, render_reference, render_sources, render_tip
@@ -12,9 +13,11 @@ __all__ = [
     "Pick",
     "Problem",
     "Reference",
+    "SeenHistory",
     "Tip",
     "Topic",
     "load_library",
+    "next_tip",
     "pick_tip",
     "read_library",
     "render_citation",

@@ -12,7 +12,6 @@ from tips.loader import LIBRARY_DIR, Problem, read_library
 from tips.model import Tip
 from tips.stats import render_stats
 from tips.sync import (
-    DEFAULT_SHARED,
     BibliographyError,
     UnverifiedReferences,
     cited_ids,
@@ -39,18 +38,20 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--library", type=Path, default=LIBRARY_DIR, metavar="DIR")
         if name != "stats":
-            sub.add_argument("--shared", type=Path, metavar="PATH", help=_SHARED_HELP)
+            required = name == "sync-references"
+            sub.add_argument("--shared", type=Path, metavar="PATH", required=required, help=_SHARED)
         sub.set_defaults(command=command)
     return parser
 
 
-_SHARED_HELP = f"the shared bibliography (default: {DEFAULT_SHARED}, if it exists)"
+_SHARED = "the verified bibliography (a references.yaml) to compare with or copy from"
 
 
 def check(args: argparse.Namespace) -> int:
     """Print one line per problem and a summary line."""
-    shared = args.shared or _default_shared()
-    library, problems = check_library(args.library, shared)
+    if args.shared is None:
+        _note("references not compared with the verified bibliography (pass --shared PATH)")
+    library, problems = check_library(args.library, args.shared)
     for problem in problems:
         print(problem)
     print(summary(library, problems))
@@ -73,7 +74,7 @@ def sync_references(args: argparse.Namespace) -> int:
     if unreadable:
         return _fail(unreadable, "some tips could not be read, so their references are unknown")
     try:
-        shared = load_shared(args.shared or DEFAULT_SHARED)
+        shared = load_shared(args.shared)
         entries = select_references(cited_ids(library.tips), shared)
     except BibliographyError as exc:
         return _fail([], str(exc))
@@ -88,13 +89,6 @@ def sync_references(args: argparse.Namespace) -> int:
         path.write_text(text, encoding="utf-8")
         print(f"{path}: wrote {len(entries)} references")
     return 0
-
-
-def _default_shared() -> Path | None:
-    if DEFAULT_SHARED.exists():
-        return DEFAULT_SHARED
-    _note(f"no shared bibliography at {DEFAULT_SHARED}; skipped comparing references with it")
-    return None
 
 
 def _unreadable(problem: Problem) -> bool:

@@ -136,7 +136,7 @@ def shared_problems(references_file: Path, shared_file: Path) -> list[Problem]:
 
 def reference_problems(entries: Sequence[Any], shared: SharedBibliography) -> list[Problem]:
     """Each library entry must be a verified shared entry, copied field for field."""
-    problems = []
+    problems: list[Problem] = []
     for entry in entries:
         if not isinstance(entry, dict) or not entry.get("id"):
             continue  # the loader has reported it

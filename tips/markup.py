@@ -96,7 +96,9 @@ def _decode_number(ref: str) -> str | None:
 class _TelegramHTML(HTMLParser):
     """Collects tag problems and the visible text; entities are checked separately."""
 
-    CDATA_CONTENT_ELEMENTS = ()  # no raw-text mode for <script>/<style>: they are just unknown
+    # No raw-text mode for <script>/<style>: they are just unknown tags. typeshed marks the
+    # attribute Final, but HTMLParser reads it per instance and documents no other switch.
+    CDATA_CONTENT_ELEMENTS = ()  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)

@@ -11,8 +11,6 @@ import yaml
 
 from tips.model import Tip
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SHARED = PROJECT_ROOT.parent / "shared" / "references.yaml"
 HEADER = (
     "# The project's own copy of every reference a tip cites, copied unchanged from the verified\n"
     "# `references:` list of the shared bibliography. "
@@ -84,7 +82,7 @@ def select_references(cited: Iterable[str], shared: SharedBibliography) -> list[
 
 def render_references(entries: list[dict[str, Any]]) -> str:
     """The text of `references.yaml`: the header comment, then the entries unchanged."""
-    body = yaml.safe_dump(
+    body: str = yaml.safe_dump(
         {"references": entries}, sort_keys=False, allow_unicode=True, width=YAML_WIDTH
     )
     return HEADER + body

@@ -1,0 +1,58 @@
+"""The typed context every handler and job receives: `context.services` instead of a dict bag.
+
+Follows python-telegram-bot's `contexttypesbot.py` example: `bot_data` is a small class and
+`Context` a `CallbackContext` subclass, registered once through `CONTEXT_TYPES`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+
+from bot.config import Settings
+from scheduler.delivery import Delivery
+from scheduler.pause import Sleep
+from storage import Store
+from tips import Library
+
+
+@dataclass
+class Services:
+    """What the handlers need, built once by the wiring module."""
+
+    settings: Settings
+    store: Store
+    library: Library
+    clock: Callable[[], datetime]
+    rng: random.Random
+    delivery: Delivery
+    sleep: Sleep
+
+
+class BotData:
+    """The application-wide `bot_data`: one typed slot, filled in by `build_application`."""
+
+    services: Services
+
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """A handler's context with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+
+App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
+
+CONTEXT_TYPES = ContextTypes(context=Context, bot_data=BotData)
+
+
+def services_of(app: App) -> Services:
+    """The services of a built Application (for the runner and tests)."""
+    return app.bot_data.services

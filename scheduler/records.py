@@ -1,0 +1,74 @@
+"""What the delivery loop reads from and writes to storage, as plain values and one Protocol.
+
+The loop depends on this small interface, not on SQLite: `storage.Store` implements it, and
+tests can run the loop against the real store or anything else with the same methods.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Protocol
+
+from scheduler.due import Schedule
+
+
+class DeliveryStatus(StrEnum):
+    """Where one (chat, local date) daily tip stands; stored as text, checked by the schema."""
+
+    PENDING = "pending"  # claimed: about to be sent, or interrupted while sending
+    SENT = "sent"  # Telegram accepted it
+    FAILED = "failed"  # given up for now; the day may be claimed again
+    BLOCKED = "blocked"  # the chat is gone; the day may be claimed again after /start
+    RELEASED = "released"  # handed back unsent (shutdown came first); may be claimed again
+
+
+#: Statuses that count as "this day's tip has gone out, or is going out".
+TAKEN = frozenset({DeliveryStatus.PENDING, DeliveryStatus.SENT})
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """A chat's subscription state and delivery preferences."""
+
+    chat_id: int
+    chat_type: str
+    active: bool
+    schedule: Schedule
+    last_delivery: date | None
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    """A daily tip that was claimed but whose sending has not finished."""
+
+    chat_id: int
+    local_date: date
+    tip_id: str
+
+
+class DeliveryStore(Protocol):
+    """The storage operations the delivery loop needs."""
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    def due_subscribers(self, now: datetime, limit: int) -> list[Subscriber]: ...
+
+    def refresh(self, chat_id: int, now: datetime) -> Subscriber: ...
+
+    def claim_delivery(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool: ...
+
+    def finish_delivery(
+        self,
+        chat_id: int,
+        day: date,
+        status: DeliveryStatus,
+        now: datetime,
+        retry_at: datetime | None,
+    ) -> None: ...
+
+    def pending_deliveries(self) -> list[PendingDelivery]: ...
+
+    def migrate(self, old_chat_id: int, new_chat_id: int) -> None: ...
