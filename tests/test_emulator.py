@@ -257,7 +257,8 @@ async def test_wait_for_messages_timeout_says_what_happened(
         "expected 2 message(s) to chat 42 within 0.05 s, got 1:\n"
         "  #1: 'Welcome'\n"
         "last failed API calls:\n"
-        "  sendMessage (chat_id=42) -> Bad Request: can't parse entities: unclosed tag <b>\n"
+        "  sendMessage (chat_id=42) -> Bad Request: can't parse entities: "
+        'Can\'t find end tag corresponding to start tag "b"\n'
         "messages to other chats: {7: 1}"
     )
 
@@ -367,9 +368,21 @@ async def test_flood_control_limits_a_private_chat(
 @pytest.mark.parametrize(
     ("text", "parse_mode", "error"),
     [
-        ("<b>unclosed", "HTML", "Can't parse entities: unclosed tag <b>"),
-        ("<div>x</div>", "HTML", "Can't parse entities: unknown tag <div>"),
-        ("fish & chips", "HTML", "Can't parse entities: unescaped '&' (write &amp;)"),
+        (
+            "<b>unclosed",
+            "HTML",
+            "Can't parse entities: can't find end tag corresponding to start tag \"b\"",
+        ),
+        (
+            "<div>x</div>",
+            "HTML",
+            'Can\'t parse entities: unsupported start tag "div" at byte offset 0',
+        ),
+        (
+            "fish & chips",
+            "HTML",
+            'Can\'t parse entities: character "&" must be escaped as "&amp;" at byte offset 5',
+        ),
         ("x" * 4097, None, "Message is too long"),
         ("<b>" + "x" * 4096 + "</b>", "HTML", None),  # the limit counts visible text
         ("<b> </b>", "HTML", "Message text is empty"),
