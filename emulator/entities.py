@@ -5,13 +5,13 @@ entities, offsets and lengths in UTF-16 code units -- or the first reason the ma
 the words Telegram puts after "can't parse entities: ".
 
 Where Telegram itself complains, the reasons are worded as Telegram words them (``Unsupported
-start tag "div" at byte offset 0``). The docs' rules that Telegram enforces only by quietly
-dropping formatting are enforced here too, worded in the same style, so that a test sees the
-mistake: every ``&`` outside an entity must be escaped; only ``&lt; &gt; &amp; &quot;`` and
-numeric entities exist; ``<a>`` needs href and ``<tg-emoji>`` emoji-id; nothing goes inside
-``<code>``/``<pre>`` (except ``<pre><code class="language-x">``); only formatting goes inside
-``<a>``/``<tg-emoji>``; ``<blockquote>`` does not go inside another. A bare ``>`` is accepted, as
-Telegram accepts it.
+start tag "div" at byte offset 0``). Rules the docs state but Telegram lets slide -- it shows a
+stray ``&`` or ``&nbsp;`` as written and quietly drops formatting it cannot nest -- are refused
+here too, worded in the same style, so that a test sees the mistake: every ``&`` outside an
+entity must be escaped; only ``&lt; &gt; &amp; &quot;`` and numeric entities exist; ``<a>``
+needs href and ``<tg-emoji>`` emoji-id; nothing goes inside ``<code>``/``<pre>`` (except
+``<pre><code class="language-x">``); only formatting goes inside ``<a>``/``<tg-emoji>``;
+``<blockquote>`` does not go inside another. A bare ``>`` is accepted, as Telegram accepts it.
 """
 
 from __future__ import annotations
