@@ -88,7 +88,11 @@ async def _print_bot_messages(emulator: BotAPIEmulator) -> None:
         return len(emulator.sent), len(emulator.edits)
 
     while True:
-        await emulator.wait_until(lambda seen=shown: counts() != seen, timeout=3600)
+
+        def changed(seen: tuple[int, int] = shown) -> bool:
+            return counts() != seen
+
+        await emulator.wait_until(changed, timeout=3600)
         for message in emulator.sent[shown[0] :]:
             print(_render("<-", message), flush=True)
         for message in emulator.edits[shown[1] :]:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.entities import HTMLParseError, parse_html
 from emulator.faults import Faults, chat_type_of
 from emulator.flood import FloodControl
-from tips.markup import visible_text
 
 __all__ = ["Chats", "SentMessage", "Signal", "State", "UpdateQueue"]
 
@@ -30,8 +30,13 @@ class SentMessage:
 
     @property
     def visible_text(self) -> str:
-        """The text as the user reads it, without HTML markup."""
-        return visible_text(self.text) if (self.parse_mode or "").upper() == "HTML" else self.text
+        """The text as the user reads it, without HTML markup (as written if it is not valid)."""
+        if (self.parse_mode or "").upper() != "HTML":
+            return self.text
+        try:
+            return parse_html(self.text)[0]
+        except HTMLParseError:
+            return self.text
 
     @property
     def callback_data(self) -> list[str]:

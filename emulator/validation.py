@@ -6,9 +6,8 @@ import json
 import re
 from typing import Any
 
-from emulator.entities import html_to_entities
+from emulator.entities import HTMLParseError, parse_html
 from emulator.errors import bad_request
-from tips.markup import telegram_html_problems
 
 __all__ = ["bot_commands", "chat_id", "message_text", "reply_markup", "require"]
 
@@ -43,12 +42,13 @@ def message_text(params: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     parse_mode = params.get("parse_mode")
     if parse_mode and str(parse_mode).lower() not in _PARSE_MODES:
         raise bad_request(f"unsupported parse_mode {parse_mode}")
-    visible, entities = text, []
+    visible: str = text
+    entities: list[dict[str, Any]] = []
     if parse_mode and str(parse_mode).lower() == "html":
-        problems = telegram_html_problems(text)
-        if problems:
-            raise bad_request(f"can't parse entities: {'; '.join(problems)}")
-        visible, entities = html_to_entities(text)
+        try:
+            visible, entities = parse_html(text)
+        except HTMLParseError as error:
+            raise bad_request(f"can't parse entities: {error}") from None
     if not visible.strip():
         raise bad_request("message text is empty")
     if len(visible) > MAX_TEXT:
