@@ -21,12 +21,12 @@ from bot.app import build_application
 from bot.config import parse_settings
 from bot.context import services_of
 from bot.runner import serve
+from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator
 from scheduler.due import Schedule
 from storage import Store
 from tips import load_library
 
-TOKEN = "123456:TEST-TOKEN-for-the-emulator"
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 

@@ -11,7 +11,7 @@ Usage::
 
 from emulator.core import BotAPI
 from emulator.errors import ApiError
-from emulator.server import BotAPIEmulator
+from emulator.server import TEST_TOKEN, BotAPIEmulator
 from emulator.state import SentMessage
 
-__all__ = ["ApiError", "BotAPI", "BotAPIEmulator", "SentMessage"]
+__all__ = ["TEST_TOKEN", "ApiError", "BotAPI", "BotAPIEmulator", "SentMessage"]

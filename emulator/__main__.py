@@ -12,7 +12,7 @@ import contextlib
 import sys
 import threading
 
-from emulator.server import BotAPIEmulator
+from emulator.server import TEST_TOKEN, BotAPIEmulator
 from emulator.state import SentMessage
 
 
@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
-    parser.add_argument("--token", default="123456:TEST-TOKEN-for-the-emulator")
+    parser.add_argument("--token", default=TEST_TOKEN)
     parser.add_argument("--bot-username", default="GutBoneDailyBot")
     parser.add_argument("--chat", type=int, default=1, help="the private chat you type in")
     parser.add_argument("--flood-control", action="store_true", help="answer 429 past limits")

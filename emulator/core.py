@@ -88,6 +88,32 @@ class BotAPI:
         query = users.callback_query(query_id, sender, message, data)
         return self.push_update({"callback_query": query})
 
+    def user_sends_media(self, chat_id: int, kind: str) -> dict[str, Any]:
+        """Queue a photo or sticker from the user of a private chat."""
+        sender = users.user(chat_id, "Ada")
+        chat = self._user_chat(chat_id, "private", "Ada")
+        message_id = self._user_message_id(chat_id, edited=False)
+        return self.push_update({"message": users.media_message(message_id, chat, sender, kind)})
+
+    def user_blocks_bot(self, chat_id: int) -> dict[str, Any]:
+        """The user blocks the bot: sends get 403, and the bot is told by ``my_chat_member``."""
+        self.block(chat_id)
+        chat = self._user_chat(chat_id, "private", "Ada")
+        change = users.member_change(
+            chat, users.user(chat_id, "Ada"), self._state.bot, "member", "kicked"
+        )
+        return self.push_update({"my_chat_member": change})
+
+    def group_upgrades(self, chat_id: int, new_chat_id: int) -> dict[str, Any]:
+        """A group becomes a supergroup: calls to the old id now carry migrate_to_chat_id,
+        and the old group gets the ``migrate_to_chat_id`` service message."""
+        self.migrate(chat_id, new_chat_id)
+        old = self._state.chats.get(chat_id)
+        sender = users.user(users.GROUP_USER_ID, "Ada")
+        message_id = self._user_message_id(chat_id, edited=False)
+        service = users.service_message(message_id, old, sender, migrate_to_chat_id=new_chat_id)
+        return self.push_update({"message": service})
+
     def push_update(self, update_without_id: dict[str, Any]) -> dict[str, Any]:
         """Queue any raw update (photo, sticker, my_chat_member...); update_id is assigned."""
         if "update_id" in update_without_id:

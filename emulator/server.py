@@ -11,7 +11,10 @@ from aiohttp import web
 
 from emulator.core import BotAPI
 
-__all__ = ["BotAPIEmulator", "decode_params"]
+__all__ = ["TEST_TOKEN", "BotAPIEmulator", "decode_params"]
+
+#: The token the emulator accepts unless told otherwise (for tests, benchmarks, the sandbox).
+TEST_TOKEN = "123456:TEST-TOKEN-for-the-emulator"
 
 # Parameters that are strings in the Bot API even when they look like numbers or JSON.
 _STRING_PARAMS = frozenset(
@@ -72,7 +75,7 @@ class BotAPIEmulator(BotAPI):
 
     def __init__(
         self,
-        token: str = "123456:TEST-TOKEN-for-the-emulator",
+        token: str = TEST_TOKEN,
         *,
         host: str = "127.0.0.1",
         port: int = 0,

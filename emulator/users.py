@@ -6,7 +6,16 @@ import re
 import time
 from typing import Any
 
-__all__ = ["GROUP_USER_ID", "callback_query", "command_entities", "message", "user"]
+__all__ = [
+    "GROUP_USER_ID",
+    "callback_query",
+    "command_entities",
+    "media_message",
+    "member_change",
+    "message",
+    "service_message",
+    "user",
+]
 
 GROUP_USER_ID = 1001  # who writes in a group when the test does not say
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")
@@ -55,4 +64,52 @@ def callback_query(
         "message": bot_message,
         "chat_instance": str(bot_message["chat"]["id"]),
         "data": data,
+    }
+
+
+_MEDIA: dict[str, dict[str, Any]] = {
+    "photo": {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]},
+    "sticker": {
+        "sticker": {
+            "file_id": "s",
+            "file_unique_id": "s",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        }
+    },
+}
+
+
+def media_message(
+    message_id: int, chat: dict[str, Any], sender: dict[str, Any], kind: str
+) -> dict[str, Any]:
+    """A Message with no text: a ``photo`` or a ``sticker``."""
+    base = {"message_id": message_id, "from": sender, "chat": chat, "date": int(time.time())}
+    return {**base, **_MEDIA[kind]}
+
+
+def service_message(
+    message_id: int, chat: dict[str, Any], sender: dict[str, Any], **fields: Any
+) -> dict[str, Any]:
+    """A service Message such as ``migrate_to_chat_id=...`` in a group."""
+    base = {"message_id": message_id, "from": sender, "chat": chat, "date": int(time.time())}
+    return {**base, **fields}
+
+
+def member_change(
+    chat: dict[str, Any], sender: dict[str, Any], bot: dict[str, Any], old: str, new: str
+) -> dict[str, Any]:
+    """A ChatMemberUpdated for the bot itself (``my_chat_member``), e.g. member → kicked."""
+    new_member: dict[str, Any] = {"status": new, "user": bot}
+    if new == "kicked":
+        new_member["until_date"] = 0
+    return {
+        "chat": chat,
+        "from": sender,
+        "date": int(time.time()),
+        "old_chat_member": {"status": old, "user": bot},
+        "new_chat_member": new_member,
     }

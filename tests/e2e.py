@@ -10,9 +10,8 @@ from bot.app import build_application
 from bot.config import parse_settings
 from bot.context import services_of
 from bot.runner import serve
+from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator
-
-TOKEN = "123456:TEST-TOKEN-for-the-emulator"
 
 
 class RunningBot:

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings, parse_settings
-
-TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789"
+from emulator import TEST_TOKEN as TOKEN
 
 
 def test_defaults():

@@ -141,17 +141,18 @@ async def test_bad_input_never_crashes_the_bot(bot, telegram, caplog):
     caplog.set_level(logging.ERROR)
     group = -100777
     await bot.ask(CHAT, "/about")
-    telegram.push_update({"message": _photo_message(CHAT)})
-    telegram.push_update({"message": _sticker_message(CHAT)})
+    telegram.user_sends_media(CHAT, "photo")
+    telegram.user_sends_media(CHAT, "sticker")
     telegram.user_sends(CHAT, "/tpi")
     telegram.user_sends(CHAT, "/tip", edited=True)
     telegram.user_sends(CHAT, "x" * 20000)
     telegram.user_sends(CHAT, "/time " + "9" * 5000)
-    telegram.push_update({"callback_query": _stale_press(CHAT)})
+    stale = telegram.user_presses(CHAT, 1, "no-such-button")  # a message from an old version
     telegram.user_sends(group, "/tip@SomeOtherBot", chat_type="supergroup")
     telegram.user_sends(group, "just chatting", chat_type="supergroup")
     telegram.user_sends(group, "/unknown@SomeOtherBot", chat_type="supergroup")
-    telegram.push_update({"my_chat_member": _kicked(CHAT)})
+    telegram.user_blocks_bot(CHAT)
+    telegram.unblock(CHAT)  # and unblocks it again, so /help below is answered
     # One hint each for the photo, sticker, /tpi and long text, a usage line for /time;
     # nothing for the edit, the stale button, the kick, or group chatter for other bots.
     await telegram.wait_for_messages(CHAT, 1 + 5)
@@ -159,64 +160,11 @@ async def test_bad_input_never_crashes_the_bot(bot, telegram, caplog):
     assert len(telegram.messages_to(CHAT)) == 1 + 5 + 1
     assert telegram.messages_to(group) == []
     [answer] = await telegram.wait_for_calls("answerCallbackQuery")
-    assert (answer["callback_query_id"], answer["text"]) == ("stale-1", render_stale_button())
+    query_id = stale["callback_query"]["id"]
+    assert (answer["callback_query_id"], answer["text"]) == (query_id, render_stale_button())
     assert "/help" in await bot.ask(group, "/whatever@GutBoneDailyBot", chat_type="supergroup")
     assert "📚" in await bot.ask(group, "/tip@GutBoneDailyBot", chat_type="supergroup")
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
-
-
-def _photo_message(chat_id: int) -> dict:
-    return {
-        "message_id": 900,
-        "date": 1767225600,
-        "chat": {"id": chat_id, "type": "private", "first_name": "Ada"},
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Ada"},
-        "photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}],
-    }
-
-
-def _sticker_message(chat_id: int) -> dict:
-    message = _photo_message(chat_id)
-    del message["photo"]
-    message["message_id"] = 901
-    message["sticker"] = {
-        "file_id": "s",
-        "file_unique_id": "s",
-        "type": "regular",
-        "width": 1,
-        "height": 1,
-        "is_animated": False,
-        "is_video": False,
-    }
-    return message
-
-
-def _kicked(chat_id: int) -> dict:
-    user = {"id": chat_id, "is_bot": False, "first_name": "Ada"}
-    bot_user = {
-        "id": 123456,
-        "is_bot": True,
-        "first_name": "GutBone",
-        "username": "GutBoneDailyBot",
-    }
-    return {
-        "chat": {"id": chat_id, "type": "private", "first_name": "Ada"},
-        "from": user,
-        "date": 1767225600,
-        "old_chat_member": {"status": "member", "user": bot_user},
-        "new_chat_member": {"status": "kicked", "user": bot_user, "until_date": 0},
-    }
-
-
-def _stale_press(chat_id: int) -> dict:
-    """A press on a button from an old message the bot no longer knows."""
-    return {
-        "id": "stale-1",
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Ada"},
-        "chat_instance": "1",
-        "data": "no-such-button",
-        "message": {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"}},
-    }
 
 
 async def test_every_tip_has_a_source_button_that_shows_the_full_reference(bot, telegram, library):
@@ -245,31 +193,16 @@ async def test_source_command_shows_the_last_tip_sources(bot, library):
 async def test_a_retired_tip_button_answers_kindly(bot, telegram):
     await bot.ask(CHAT, "/tip")
     message = telegram.messages_to(CHAT)[-1]
-    telegram.push_update({"callback_query": _press(CHAT, message.message_id, "source:gone-tip")})
+    telegram.user_presses(CHAT, message.message_id, "source:gone-tip")
     [answer] = await telegram.wait_for_calls("answerCallbackQuery")
     assert "retired" in answer["text"]
     assert len(telegram.messages_to(CHAT)) == 1
 
 
-def _press(chat_id: int, message_id: int, data: str) -> dict:
-    return {
-        "id": f"press-{message_id}",
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Ada"},
-        "chat_instance": "1",
-        "data": data,
-        "message": {
-            "message_id": message_id,
-            "date": 1767225600,
-            "chat": {"id": chat_id, "type": "private"},
-            "from": {"id": 123456, "is_bot": True, "first_name": "GutBone"},
-            "text": "tip",
-        },
-    }
-
-
-async def test_a_reply_that_meets_the_flood_limit_is_resent(bot, telegram):
-    telegram.rate_limit_next(CHAT, retry_after=1)
+async def test_a_reply_that_meets_the_flood_limit_is_resent(bot, telegram, sleep):
+    telegram.rate_limit_next(CHAT, retry_after=3)
     assert "Commands" in await bot.ask(CHAT, "/help")
+    assert sleep.calls == [3]  # waited out through the injected sleep, not the wall clock
     refused = [body for _, _, body in telegram.errors if body.get("error_code") == 429]
     assert len(refused) == 1
     assert len(telegram.messages_to(CHAT)) == 1
@@ -277,14 +210,14 @@ async def test_a_reply_that_meets_the_flood_limit_is_resent(bot, telegram):
 
 async def test_blocking_the_bot_stops_deliveries_at_once(bot, telegram, store):
     await bot.ask(CHAT, "/start")
-    telegram.push_update({"my_chat_member": _kicked(CHAT)})
+    telegram.user_blocks_bot(CHAT)
     assert await telegram.wait_until(lambda: not store.subscriber(CHAT).active)
 
 
 async def test_a_group_upgrade_moves_the_subscription(bot, telegram, store):
     group, supergroup = -300, -1000000000300
     await bot.ask(group, "/start@GutBoneDailyBot", chat_type="group")
-    telegram.push_update({"message": _migration(group, supergroup)})
+    telegram.group_upgrades(group, supergroup)
     assert await telegram.wait_until(lambda: store.subscriber(supergroup) is not None)
     assert store.subscriber(supergroup).active and store.subscriber(group) is None
 
@@ -292,13 +225,3 @@ async def test_a_group_upgrade_moves_the_subscription(bot, telegram, store):
 async def test_source_of_a_retired_tip(bot, store, clock):
     store.mark_seen(CHAT, "fiber-retired-long-ago", clock())
     assert "retired" in await bot.ask(CHAT, "/source")
-
-
-def _migration(old: int, new: int) -> dict:
-    return {
-        "message_id": 77,
-        "date": 1767225600,
-        "chat": {"id": old, "type": "group", "title": "Bones"},
-        "from": {"id": 1001, "is_bot": False, "first_name": "Ada"},
-        "migrate_to_chat_id": new,
-    }

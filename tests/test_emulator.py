@@ -25,9 +25,9 @@ from telegram.error import (
 )
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator, SentMessage
 
-TOKEN = "123456:TEST-TOKEN-for-the-emulator"
 ROOT = Path(__file__).resolve().parent.parent
 
 

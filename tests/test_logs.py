@@ -3,8 +3,7 @@
 import logging
 
 from bot.logs import RedactingFormatter
-
-TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789"
+from emulator import TEST_TOKEN as TOKEN
 
 
 def record_with(message: str, exc: BaseException | None = None) -> logging.LogRecord:

@@ -2,12 +2,13 @@
 
 import random
 from collections import Counter
+from datetime import UTC, datetime
 from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tips import Tip, pick_tip
+from tips import Tip, next_tip, pick_tip
 
 
 def make_pool(sizes: dict[str, int]) -> list[Tip]:
@@ -61,8 +62,22 @@ def test_topics_stay_in_balance_through_a_cycle():
 
 def test_new_cycle_is_flagged_only_when_the_pool_is_used_up():
     pool = make_pool({"fiber": 2})
-    rng = random.Random(1)
-    assert not pick_tip(pool, {"fiber-0"}, rng).new_cycle
-    assert pick_tip(pool, {"fiber-0", "fiber-1"}, rng, last="fiber-1") == pick_tip(
-        pool, {"fiber-0", "fiber-1"}, random.Random(2), last="fiber-1"
+    partly = pick_tip(pool, {"fiber-0"}, random.Random(1))
+    assert (partly.new_cycle, partly.tip.id) == (False, "fiber-1")
+    for seed in range(20):  # whatever the rng says, a used-up pool restarts, never with `last`
+        again = pick_tip(pool, {"fiber-0", "fiber-1"}, random.Random(seed), last="fiber-1")
+        assert (again.new_cycle, again.tip.id) == (True, "fiber-0")
+
+
+def test_next_tip_restarts_the_stored_history_when_the_pool_is_used_up(store):
+    pool, now, rng = (
+        make_pool({"fiber": 2, "k2": 1}),
+        datetime(2026, 3, 2, tzinfo=UTC),
+        random.Random(4),
     )
+    first_cycle = [next_tip(store, pool, 9, rng, now).id for _ in pool]
+    assert sorted(first_cycle) == ["fiber-0", "fiber-1", "k2-0"]
+    assert store.seen_tips(9) == set(first_cycle)
+    opener = next_tip(store, pool, 9, rng, now).id
+    assert opener != first_cycle[-1]
+    assert store.seen_tips(9) == {opener}  # a new cycle: only its first tip counts as seen

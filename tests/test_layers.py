@@ -1,0 +1,47 @@
+"""Packages import only downward: bot → storage → scheduler → (nothing), tips alone, and the
+emulator a stranger to all of them (so an end-to-end test never lets the product judge itself)."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCT = ("bot", "storage", "scheduler", "tips", "emulator")
+ALLOWED = {
+    "bot": {"storage", "scheduler", "tips"},
+    "storage": {"scheduler"},
+    "scheduler": set(),
+    "tips": set(),
+    "emulator": set(),
+}
+
+
+def imported_packages(package: str) -> dict[str, set[str]]:
+    """Each product package another package's modules import, with the importing files."""
+    found: dict[str, set[str]] = {}
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top in PRODUCT and top != package:
+                    found.setdefault(top, set()).add(path.relative_to(ROOT).as_posix())
+    return found
+
+
+def test_every_package_imports_only_the_layers_below_it():
+    wrong = {
+        package: {
+            top: files for top, files in imported_packages(package).items() if top not in allowed
+        }
+        for package, allowed in ALLOWED.items()
+    }
+    assert {package: found for package, found in wrong.items() if found} == {}
+
+
+def test_the_layer_rules_see_real_imports():
+    assert set(imported_packages("bot")) == {"storage", "scheduler", "tips"}
+    assert set(imported_packages("storage")) == {"scheduler"}
