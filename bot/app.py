@@ -21,14 +21,20 @@ from telegram.ext import (
 )
 
 from bot import handlers
-from bot.config import Settings
+from bot.config import FREE_RATE, Settings
 from bot.context import CONTEXT_TYPES, App, Context, Services
+from bot.gateway import Gateway
 from bot.keyboards import SOURCE
 from bot.sender import TipSender
-from scheduler.delivery import Delivery
-from scheduler.pause import Sleep
+from scheduler.delivery import Delivery, Sleep, workers_for
+from scheduler.pacing import Limits
 from storage import Store
 from tips import Library, next_tip
+
+# Under Telegram's rate by this share, so clock jitter between us and Telegram never earns a 429.
+MARGIN = 0.993
+# Telegram can answer slowly under load: a send is not given up (and maybe doubled) too soon.
+READ_TIMEOUT = 30.0
 
 
 def system_clock() -> datetime:
@@ -43,12 +49,14 @@ def build_application(
     clock: Callable[[], datetime] = system_clock,
     rng: random.Random | None = None,
     sleep: Sleep = asyncio.sleep,
+    gateway: Gateway | None = None,
 ) -> App:
-    """The bot, ready to `serve()`; tests pass their own clock, rng and sleep."""
+    """The bot, ready to `serve()`; tests pass their own clock, rng, sleep and gateway."""
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
     jobs: JobQueue[Context] = JobQueue()  # typed, so jobs get a `Context` too
+    workers = workers_for(settings.broadcast_rate)
     app = (
         ApplicationBuilder()
         .token(settings.token)
@@ -56,21 +64,34 @@ def build_application(
         .defaults(defaults)
         .context_types(CONTEXT_TYPES)
         .job_queue(jobs)
+        .rate_limiter(gateway or Gateway(limits_for(settings)))
         .concurrent_updates(True)  # a slow reply never holds up the next user
+        .connection_pool_size(workers + 16)  # every send in flight, plus replies
+        .read_timeout(READ_TIMEOUT)
+        .write_timeout(READ_TIMEOUT)
+        .pool_timeout(READ_TIMEOUT)
         .build()
     )
     rng = rng or random.Random()
     delivery = Delivery(
         store,
         lambda chat_id, now: next_tip(store, library.tips, chat_id, rng, now).id,
-        TipSender(app.bot, library).send,
+        TipSender(app.bot, library, paid=settings.paid_broadcast).send,
         clock,
-        rate=settings.broadcast_rate,
+        workers=workers,
         sleep=sleep,
     )
     app.bot_data.services = Services(settings, store, library, clock, rng, delivery, sleep)
     add_handlers(app)
     return app
+
+
+def limits_for(settings: Settings) -> Limits:
+    """The gateway's budget: free, at `BROADCAST_RATE` (at most ~30/s) for everything; or paid
+    broadcasts for daily tips at `BROADCAST_RATE` while replies keep the free budget."""
+    if settings.paid_broadcast:
+        return Limits(paid_per_second=settings.broadcast_rate * MARGIN)
+    return Limits(overall_per_second=min(settings.broadcast_rate, FREE_RATE) * MARGIN)
 
 
 def add_handlers(app: App) -> None:

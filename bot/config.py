@@ -18,6 +18,7 @@ from scheduler.due import Schedule
 
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+FREE_RATE = 30.0  # messages a second Telegram allows a bot without paid broadcasts
 
 
 class ConfigError(Exception):
@@ -33,7 +34,8 @@ class Settings:
     default_delivery_time: time = time(8, 0)
     admin_user_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
-    broadcast_rate: float = 25.0
+    broadcast_rate: float = FREE_RATE
+    paid_broadcast: bool = False
 
     @property
     def default_schedule(self) -> Schedule:
@@ -60,7 +62,13 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
         raw = values.get(variable, "").strip()
         if raw:
             given[name] = parse(raw)
-    return Settings(**given)
+    settings = Settings(**given)
+    if settings.broadcast_rate > FREE_RATE and not settings.paid_broadcast:
+        raise ConfigError(
+            f"BROADCAST_RATE above {FREE_RATE:g} needs PAID_BROADCAST=true "
+            "(Telegram allows about 30 messages a second without paid broadcasts)"
+        )
+    return settings
 
 
 def _token(raw: str) -> str:
@@ -118,6 +126,13 @@ def _rate(raw: str) -> float:
     return rate
 
 
+def _flag(raw: str) -> bool:
+    value = raw.casefold()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError("PAID_BROADCAST must be true or false")
+    return value in ("true", "1", "yes")
+
+
 # Settings field → (environment variable, parser); the token is required and read first.
 _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "api_base_url": ("TELEGRAM_API_BASE_URL", _base_url),
@@ -127,4 +142,5 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "admin_user_ids": ("ADMIN_USER_IDS", _admin_ids),
     "log_level": ("LOG_LEVEL", _log_level),
     "broadcast_rate": ("BROADCAST_RATE", _rate),
+    "paid_broadcast": ("PAID_BROADCAST", _flag),
 }

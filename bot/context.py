@@ -15,8 +15,8 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.config import Settings
-from scheduler.delivery import Delivery
-from scheduler.pause import Sleep
+from bot.gateway import Send
+from scheduler.delivery import Delivery, Sleep
 from storage import Store
 from tips import Library
 
@@ -32,6 +32,7 @@ class Services:
     rng: random.Random
     delivery: Delivery
     sleep: Sleep
+    wake_at: Callable[[datetime | None], None] = lambda _moment: None  # set by the Sweeper
 
 
 class BotData:
@@ -40,7 +41,7 @@ class BotData:
     services: Services
 
 
-class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+class Context(CallbackContext[ExtBot[Send], dict[Any, Any], dict[Any, Any], BotData]):
     """A handler's context with typed access to the services."""
 
     @property
@@ -48,7 +49,7 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotD
         return self.bot_data.services
 
 
-App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
+App = Application[ExtBot[Send], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
 
 CONTEXT_TYPES = ContextTypes(context=Context, bot_data=BotData)
 

@@ -13,7 +13,7 @@ from bot import texts
 from bot.context import Context
 from bot.keyboards import source_tip_id, tip_keyboard
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
-from bot.sender import patiently
+from bot.sender import reply_patiently
 from scheduler.due import next_due
 from scheduler.records import Subscriber
 from tips import Tip, next_tip, render_sources, render_tip
@@ -23,13 +23,15 @@ logger = logging.getLogger(__name__)
 
 async def reply(
     update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    """Answer in the chat the update came from, waiting out Telegram's flood control."""
+) -> bool:
+    """Answer in the chat the update came from, through the gateway; False if not sent."""
     message = update.effective_message
-    if message is not None:
-        await patiently(
-            lambda: message.reply_text(text, reply_markup=markup), context.services.sleep
-        )
+    if message is None:
+        return False
+    sent = await reply_patiently(
+        lambda: message.reply_text(text, reply_markup=markup), context.services.sleep
+    )
+    return sent is not None
 
 
 async def start(update: Update, context: Context) -> None:
@@ -38,6 +40,7 @@ async def start(update: Update, context: Context) -> None:
     now = s.clock()
     subscriber, newly = s.store.subscribe(chat.id, chat.type, s.settings.default_schedule, now)
     upcoming = next_due(subscriber.schedule, subscriber.last_delivery, now)
+    s.wake_at(upcoming)
     await reply(update, context, texts.render_welcome(subscriber.schedule, upcoming, newly))
 
 
@@ -68,9 +71,10 @@ async def avoid(update: Update, context: Context) -> None:
 
 
 async def _send_tip_from(update: Update, context: Context, pool: tuple[Tip, ...]) -> None:
-    s = context.services
-    chosen = next_tip(s.store, pool, _chat(update).id, s.rng, s.clock())
-    await reply(update, context, render_tip(chosen, s.library), tip_keyboard(chosen.id))
+    s, chat_id = context.services, _chat(update).id
+    chosen = next_tip(s.store, pool, chat_id, s.rng, s.clock())
+    if not await reply(update, context, render_tip(chosen, s.library), tip_keyboard(chosen.id)):
+        s.store.forget_seen(chat_id, [chosen.id])  # seen only when it was delivered
 
 
 async def source(update: Update, context: Context) -> None:
@@ -95,7 +99,7 @@ async def source_button(update: Update, context: Context) -> None:
     await _answer(query, None if shown else texts.render_tip_retired())
     if shown is not None and query.message is not None:
         text, chat_id = render_sources(shown, s.library), query.message.chat.id
-        await patiently(lambda: context.bot.send_message(chat_id, text), s.sleep)
+        await reply_patiently(lambda: context.bot.send_message(chat_id, text), s.sleep)
 
 
 async def set_time(update: Update, context: Context) -> None:
@@ -131,6 +135,7 @@ async def _change_schedule(
         chat.id, now, chat_type=chat.type, default=default, at=at, timezone=timezone
     )
     upcoming = _upcoming(subscriber, now)
+    s.wake_at(upcoming)
     await reply(update, context, texts.render_schedule_changed(subscriber.schedule, upcoming))
 
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from datetime import UTC, datetime
 
 from telegram.error import Conflict, TelegramError
 
-from bot.context import App, Context
+from bot.context import App
+from bot.sweeping import Sweeper
 from bot.texts import COMMANDS
-from scheduler.delivery import SWEEP_EVERY_SECONDS
 
 logger = logging.getLogger(__name__)
 
 STOP_TIMEOUT = 8.0
-SWEEP_JOB = "daily-sweep"
 
 
 async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
@@ -25,7 +23,7 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
     async with app:
         await _register_commands(app)
         if sweep:
-            schedule_sweep(app)
+            Sweeper(app).start()
         assert app.updater is not None, "built with an Updater"
         await app.updater.start_polling(allowed_updates=None, error_callback=_polling_error)
         await app.start()  # also starts the JobQueue, and with it the sweep
@@ -45,32 +43,6 @@ async def serve_until_signalled(app: App) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await serve(app, stop)
-
-
-def schedule_sweep(app: App) -> None:
-    """One repeating job on the Application's own JobQueue runs the delivery sweep.
-
-    There are no per-subscriber jobs: local delivery times live in the database and the sweep
-    asks it who is due. That keeps memory flat with a million subscribers and sidesteps cron's
-    DST pitfalls (a daily cron job fires twice on the fall-back day).
-    """
-    assert app.job_queue is not None, "python-telegram-bot[job-queue] is a dependency"
-    app.job_queue.run_repeating(
-        _sweep,
-        interval=SWEEP_EVERY_SECONDS,
-        name=SWEEP_JOB,
-        job_kwargs={
-            # `first=0` would compute its first run when the JobQueue starts, an interval late
-            "next_run_time": datetime.now(UTC),
-            "misfire_grace_time": SWEEP_EVERY_SECONDS,  # late by less than a period: still run
-            "coalesce": True,  # missed runs collapse into one: a sweep catches up on its own
-            "max_instances": 1,  # a long sweep (a large audience) is never doubled
-        },
-    )
-
-
-async def _sweep(context: Context) -> None:
-    await context.services.delivery.sweep()
 
 
 async def _register_commands(app: App) -> None:

@@ -1,65 +1,87 @@
-"""Sending a daily tip through Telegram, with Telegram's answers mapped to outcomes once."""
+"""Sending through Telegram, with Telegram's answers mapped to outcomes once, at the edge.
+
+`TipSender` sends a daily tip for the delivery loop; `reply` answers a person. Both go through
+the gateway (`bot.gateway`), which keeps Telegram's flood limits and waits out its 429s.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import warnings
+import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import TypeVar
 
-from telegram import Bot
 from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
     NetworkError,
-    RetryAfter,
     TelegramError,
+    TimedOut,
 )
-from telegram.warnings import PTBDeprecationWarning
+from telegram.ext import ExtBot
 
+from bot.gateway import Dropped, GatewayClosed, Send
 from bot.keyboards import tip_keyboard
-from scheduler.outcomes import Gone, Migrated, Outcome, RateLimited, Rejected, Sent, Transient
-from scheduler.pause import Sleep
+from scheduler.delivery import Sleep
+from scheduler.outcomes import (
+    Gone,
+    Migrated,
+    NotSent,
+    Outcome,
+    Rejected,
+    Sent,
+    Transient,
+    Uncertain,
+)
+from scheduler.pacing import Priority
 from tips import Library, render_tip
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 _CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
+REPLY_ATTEMPTS = 3
 
 
 class TipSender:
-    """`send(chat_id, tip_id)` for the delivery loop: one attempt, one outcome."""
+    """`send(chat_id, tip_id, still_wanted)` for the delivery loop: one attempt, one outcome."""
 
-    def __init__(self, bot: Bot, library: Library) -> None:
+    def __init__(self, bot: ExtBot[Send], library: Library, *, paid: bool = False) -> None:
         self._bot = bot
         self._library = library
+        self._paid = paid
 
-    async def send(self, chat_id: int, tip_id: str) -> Outcome:
+    async def send(self, chat_id: int, tip_id: str, still_wanted: Callable[[], bool]) -> Outcome:
         tip = self._library.tip(tip_id)
         if tip is None:
             return Rejected(f"tip {tip_id!r} is no longer in the library")
+        how = Send(Priority.TIP, paid=self._paid, still_wanted=still_wanted)
         try:
             await self._bot.send_message(
-                chat_id, render_tip(tip, self._library), reply_markup=tip_keyboard(tip.id)
+                chat_id,
+                render_tip(tip, self._library),
+                reply_markup=tip_keyboard(tip.id),
+                allow_paid_broadcast=self._paid or None,
+                rate_limit_args=how,
             )
+        except (Dropped, GatewayClosed) as exc:
+            return NotSent(str(exc))
         except TelegramError as exc:
             return outcome_of(exc)
         return Sent()
 
 
 def outcome_of(exc: TelegramError) -> Outcome:
-    """Map python-telegram-bot's exceptions to outcomes, once, at the edge.
+    """Map python-telegram-bot's exceptions to outcomes.
 
-    Telegram answers 429 with `retry_after`, 403 when the bot was blocked or the user is
-    deactivated, 400 "chat not found" for a chat that no longer exists, and a
-    `migrate_to_chat_id` when a group became a supergroup
-    (https://core.telegram.org/bots/api#responseparameters, https://core.telegram.org/bots/faq).
+    Telegram answers 403 when the bot was blocked or the user is deactivated, 400 "chat not
+    found" for a chat that no longer exists, and a `migrate_to_chat_id` when a group became a
+    supergroup (https://core.telegram.org/bots/api#responseparameters). A timeout means the
+    message may have arrived all the same.
     """
     match exc:
-        case RetryAfter():
-            return RateLimited(_retry_after_seconds(exc))
         case ChatMigrated():
             return Migrated(exc.new_chat_id)
         case Forbidden():
@@ -68,32 +90,33 @@ def outcome_of(exc: TelegramError) -> Outcome:
             return Gone(exc.message)
         case BadRequest():  # a subclass of NetworkError: must come before it
             return Rejected(exc.message)
+        case TimedOut():  # also a NetworkError: Telegram may have the message already
+            return Uncertain(exc.message)
         case NetworkError():
             return Transient(exc.message)
         case _:
             return Rejected(exc.message)
 
 
-async def patiently(
-    send: Callable[[], Awaitable[T]], sleep: Sleep = asyncio.sleep, attempts: int = 3
-) -> T:
-    """Make a Telegram call, waiting out flood-control answers (429) between tries.
+async def reply_patiently(
+    send: Callable[[], Awaitable[T]], sleep: Sleep = asyncio.sleep
+) -> T | None:
+    """Send a reply through the gateway, retrying 5xx and network errors a few times.
 
-    For command replies, which must not be lost when a broadcast meets the flood limit.
+    Returns None when the gateway dropped it (it waited too long, or its chat is flooding us)
+    or the bot is stopping; those are logged once, never raised to the handler.
     """
-    for _ in range(attempts - 1):
+    for attempt in range(1, REPLY_ATTEMPTS + 1):
         try:
             return await send()
-        except RetryAfter as exc:
-            await sleep(_retry_after_seconds(exc))
-    return await send()
-
-
-def _retry_after_seconds(exc: RetryAfter) -> float:
-    """Seconds to wait, whether PTB gives an int (22.x default) or a timedelta (opt-in)."""
-    with warnings.catch_warnings():  # 22.2+ warns that the int becomes a timedelta later
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        retry_after = exc.retry_after
-    if isinstance(retry_after, timedelta):
-        return retry_after.total_seconds()
-    return float(retry_after)
+        except (Dropped, GatewayClosed) as exc:
+            logger.info("Reply not sent: %s", exc)
+            return None
+        except BadRequest:
+            raise  # a bug in what we send: let the error handler log it
+        except NetworkError as exc:
+            if attempt == REPLY_ATTEMPTS:
+                raise
+            logger.warning("Reply failed (%s), attempt %d; retrying", exc.message, attempt)
+            await sleep(2**attempt)
+    return None

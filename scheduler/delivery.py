@@ -1,35 +1,57 @@
-"""The daily sweep: ask the store who is due now, claim their tip, send it within the limits.
+"""The daily sweep: ask the store who is due now, claim their tip, hand it to the sender.
 
 One claim per (chat, local date) is written *before* sending, so a restart never sends a
-second daily tip. Claims left open by a crash are sent again at start-up, so none is lost
-(a message in flight at the instant of a `kill -9` is the one that can arrive twice).
+second daily tip. Claims left open (a crash, an unexpected error, a send whose outcome could not
+be written) are sent again later, so none is lost; a claim whose local day is already over is
+closed instead, so nobody gets yesterday's tip next to today's. Only the messages in flight at
+the instant of a `kill -9` can arrive twice: at most `workers` of them.
+
+Pacing is not done here: the sender's gateway keeps Telegram's limits and waits out 429s, so
+this loop keeps just enough sends in flight to fill the rate it was given.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from aiolimiter import AsyncLimiter
-
 from scheduler.due import is_due, local_date
-from scheduler.outcomes import Gone, Migrated, Outcome, RateLimited, Rejected, Sent, Transient
-from scheduler.pause import Pause, Sleep
+from scheduler.outcomes import (
+    Gone,
+    Migrated,
+    NotSent,
+    Outcome,
+    Rejected,
+    Sent,
+    Transient,
+    Uncertain,
+)
 from scheduler.records import DeliveryStatus, DeliveryStore
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
 ChooseTip = Callable[[int, datetime], str]
-Send = Callable[[int, str], Awaitable[Outcome]]
+Send = Callable[[int, str, Callable[[], bool]], Awaitable[Outcome]]
 
 MAX_ATTEMPTS = 5
 RETRY_LATER = timedelta(minutes=10)
-SWEEP_EVERY_SECONDS = 15
+UNCERTAIN_RETRY_AFTER = 60.0  # seconds before the one retry of a send that timed out
+STALE_CLAIM = timedelta(minutes=5)  # a pending claim older than this, not ours, is picked up
+SAFETY_SWEEP_SECONDS = 300  # a sweep at least this often, whatever the wake-ups say
+SECONDS_OF_SENDS_IN_FLIGHT = 1.0  # in flight = rate x this: enough to cover Telegram's latency
+
+
+def workers_for(rate: float) -> int:
+    """Sends kept in flight for `rate` per second: a second's worth, at least 4."""
+    return max(4, math.ceil(rate * SECONDS_OF_SENDS_IN_FLIGHT))
 
 
 @dataclass(frozen=True)
@@ -41,8 +63,18 @@ class Claim:
     tip_id: str
 
 
+@dataclass(frozen=True)
+class Unrecorded:
+    """A final status that could not be written yet (the disk was full): kept, retried."""
+
+    chat_id: int
+    day: date
+    status: DeliveryStatus
+    retry_at: datetime | None
+
+
 class Delivery:
-    """Sends due daily tips at a bounded rate, with bounded retries, without duplicates."""
+    """Sends due daily tips, with bounded retries, without duplicates, one sweep at a time."""
 
     def __init__(
         self,
@@ -51,63 +83,53 @@ class Delivery:
         send: Send,
         clock: Clock,
         *,
-        rate: float = 25,
-        workers: int = 16,
-        batch_size: int = 500,
+        workers: int = 30,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._store = store
         self._choose_tip = choose_tip
         self._send = send
         self._clock = clock
-        self._limiter = AsyncLimiter(rate, 1)
-        self._workers = asyncio.Semaphore(workers)
-        self._batch_size = batch_size
+        self._workers = workers
         self._sleep = sleep
-        self._pause = Pause(sleep)
+        self._sweeping = asyncio.Lock()
+        self._in_flight: set[tuple[int, date]] = set()
+        self._unrecorded: list[Unrecorded] = []
         self._stopping = False
         self._resumed = False
-        self._idle = asyncio.Event()
-        self._idle.set()
 
     async def sweep(self) -> Counter[DeliveryStatus]:
-        """Deliver to everyone due, batch by batch, until nobody is due (or we are stopping)."""
-        report: Counter[DeliveryStatus] = Counter()
-        self._idle.clear()
-        try:
-            if not self._resumed:  # first sweep of this process: finish what a crash left
-                self._resumed = True
-                report.update(await self.resume_pending())
-            while not self._stopping and (claims := self.claim_due(self._clock())):
-                report.update(await self._send_all(claims))
-        finally:
-            self._idle.set()
+        """Deliver to everyone due, and to claims left open, until nobody is left."""
+        async with self._sweeping:
+            report: Counter[DeliveryStatus] = Counter()
+            self._record_unrecorded()
+            await self._deliver_all(self._stale_claims(), report)
+            await self._deliver_all(None, report)
         if report:
             logger.info("Daily sweep: %s", _summary(report))
         logger.debug("Sweep finished: %s", _summary(report))
         return report
 
-    async def resume_pending(self) -> Counter[DeliveryStatus]:
-        """Send the claims a crash left open (the first sweep does this by itself)."""
-        pending = self._store.pending_deliveries()
-        claims = [Claim(p.chat_id, p.local_date, p.tip_id) for p in pending]
-        if claims:
-            logger.info("Resuming %d daily tip(s) left pending by the last run", len(claims))
-        return await self._send_all(claims)
-
     async def shutdown(self, timeout: float) -> None:
         """Start nothing new; give sends in flight up to `timeout` seconds to finish."""
         self._stopping = True
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
+            await asyncio.wait_for(self._sweeping.acquire(), timeout)
         except TimeoutError:
             logger.warning("Stopped with daily tips still sending; they resume at next start")
+        else:
+            self._sweeping.release()
+        if self._unrecorded:
+            logger.error(
+                "Stopped with %d delivery outcome(s) not written: those tips may be sent again",
+                len(self._unrecorded),
+            )
 
-    def claim_due(self, now: datetime) -> list[Claim]:
-        """Claim the next batch of due subscribers in one transaction."""
+    def claim_due(self, now: datetime, limit: int) -> list[Claim]:
+        """Claim up to `limit` due subscribers in one transaction."""
         claims = []
         with self._store.transaction():
-            for subscriber in self._store.due_subscribers(now, self._batch_size):
+            for subscriber in self._store.due_subscribers(now, limit):
                 if not is_due(subscriber.schedule, subscriber.last_delivery, now):
                     self._store.refresh(subscriber.chat_id, now)
                     continue
@@ -119,30 +141,74 @@ class Delivery:
                     self._store.refresh(subscriber.chat_id, now)
         return claims
 
-    async def _send_all(self, claims: list[Claim]) -> Counter[DeliveryStatus]:
-        statuses = await asyncio.gather(*(self._deliver(claim) for claim in claims))
-        return Counter(statuses)
+    async def _deliver_all(
+        self, claims: list[Claim] | None, report: Counter[DeliveryStatus]
+    ) -> None:
+        """Keep up to `workers` sends going: `claims` if given, else whoever is due, refilled
+        as sends finish (so a large audience never waits for a whole batch)."""
+        queued = list(claims) if claims is not None else []
+        running: set[asyncio.Task[DeliveryStatus]] = set()
+        while True:
+            free = self._workers - len(running)
+            if not self._stopping and free >= max(1, self._workers // 4):
+                if claims is None:
+                    queued = self.claim_due(self._clock(), free)
+                for claim in queued[:free]:
+                    running.add(asyncio.create_task(self._deliver(claim)))
+                queued = queued[free:]
+            if not running:
+                return
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            report.update(task.result() for task in done)
+
+    def _stale_claims(self) -> list[Claim]:
+        """Claims left pending by a crash, an error, or an outcome that could not be written;
+        at start-up all of them, later those pending longer than `STALE_CLAIM`. A claim whose
+        local day is over is closed unsent: yesterday's tip never arrives next to today's."""
+        now = self._clock()
+        older_than = None if not self._resumed else now - STALE_CLAIM
+        self._resumed = True
+        unrecorded = {(u.chat_id, u.day) for u in self._unrecorded}
+        claims = []
+        for pending in self._store.pending_deliveries(older_than):
+            key = (pending.chat_id, pending.local_date)
+            if key in self._in_flight or key in unrecorded:
+                continue
+            subscriber = self._store.subscriber(pending.chat_id)
+            if subscriber is None or local_date(subscriber.schedule, now) > pending.local_date:
+                self._finish(pending.chat_id, pending.local_date, DeliveryStatus.RELEASED, None)
+                logger.info("Closed chat %s's tip for %s unsent: that day is over", *key)
+                continue
+            claims.append(Claim(pending.chat_id, pending.local_date, pending.tip_id))
+        if claims:
+            logger.info("Resuming %d daily tip(s) left pending", len(claims))
+        return claims
 
     async def _deliver(self, claim: Claim) -> DeliveryStatus:
-        async with self._workers:
+        key = (claim.chat_id, claim.day)
+        self._in_flight.add(key)
+        try:
             status, chat_id = await self._attempt_until_final(claim)
-        now = self._clock()
-        retry_at = now + RETRY_LATER if status is DeliveryStatus.FAILED else None
-        self._store.finish_delivery(chat_id, claim.day, status, now, retry_at)
+        finally:
+            self._in_flight.discard(key)
+        retry_at = self._clock() + RETRY_LATER if status is DeliveryStatus.FAILED else None
+        self._finish(chat_id, claim.day, status, retry_at)
         return status
 
     async def _attempt_until_final(self, claim: Claim) -> tuple[DeliveryStatus, int]:
-        """Send, honouring 429s and migrations, retrying transient errors with backoff."""
-        chat_id = claim.chat_id
+        """Send, following migrations, retrying transient errors with backoff; a send that
+        timed out (maybe delivered) is retried once, a minute later, and no more."""
+        chat_id, uncertain = claim.chat_id, 0
         for attempt in range(1, MAX_ATTEMPTS + 1):
             if self._stopping:
                 return DeliveryStatus.RELEASED, chat_id
-            await self._pause.wait()
-            async with self._limiter:
-                outcome = await self._send(chat_id, claim.tip_id)
+            outcome = await self._send(chat_id, claim.tip_id, self._still_wanted(chat_id))
             match outcome:
                 case Sent():
                     return DeliveryStatus.SENT, chat_id
+                case NotSent(reason=reason):
+                    logger.debug("Tip for chat %s not sent: %s", chat_id, reason)
+                    return DeliveryStatus.RELEASED, chat_id
                 case Gone(reason=reason):
                     logger.info("Chat %s is gone (%s); deactivating", chat_id, reason)
                     return DeliveryStatus.BLOCKED, chat_id
@@ -152,15 +218,64 @@ class Delivery:
                 case Migrated(new_chat_id=new_chat_id):
                     self._store.migrate(chat_id, new_chat_id)
                     chat_id = new_chat_id
-                case RateLimited(retry_after=seconds):
-                    logger.warning("Flood limit hit: pausing delivery for %s s", seconds)
-                    await self._pause.hold(seconds)
+                case Uncertain(reason=reason):
+                    uncertain += 1
+                    logger.warning(
+                        "Tip to chat %s timed out (%s): it may have arrived%s",
+                        chat_id,
+                        reason,
+                        "; not retrying again" if uncertain > 1 else "; one retry in a minute",
+                    )
+                    if uncertain > 1:
+                        return DeliveryStatus.SENT, chat_id
+                    await self._sleep(UNCERTAIN_RETRY_AFTER)
                 case Transient(reason=reason):
                     logger.warning(
                         "Sending to %s failed (%s), attempt %d", chat_id, reason, attempt
                     )
                     await self._sleep(min(2**attempt, 30))
         return DeliveryStatus.FAILED, chat_id
+
+    def _still_wanted(self, chat_id: int) -> Callable[[], bool]:
+        """Asked when the send's turn comes: a /stop meanwhile means no tip."""
+
+        def check() -> bool:
+            subscriber = self._store.subscriber(chat_id)
+            return subscriber is not None and subscriber.active and not self._stopping
+
+        return check
+
+    def _finish(
+        self,
+        chat_id: int,
+        day: date,
+        status: DeliveryStatus,
+        retry_at: datetime | None,
+        *,
+        quiet: bool = False,
+    ) -> None:
+        """Write a final status; if the disk refuses, keep it and write it on the next sweep."""
+        try:
+            self._store.finish_delivery(chat_id, day, status, self._clock(), retry_at)
+        except sqlite3.OperationalError as exc:
+            self._unrecorded.append(Unrecorded(chat_id, day, status, retry_at))
+            if not quiet:
+                logger.error(
+                    "Could not record chat %s's tip as %s (%s); kept in memory, will retry",
+                    chat_id,
+                    status,
+                    exc,
+                )
+
+    def _record_unrecorded(self) -> None:
+        """Write the outcomes the disk refused before; one log line for the lot."""
+        waiting, self._unrecorded = self._unrecorded, []
+        for item in waiting:
+            self._finish(item.chat_id, item.day, item.status, item.retry_at, quiet=True)
+        if waiting and self._unrecorded:
+            logger.error("Still cannot record %d delivery outcome(s)", len(self._unrecorded))
+        elif waiting:
+            logger.info("Recorded %d delivery outcome(s) that had to wait", len(waiting))
 
 
 def _summary(report: Counter[DeliveryStatus]) -> str:

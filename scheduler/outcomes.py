@@ -30,10 +30,17 @@ class Migrated:
 
 
 @dataclass(frozen=True)
-class RateLimited:
-    """Telegram asked us to wait `retry_after` seconds before sending again."""
+class Uncertain:
+    """The send timed out: Telegram may have delivered it. Retried at most once, later."""
 
-    retry_after: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class NotSent:
+    """It never left: the subscriber stopped meanwhile, or the bot is shutting down."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -50,4 +57,4 @@ class Rejected:
     reason: str
 
 
-Outcome = Sent | Gone | Migrated | RateLimited | Transient | Rejected
+Outcome = Sent | Gone | Migrated | Transient | Uncertain | NotSent | Rejected

@@ -139,6 +139,13 @@ class Store:
         )
         return [_subscriber(row) for row in rows]
 
+    def earliest_due(self) -> datetime | None:
+        """When the next daily tip falls due (None: nobody is subscribed)."""
+        row = self._one(
+            "SELECT min(next_due_at) AS due FROM subscribers WHERE next_due_at IS NOT NULL", []
+        )
+        return datetime.fromtimestamp(row["due"], UTC) if row and row["due"] is not None else None
+
     # Daily deliveries ----------------------------------------------------------------------
 
     def claim_delivery(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
@@ -185,11 +192,13 @@ class Store:
             if status is DeliveryStatus.FAILED and retry_at is not None:
                 self._update(chat_id, now, next_due_at=_epoch(retry_at))
 
-    def pending_deliveries(self) -> list[PendingDelivery]:
-        """Claims left open by a crash: their messages may not have gone out."""
+    def pending_deliveries(self, older_than: datetime | None = None) -> list[PendingDelivery]:
+        """Claims not closed yet (all, or those claimed before `older_than`)."""
+        before = _iso(older_than) if older_than else "9999"
         rows = self.db.query(
-            "SELECT chat_id, local_date, tip_id FROM deliveries WHERE status = ?",
-            [DeliveryStatus.PENDING],
+            "SELECT chat_id, local_date, tip_id FROM deliveries"
+            " WHERE status = ? AND updated_at <= ?",
+            [DeliveryStatus.PENDING, before],
         )
         return [
             PendingDelivery(row["chat_id"], date.fromisoformat(row["local_date"]), row["tip_id"])

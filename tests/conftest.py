@@ -41,6 +41,28 @@ class RecordingSleep:
         await asyncio.sleep(0)
 
 
+class PacingTime:
+    """The gateway's monotonic clock for tests: its sleeps pass at once and move it forward,
+    so pacing and 429 pauses keep their order without the test waiting for them."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+def pacing() -> PacingTime:
+    return PacingTime()
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2026, 3, 2, 6, 0, tzinfo=UTC))
@@ -89,7 +111,7 @@ async def telegram():
 
 
 @pytest.fixture
-async def bot(telegram, store, library, clock, sleep):
-    """The real Application, polling the emulator; time comes from `clock`."""
-    async with running_bot(telegram, store, library, clock, sleep) as running:
+async def bot(telegram, store, library, clock, sleep, pacing):
+    """The real Application, polling the emulator; time comes from `clock` and `pacing`."""
+    async with running_bot(telegram, store, library, clock, sleep, pacing) as running:
         yield running

@@ -6,9 +6,10 @@ import asyncio
 import random
 from contextlib import asynccontextmanager
 
-from bot.app import build_application
+from bot.app import build_application, limits_for
 from bot.config import parse_settings
 from bot.context import services_of
+from bot.gateway import Gateway
 from bot.runner import serve
 from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator
@@ -32,10 +33,17 @@ class RunningBot:
 
 
 @asynccontextmanager
-async def running_bot(telegram, store, library, clock, sleep, **settings):
+async def running_bot(telegram, store, library, clock, sleep, pacing=None, **settings):
+    """The bot against `telegram`; with `pacing` (a `PacingTime`) the gateway's waits pass at
+    once, without it the gateway keeps real time (for tests against flood control)."""
     values = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
     config = parse_settings({**values, **settings})
-    app = build_application(config, store, library, clock=clock, rng=random.Random(5), sleep=sleep)
+    gateway = Gateway(limits_for(config))
+    if pacing is not None:
+        gateway = Gateway(limits_for(config), clock=pacing.clock, sleep=pacing.sleep)
+    app = build_application(
+        config, store, library, clock=clock, rng=random.Random(5), sleep=sleep, gateway=gateway
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, stop, sweep=False))
     try:

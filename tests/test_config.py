@@ -25,7 +25,9 @@ def test_blank_values_keep_the_defaults_and_rates_at_the_bounds_are_accepted():
     assert settings.database_path == Path("data/gutbone.db")
     assert (settings.default_timezone, settings.log_level) == ("UTC", "INFO")
     assert settings.broadcast_rate == 1
-    assert parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "BROADCAST_RATE": "1000"}).broadcast_rate
+    paid = {"TELEGRAM_BOT_TOKEN": TOKEN, "BROADCAST_RATE": "1000", "PAID_BROADCAST": "true"}
+    assert parse_settings(paid).broadcast_rate == 1000
+    assert parse_settings(paid).paid_broadcast is True
 
 
 def test_timezone_aliases_resolve_to_the_canonical_zone():
@@ -74,6 +76,8 @@ def test_token_is_not_in_the_repr():
         ({"BROADCAST_RATE": "fast"}, "BROADCAST_RATE must be .*, 1 to 1000"),
         ({"BROADCAST_RATE": "0.5"}, "BROADCAST_RATE must be .*, 1 to 1000"),
         ({"BROADCAST_RATE": "1000.5"}, "BROADCAST_RATE must be .*, 1 to 1000"),
+        ({"BROADCAST_RATE": "31"}, "BROADCAST_RATE above 30 needs PAID_BROADCAST=true"),
+        ({"PAID_BROADCAST": "maybe"}, "PAID_BROADCAST must be true or false"),
     ],
 )
 def test_bad_settings_say_what_to_fix(values, message):

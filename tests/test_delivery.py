@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.delivery import MAX_ATTEMPTS, Delivery
+from scheduler.delivery import MAX_ATTEMPTS, STALE_CLAIM, UNCERTAIN_RETRY_AFTER, Delivery
 from scheduler.due import Schedule
-from scheduler.outcomes import Gone, Migrated, RateLimited, Sent, Transient
+from scheduler.outcomes import Gone, Migrated, NotSent, Sent, Transient, Uncertain
 from storage import Store
 from tips import next_tip
 
@@ -27,7 +28,9 @@ class ScriptedSender:
         self.attempts: list[tuple[int, str]] = []
         self.delivered: list[tuple[int, str]] = []
 
-    async def send(self, chat_id: int, tip_id: str):
+    async def send(self, chat_id: int, tip_id: str, still_wanted):
+        if not still_wanted():  # as the gateway asks when the send's turn comes
+            return NotSent("no longer wanted")
         self.attempts.append((chat_id, tip_id))
         outcome = self.script[chat_id].pop(0) if self.script[chat_id] else Sent()
         if outcome == Sent():
@@ -47,7 +50,7 @@ def make_delivery(store: Store, library, sender, clock, sleep) -> Delivery:
         lambda chat_id, now: next_tip(store, library.tips, chat_id, rng, now).id,
         sender.send,
         clock,
-        rate=1000,
+        workers=50,
         sleep=sleep,
     )
 
@@ -83,7 +86,6 @@ async def test_a_restart_does_not_send_twice(db_path, library, sender, clock, sl
     second = Store.open(db_path)
     clock.advance(minutes=30)
     again = make_delivery(second, library, sender, clock, sleep)
-    assert await again.resume_pending() == {}
     assert await again.sweep() == {}
     assert len(sender.delivered) == 1
     second.close()
@@ -93,11 +95,11 @@ async def test_a_crash_mid_send_resumes_the_claim(db_path, library, sender, cloc
     crashed = Store.open(db_path)
     subscribe(crashed, clock, 1)
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    claims = make_delivery(crashed, library, sender, clock, sleep).claim_due(clock())
+    claims = make_delivery(crashed, library, sender, clock, sleep).claim_due(clock(), 10)
     crashed.close()  # the process died before sending: the claim stays pending
     restarted = Store.open(db_path)
     delivery = make_delivery(restarted, library, sender, clock, sleep)
-    assert await delivery.resume_pending() == {"sent": 1}
+    assert await delivery.sweep() == {"sent": 1}  # the first sweep resumes the claim
     assert await delivery.sweep() == {}
     assert sender.delivered == [(1, claims[0].tip_id)]
     restarted.close()
@@ -110,14 +112,18 @@ async def test_downtime_catch_up_the_same_day(store, library, sender, clock, sle
     assert await delivery.sweep() == {"sent": 1}
 
 
-async def test_429_waits_and_resends_the_same_tip(store, library, sender, clock, sleep):
-    subscribe(store, clock, 1)
-    sender.script[1] = [RateLimited(7)]
+async def test_a_send_that_timed_out_is_retried_once_later_and_no_more(
+    store, library, sender, clock, sleep
+):
+    subscribe(store, clock, 1, 2)
+    sender.script[1] = [Uncertain("Timed out")]
+    sender.script[2] = [Uncertain("Timed out"), Uncertain("Timed out")]
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    assert await make_delivery(store, library, sender, clock, sleep).sweep() == {"sent": 1}
-    assert sleep.calls == [7]
-    assert sender.attempts[0] == sender.attempts[1]
-    assert len(sender.delivered) == 1
+    report = await make_delivery(store, library, sender, clock, sleep).sweep()
+    assert report == {"sent": 2}  # maybe delivered counts as delivered: never a third try
+    assert sleep.calls == [UNCERTAIN_RETRY_AFTER] * 2
+    assert [chat for chat, _ in sender.attempts].count(2) == 2
+    assert sender.delivered == [(1, sender.attempts[0][1])] or len(sender.delivered) == 1
 
 
 async def test_blocked_chat_is_deactivated_and_left_alone(store, library, sender, clock, sleep):
@@ -160,23 +166,25 @@ async def test_shutdown_releases_claims_not_yet_sent(store, library, sender, clo
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     in_flight, finish = [], asyncio.Event()
 
-    async def slow_send(chat_id: int, tip_id: str) -> Sent:
+    async def slow_send(chat_id: int, tip_id: str, still_wanted) -> Sent | NotSent:
+        """The first send is on the wire; the second still waits for its turn."""
+        on_the_wire = not in_flight and still_wanted()
         in_flight.append(chat_id)
         await finish.wait()
-        return Sent()
+        return Sent() if on_the_wire or still_wanted() else NotSent("stopping")
 
     rng = random.Random(3)
     choose = lambda chat_id, now: next_tip(store, library.tips, chat_id, rng, now).id  # noqa: E731
-    delivery = Delivery(store, choose, slow_send, clock, rate=1000, workers=1, sleep=sleep)
+    delivery = Delivery(store, choose, slow_send, clock, workers=2, sleep=sleep)
     sweeping = asyncio.create_task(delivery.sweep())
-    while not in_flight:  # one send in flight, the other claim waiting for the worker
+    while len(in_flight) < 2:
         await asyncio.sleep(0)
     stopping = asyncio.create_task(delivery.shutdown(timeout=5))
     await asyncio.sleep(0)
     finish.set()
     assert await sweeping == {"sent": 1, "released": 1}
     await stopping
-    [unsent] = {1, 2} - set(in_flight)
+    unsent = in_flight[1]
     assert store.pending_deliveries() == []
     assert store.subscriber(unsent).last_delivery is None
     assert await make_delivery(store, library, sender, clock, sleep).sweep() == {"sent": 1}
@@ -196,3 +204,83 @@ async def test_many_subscribers_each_exactly_once(store, library, sender, clock,
     per_chat = Counter(chat for chat, _ in sender.delivered)
     assert set(per_chat) == set(range(1, 1201))
     assert set(per_chat.values()) == {2}
+
+
+async def test_a_stop_while_the_tip_waits_its_turn_means_no_tip(store, library, clock, sleep):
+    subscribe(store, clock, 1)
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    sent = []
+
+    async def send_after_a_stop(chat_id: int, tip_id: str, still_wanted):
+        store.unsubscribe(chat_id, clock())  # the person says /stop while the tip is queued
+        if not still_wanted():
+            return NotSent("no longer wanted")
+        sent.append(chat_id)
+        return Sent()
+
+    rng = random.Random(3)
+    choose = lambda chat_id, now: next_tip(store, library.tips, chat_id, rng, now).id  # noqa: E731
+    delivery = Delivery(store, choose, send_after_a_stop, clock, workers=4, sleep=sleep)
+    assert await delivery.sweep() == {"released": 1}
+    assert sent == [] and store.pending_deliveries() == []
+    assert not store.subscriber(1).active
+
+
+async def test_a_claim_left_from_yesterday_is_closed_not_sent(
+    db_path, library, sender, clock, sleep
+):
+    crashed = Store.open(db_path)
+    subscribe(crashed, clock, 1)
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    make_delivery(crashed, library, sender, clock, sleep).claim_due(clock(), 10)
+    crashed.close()
+    clock.set(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # back the next morning
+    restarted = Store.open(db_path)
+    assert await make_delivery(restarted, library, sender, clock, sleep).sweep() == {"sent": 1}
+    assert len(sender.delivered) == 1  # today's tip only, not yesterday's beside it
+    restarted.close()
+
+
+async def test_a_running_process_picks_up_a_claim_left_pending(
+    store, library, sender, clock, sleep
+):
+    subscribe(store, clock, 1, 2)
+    clock.set(datetime(2026, 3, 2, 7, 59, tzinfo=UTC))
+    delivery = make_delivery(store, library, sender, clock, sleep)
+    assert await delivery.sweep() == {}  # the first sweep of this process (nobody due yet)
+    clock.set(datetime(2026, 3, 2, 8, 1, tzinfo=UTC))
+    [orphan, _] = delivery.claim_due(clock(), 10)  # claimed, then an error lost the sends
+    assert await delivery.sweep() == {}
+    clock.advance(seconds=STALE_CLAIM.total_seconds() + 1)
+    assert await delivery.sweep() == {"sent": 2}
+    assert {chat for chat, _ in sender.delivered} == {1, 2}
+    assert orphan.chat_id in {1, 2}
+
+
+class FullDisk(Store):
+    """The real store, except that writing a final status fails while `full` is set."""
+
+    full = False
+
+    def finish_delivery(self, *args, **kwargs):
+        if self.full:
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().finish_delivery(*args, **kwargs)
+
+
+async def test_an_outcome_the_disk_refused_is_kept_and_written_later(
+    db_path, library, sender, clock, sleep
+):
+    store = FullDisk.open(db_path)
+    subscribe(store, clock, 1)
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    delivery = make_delivery(store, library, sender, clock, sleep)
+    store.full = True
+    assert await delivery.sweep() == {"sent": 1}
+    clock.advance(minutes=30)
+    assert await delivery.sweep() == {}  # still pending on disk, but known as sent: no resend
+    store.full = False
+    assert await delivery.sweep() == {}
+    assert store.pending_deliveries() == []
+    assert len(sender.delivered) == 1
+    store.close()
