@@ -20,6 +20,7 @@ from tips.loader import LIBRARY_DIR, Problem, read_library
 from tips.markup import visible_text
 from tips.model import Library, Tip
 from tips.render import render_sources, render_tip
+from tips.repeats import hedge_problems, main_source_problems, repeated_figure_problems
 from tips.sync import BibliographyError, SharedBibliography, load_shared
 
 MAX_MESSAGE = 4096  # Telegram's limit on a message's visible text
@@ -39,6 +40,9 @@ def check_library(
     problems += near_duplicate_problems(library.tips)
     problems += topic_minimum_problems(library)
     problems += uncited_reference_problems(library)
+    problems += repeated_figure_problems(library.tips)
+    problems += main_source_problems(library.tips)
+    problems += hedge_problems(library.tips)
     if shared is not None:
         problems += shared_problems(root / REFERENCES_FILE, shared)
     return library, problems

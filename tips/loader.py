@@ -17,7 +17,7 @@ MAX_TEXT = 600
 MAX_TITLE = 60
 MAX_ID = 48
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-TIP_FIELDS = ("id", "title", "text", "refs")
+TIP_FIELDS = ("id", "title", "text", "refs", "follows")
 REFERENCE_FIELDS = (
     "authors",
     "volume_pages",
@@ -72,6 +72,7 @@ def read_library(root: Path = LIBRARY_DIR) -> tuple[Library, list[Problem]]:
     for path in tip_files:
         tips.extend(_read_tip_file(path, topic_ids, references, problems))
     _check_unique_ids(tips, problems)
+    problems.extend(follows_problems(tips))
     library = Library(topics=tuple(topics), tips=tuple(tips), references=references)
     return library, problems
 
@@ -168,6 +169,9 @@ def _parse_tip(raw: Any, topic: str, path: Path, problems: list[Problem]) -> Tip
         refs = raw.get("refs")
         if not isinstance(refs, list) or not all(isinstance(ref, str) for ref in refs):
             raise ValueError("'refs' must be a list of reference ids")
+        follows = raw.get("follows")
+        if follows is not None and not isinstance(follows, str):
+            raise ValueError("'follows' must be a tip id")
         unknown = [str(key) for key in raw if key not in TIP_FIELDS]
         problems.extend(Problem(_name(path), _id_of(raw), f"unknown field {k!r}") for k in unknown)
         return Tip(
@@ -177,6 +181,7 @@ def _parse_tip(raw: Any, topic: str, path: Path, problems: list[Problem]) -> Tip
             text=_text(raw, "text").strip(),
             refs=tuple(refs),
             source_file=_name(path),
+            follows=follows,
         )
     except (TypeError, ValueError, AttributeError) as exc:
         problems.append(Problem(_name(path), _id_of(raw), f"bad tip: {exc}"))
@@ -210,6 +215,25 @@ def _check_unique_ids(tips: list[Tip], problems: list[Problem]) -> None:
             message = f"duplicate tip id (first in {first_file[tip.id]})"
             problems.append(Problem(tip.source_file, tip.id, message))
         first_file.setdefault(tip.id, tip.source_file)
+
+
+def follows_problems(tips: list[Tip]) -> list[Problem]:
+    """A `follows:` must name another tip, or the follow-up excuses a repeat of nothing."""
+    ids = {tip.id for tip in tips}
+    return [
+        Problem(tip.source_file, tip.id, message)
+        for tip in tips
+        if tip.follows is not None
+        for message in _follows_problem(tip, ids)
+    ]
+
+
+def _follows_problem(tip: Tip, ids: set[str]) -> list[str]:
+    if tip.follows == tip.id:
+        return ["follows itself"]
+    if tip.follows not in ids:
+        return [f"follows {tip.follows!r}, which is not a tip in the library"]
+    return []
 
 
 def _text(raw: dict[str, Any], key: str) -> str:

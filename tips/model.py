@@ -54,6 +54,7 @@ class Tip:
     text: str
     refs: tuple[str, ...]
     source_file: str = ""
+    follows: str | None = None  # a tip this one deliberately builds on (same study, same figure)
 
 
 @dataclass(frozen=True)

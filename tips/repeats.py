@@ -1,0 +1,102 @@
+"""Checks for repetition that word similarity cannot see.
+
+A subscriber who reads one tip a day should not meet the same study's same number twice,
+the same few studies behind most tips, or the same hedge in every other message. Tips that
+say one finding in different words score low on difflib, so these checks look at what the
+tips cite and state instead. Each is a pure function from tips to a list of `Problem`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from itertools import combinations
+
+from tips.loader import Problem
+from tips.markup import visible_text
+from tips.model import Tip
+
+MAX_MAIN_SOURCE = 6  # tips whose first-cited reference is the same study
+TIPS_DIR = "tips"
+REFERENCES_FILE = "references.yaml"
+# Hedges a reader notices when they recur: at most this many tips may use each. Safety
+# lines (warfarin, weakened immunity, osteoporosis medicine) are left out on purpose:
+# they must be repeated wherever they apply.
+HEDGE_LIMITS: Mapping[str, int] = {
+    "build up gradually": 5,
+    "with water": 5,
+    "not proof": 5,
+    "an observational link": 4,
+    "no one has shown": 3,
+    "is not the same as": 3,
+}
+# A number standing alone, not the 2 of "K2", the 7 of "MK-7" or the 25 of "25Mg".
+_FIGURE = re.compile(r"(?<![\w-])\d+(?:[.,]\d+)*%?(?!\w|[.,]\d)")
+_WORD = re.compile(r"\w+")
+
+
+def figures(text: str) -> frozenset[str]:
+    """The number tokens of a tip's visible text as written: "4,778", "30%", "1.5"."""
+    return frozenset(_FIGURE.findall(visible_text(text)))
+
+
+def repeated_figure_problems(tips: Sequence[Tip]) -> list[Problem]:
+    """Two tips citing one reference and stating one figure tell the same finding twice.
+
+    Reported on the later tip, unless either is marked `follows:` the other.
+    """
+    stated = {tip.id: figures(tip.text) for tip in tips}
+    problems = []
+    for first, second in combinations(tips, 2):
+        shared = [ref for ref in first.refs if ref in second.refs]
+        same = stated[first.id] & stated[second.id]
+        if shared and same and not _follow_up(first, second):
+            message = (
+                f"states {', '.join(sorted(same))} and cites {', '.join(shared)} like "
+                f"{first.id} ({first.source_file}): reword, or mark one `follows:` the other"
+            )
+            problems.append(Problem(second.source_file, second.id, message))
+    return problems
+
+
+def _follow_up(first: Tip, second: Tip) -> bool:
+    return first.follows == second.id or second.follows == first.id
+
+
+def main_source_problems(tips: Sequence[Tip], limit: int = MAX_MAIN_SOURCE) -> list[Problem]:
+    """No reference may be the main (first-cited) source of more than `limit` tips.
+
+    Only `refs[0]` counts, so a safety line citing a fact sheet goes after the main source.
+    """
+    mains: dict[str, list[str]] = {}
+    for tip in tips:
+        if tip.refs:
+            mains.setdefault(tip.refs[0], []).append(tip.id)
+    return [
+        Problem(
+            REFERENCES_FILE,
+            ref,
+            f"main (first-cited) source of {len(ids)} tips, at most {limit}: {', '.join(ids)}",
+        )
+        for ref, ids in mains.items()
+        if len(ids) > limit
+    ]
+
+
+def hedge_problems(tips: Sequence[Tip], limits: Mapping[str, int] = HEDGE_LIMITS) -> list[Problem]:
+    """A hedge phrase in more tips than its limit: vary it, or leave it to the Source card."""
+    texts = {tip.id: _phrase_text(tip.text) for tip in tips}
+    problems = []
+    for hedge, limit in limits.items():
+        phrase = _phrase_text(hedge)
+        users = [tip.id for tip in tips if phrase in texts[tip.id]]
+        if len(users) > limit:
+            listed = ", ".join(users)
+            message = f"hedge {hedge!r} is in {len(users)} tips, at most {limit}: {listed}"
+            problems.append(Problem(TIPS_DIR, None, message))
+    return problems
+
+
+def _phrase_text(text: str) -> str:
+    """Lower-case visible words between single spaces, padded so phrases match whole words."""
+    return f" {' '.join(_WORD.findall(visible_text(text).casefold()))} "
