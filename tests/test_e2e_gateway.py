@@ -1,0 +1,46 @@
+"""End to end through the gateway: a viral burst of new users, and one user flooding /tip."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.gateway import MAX_QUEUED_PER_CHAT
+from tests.e2e import running_bot
+
+
+async def test_a_burst_of_new_users_is_all_answered_within_the_flood_limit(
+    telegram, store, library, clock, sleep, caplog
+):
+    telegram.flood_control = True  # Telegram's limits, on the real clock
+    async with running_bot(telegram, store, library, clock, sleep):
+        newcomers = range(5000, 5045)
+        for chat_id in newcomers:
+            telegram.user_sends(chat_id, "/start")
+        for chat_id in newcomers:
+            [welcome] = await telegram.wait_for_messages(chat_id, timeout=10)
+            assert "Welcome to GutBone Daily" in welcome.text
+        assert all(store.subscriber(chat_id).active for chat_id in newcomers)
+    assert [body for _, _, body in telegram.errors if body.get("error_code") == 429] == []
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+async def test_one_user_flooding_tip_gets_a_few_answers_and_sees_only_those(
+    bot, telegram, store, library, caplog
+):
+    flooder, bystander = 6001, 6002
+    for _ in range(60):
+        telegram.user_sends(flooder, "/tip")
+    assert "Commands" in await bot.ask(bystander, "/help")  # others are answered meanwhile
+    gateway = bot.app.bot.rate_limiter
+    answered_or_refused = lambda: len(telegram.messages_to(flooder)) + gateway.dropped == 60  # noqa: E731
+    assert await telegram.wait_until(answered_or_refused)
+    titles = {tip.title: tip.id for tip in library.tips}
+    shown = {
+        tip_id
+        for message in telegram.messages_to(flooder)
+        for title, tip_id in titles.items()
+        if f"<b>{title}</b>" in message.text
+    }
+    assert MAX_QUEUED_PER_CHAT <= len(telegram.messages_to(flooder)) < 60
+    assert store.seen_tips(flooder) == shown  # a tip counts as seen only once delivered
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -1,0 +1,66 @@
+"""Telegram's budgets as arithmetic on a clock the test holds: bursts, steady rates, pauses."""
+
+from itertools import pairwise
+
+import pytest
+
+from scheduler.pacing import Limits, Pacer
+
+LIMITS = Limits(overall_per_second=30, overall_burst=10, private_interval=1.0, private_burst=3)
+
+
+def send_times(pacer: Pacer, chat_id: int | None, count: int, paid: bool = False) -> list[float]:
+    """When `count` messages to one chat go out if each leaves as soon as it may."""
+    times, now = [], 0.0
+    for _ in range(count):
+        now = max(now, pacer.ready_at(chat_id, paid))
+        pacer.spend(chat_id, now, paid)
+        times.append(round(now, 6))
+    return times
+
+
+def test_a_private_chat_gets_a_short_burst_then_one_a_second():
+    assert send_times(Pacer(LIMITS), 42, 6) == [0, 0, 0, 1, 2, 3]
+
+
+def test_a_group_gets_twenty_a_minute_after_its_burst():
+    pacer = Pacer(Limits(group_interval=3.0, group_burst=2))
+    assert send_times(pacer, -100123, 4) == [0, 0, 3, 6]
+
+
+def test_different_chats_share_the_overall_rate():
+    pacer, now, times = Pacer(LIMITS), 0.0, []
+    for chat_id in range(1, 41):
+        now = max(now, pacer.ready_at(chat_id))
+        pacer.spend(chat_id, now)
+        times.append(now)
+    assert times[:10] == [0] * 10  # the overall burst
+    assert times[-1] == pytest.approx(30 / 30)  # then 30 a second: 30 more in one second
+    gaps = {round(b - a, 6) for a, b in pairwise(times[10:])}
+    assert gaps == {round(1 / 30, 6)}
+
+
+def test_a_429_pause_holds_every_chat_until_it_is_over():
+    pacer = Pacer(LIMITS)
+    pacer.pause(until=7.0)
+    assert pacer.ready_at(1) == pacer.ready_at(2) == pacer.ready_at(None) == 7.0
+    pacer.pause(until=3.0)  # a shorter, older pause never shortens the current one
+    assert pacer.ready_at(1) == 7.0
+
+
+def test_paid_broadcasts_have_their_own_budget_and_replies_keep_theirs():
+    pacer = Pacer(Limits(overall_per_second=30, overall_burst=1, paid_per_second=1000))
+    tips = send_times(pacer, None, 200, paid=True)
+    assert tips[-1] == pytest.approx(0.1, abs=0.01)  # 200 at 1000/s after a burst of 100
+    assert pacer.ready_at(5) == float("-inf")  # the free budget is untouched: go at once
+
+
+def test_idle_chats_are_forgotten_so_memory_stays_flat():
+    pacer = Pacer(LIMITS)
+    for chat_id in range(1, 1001):
+        pacer.spend(chat_id, 0.0)
+    assert pacer.tracked_chats == 1000
+    pacer.forget_idle_chats(now=0.5)
+    assert pacer.tracked_chats == 1000  # their budgets are not full again yet
+    pacer.forget_idle_chats(now=1.5)
+    assert pacer.tracked_chats == 0
