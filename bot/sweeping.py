@@ -39,7 +39,7 @@ class Sweeper:
     def start(self) -> None:
         """Sweep now, then every `SAFETY_SWEEP_SECONDS`, and at every wake-up in between."""
         self._jobs().run_repeating(
-            self._sweep,
+            self._safety_sweep,
             interval=SAFETY_SWEEP_SECONDS,
             name=SWEEP_JOB,
             # `first=0` would compute its first run when the JobQueue starts, an interval late
@@ -60,6 +60,10 @@ class Sweeper:
         self._wake = self._jobs().run_once(
             self._sweep, when=moment, name=WAKE_JOB, job_kwargs=_JOB_SETTINGS
         )
+
+    async def _safety_sweep(self, context: Context) -> None:
+        await self._sweep(context)
+        context.services.delivery.tidy()
 
     async def _sweep(self, context: Context) -> None:
         services = context.services

@@ -46,6 +46,8 @@ RETRY_LATER = timedelta(minutes=10)
 UNCERTAIN_RETRY_AFTER = 60.0  # seconds before the one retry of a send that timed out
 STALE_CLAIM = timedelta(minutes=5)  # a pending claim older than this, not ours, is picked up
 SAFETY_SWEEP_SECONDS = 300  # a sweep at least this often, whatever the wake-ups say
+KEEP_DELIVERIES = timedelta(days=14)  # delivery records kept; older ones are pruned
+PRUNE_BATCH = 5_000  # records deleted per safety sweep: small, so no sweep waits on it
 SECONDS_OF_SENDS_IN_FLIGHT = 1.0  # in flight = rate x this: enough to cover Telegram's latency
 
 
@@ -109,6 +111,18 @@ class Delivery:
             logger.info("Daily sweep: %s", _summary(report))
         logger.debug("Sweep finished: %s", _summary(report))
         return report
+
+    def tidy(self) -> int:
+        """Prune one small batch of old delivery records (off the hot path: safety sweeps)."""
+        before = (self._clock() - KEEP_DELIVERIES).date()
+        try:
+            pruned = self._store.prune_deliveries(before, PRUNE_BATCH)
+        except sqlite3.OperationalError as exc:
+            logger.warning("Could not prune old delivery records: %s", exc)
+            return 0
+        if pruned:
+            logger.debug("Pruned %d delivery records before %s", pruned, before)
+        return pruned
 
     async def shutdown(self, timeout: float) -> None:
         """Start nothing new; give sends in flight up to `timeout` seconds to finish."""

@@ -260,6 +260,19 @@ class Store:
         )
         return replace(stored, last_delivery=last)
 
+    def prune_deliveries(self, before: date, limit: int) -> int:
+        """Delete up to `limit` closed delivery records for local dates before `before`.
+
+        Exactly-once needs only the last day or two; a couple of weeks are kept for operators.
+        """
+        with self.transaction():
+            cursor = self.db.execute(
+                "DELETE FROM deliveries WHERE rowid IN (SELECT rowid FROM deliveries"
+                " WHERE local_date < ? AND status != ? LIMIT ?)",
+                [before.isoformat(), DeliveryStatus.PENDING, limit],
+            )
+        return cursor.rowcount
+
     def _one(self, sql: str, params: Sequence[Any]) -> Row | None:
         """The first row of a query, by column name, or None."""
         return next(iter(self.db.query(sql, params)), None)

@@ -284,3 +284,21 @@ async def test_an_outcome_the_disk_refused_is_kept_and_written_later(
     assert store.pending_deliveries() == []
     assert len(sender.delivered) == 1
     store.close()
+
+
+async def test_old_delivery_records_are_pruned_in_small_batches(
+    store, library, sender, clock, sleep
+):
+    subscribe(store, clock, 1, 2, 3)
+    delivery = make_delivery(store, library, sender, clock, sleep)
+    for day in range(2, 22):  # twenty days of tips, 2 to 21 March
+        clock.set(datetime(2026, 3, day, 8, 0, tzinfo=UTC))
+        assert await delivery.sweep() == {"sent": 3}
+    rows = lambda: store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0]  # noqa: E731
+    assert rows() == 60
+    assert delivery.tidy() == 3 * 5  # 14 days before 21 March is the 7th: 2 to 6 March go
+    assert rows() == 3 * 15
+    assert delivery.tidy() == 0
+    clock.advance(days=1)
+    assert await delivery.sweep() == {"sent": 3}  # pruning never makes a day owed again
+    assert await delivery.sweep() == {}
