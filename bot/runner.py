@@ -31,8 +31,8 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
         await stop.wait()
         logger.info("Stopping")
         await app.updater.stop()
-        await app.stop()
-        await delivery.shutdown(timeout=STOP_TIMEOUT / 2)
+        await delivery.shutdown(timeout=STOP_TIMEOUT / 2)  # before app.stop(), which waits
+        await app.stop()  # for running jobs, such as a sweep, to finish
     logger.info("Stopped")
 
 
