@@ -86,3 +86,20 @@ def test_visible_text_is_what_the_length_limit_counts() -> None:
     text = "<b>" + "x" * 4096 + "</b>"
     assert len(text) > 4096
     assert len(visible_text(text)) == 4096
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("<b class>x</b>", "<b> does not take the class attribute"),
+        ('<i style="x">x</i>', "<i> does not take the style attribute"),
+        ("<a href=https://example.org>x</a>", "<a> needs its href value in quotes"),
+    ],
+)
+def test_attributes_telegram_refuses_are_reported(text, problem):
+    assert telegram_html_problems(text) == [problem]
+
+
+def test_the_attributes_telegram_takes_pass():
+    ok = '<pre><code class="language-python">x</code></pre><blockquote expandable>q</blockquote>'
+    assert telegram_html_problems(ok + "<a href='https://example.org'>x</a>") == []

@@ -37,6 +37,7 @@ _TAGS: dict[str, tuple[str, str | None] | None] = {
 }
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _AMPERSAND = re.compile(r"&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*)?(;)?")
+_OPTIONAL = {"code": {"class"}, "blockquote": {"expandable"}}  # pre>code language, folding
 _VERBATIM = ("code", "pre")  # Telegram shows no formatting inside these
 _NOT_NESTED = ("a", "blockquote")
 
@@ -112,7 +113,8 @@ class _TelegramHTML(HTMLParser):
             self.problems.append(f"unknown tag <{tag}>")
             self.unknown.add(tag)
             return
-        self.problems.extend(_attribute_problems(tag, dict(attrs)))
+        source = self.get_starttag_text() or ""
+        self.problems.extend(_attribute_problems(tag, dict(attrs), source))
         self.problems.extend(_nesting_problems(tag, self.open))
         self.open.append(tag)
 
@@ -159,18 +161,22 @@ class _TelegramHTML(HTMLParser):
         self.open = []
 
 
-def _attribute_problems(tag: str, attrs: dict[str, str | None]) -> list[str]:
-    """Check the one attribute that ``tag`` requires, if any."""
+def _attribute_problems(tag: str, attrs: dict[str, str | None], source: str) -> list[str]:
+    """Check the one attribute ``tag`` requires (quoted, in ``source``) and no others."""
     required = _TAGS[tag]
+    allowed = _OPTIONAL.get(tag, set()) | ({required[0]} if required else set())
+    extra = [f"<{tag}> does not take the {name} attribute" for name in attrs if name not in allowed]
     if required is None:
-        return []
+        return extra
     name, value = required
+    if name in attrs and not re.search(rf"\b{name}\s*=\s*[\"']", source):
+        return [*extra, f"<{tag}> needs its {name} value in quotes"]
     given = attrs.get(name)
     if value is None and not given:
-        return [f"<{tag}> needs the {name} attribute"]
+        return [*extra, f"<{tag}> needs the {name} attribute"]
     if value is not None and given != value:
-        return [f'<{tag}> needs {name}="{value}"']
-    return []
+        return [*extra, f'<{tag}> needs {name}="{value}"']
+    return extra
 
 
 def _nesting_problems(tag: str, open_tags: list[str]) -> list[str]:
