@@ -31,8 +31,13 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
         await stop.wait()
         logger.info("Stopping")
         await app.updater.stop()
-        await delivery.shutdown(timeout=STOP_TIMEOUT / 2)  # before app.stop(), which waits
-        await app.stop()  # for running jobs, such as a sweep, to finish
+        # Before app.stop(), which waits for running jobs and handlers to finish: the sweep
+        # starts nothing new, and whatever still waits in the gateway (a 429 pause) gives up.
+        delivery.stop_starting()
+        if app.bot.rate_limiter is not None:
+            await app.bot.rate_limiter.shutdown()
+        await delivery.shutdown(timeout=STOP_TIMEOUT / 2)
+        await app.stop()
     logger.info("Stopped")
 
 

@@ -124,9 +124,13 @@ class Delivery:
             logger.debug("Pruned %d delivery records before %s", pruned, before)
         return pruned
 
+    def stop_starting(self) -> None:
+        """Claim and send nothing new from now on (sends already on the wire finish)."""
+        self._stopping = True
+
     async def shutdown(self, timeout: float) -> None:
         """Start nothing new; give sends in flight up to `timeout` seconds to finish."""
-        self._stopping = True
+        self.stop_starting()
         try:
             await asyncio.wait_for(self._sweeping.acquire(), timeout)
         except TimeoutError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.gateway import MAX_QUEUED_PER_CHAT
@@ -44,3 +45,17 @@ async def test_one_user_flooding_tip_gets_a_few_answers_and_sees_only_those(
     assert MAX_QUEUED_PER_CHAT <= len(telegram.messages_to(flooder)) < 60
     assert store.seen_tips(flooder) == shown  # a tip counts as seen only once delivered
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_stopping_during_a_flood_pause_is_quick_and_quiet(
+    telegram, store, library, clock, sleep, caplog
+):
+    async with running_bot(telegram, store, library, clock, sleep) as bot:  # real waits
+        telegram.rate_limit_next(7007, retry_after=30)
+        telegram.user_sends(7007, "/help")
+        assert await telegram.wait_until(lambda: len(telegram.errors) == 1)
+        stopping_from = asyncio.get_running_loop().time()
+    assert asyncio.get_running_loop().time() - stopping_from < 5  # not 30 s
+    assert telegram.messages_to(7007) == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
+    assert bot.app.bot.rate_limiter.rate_limited == 1
