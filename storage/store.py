@@ -143,9 +143,8 @@ class Store:
             newly = row is None or not read_subscriber(row, default).active
             if row is not None and newly:
                 fixes = repairs(row, default, now)
-                self._update(
-                    chat_id, now, **fixes, active=1, chat_type=chat_type, schedule_since=_epoch(now)
-                )
+                fixes |= {"active": 1, "chat_type": chat_type, "schedule_since": _epoch(now)}
+                self._update(chat_id, now, **fixes)
             subscriber = self.refresh(chat_id, now)
         return subscriber, newly
 
