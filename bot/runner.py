@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram.error import Conflict, TelegramError
 
 from bot.context import App, Context
+from bot.lease import RENEW_EVERY, DeliveryLease
 from bot.texts import COMMANDS
 from scheduler.delivery import SWEEP_EVERY_SECONDS
 
@@ -17,15 +20,17 @@ logger = logging.getLogger(__name__)
 
 STOP_TIMEOUT = 8.0
 SWEEP_JOB = "daily-sweep"
+LEASE_JOB = "delivery-lease"
 
 
 async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
     """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly."""
     delivery = app.bot_data.services.delivery
+    lease = DeliveryLease(app.bot_data.services.store, app.bot_data.services.clock)
     async with app:
         await _register_commands(app)
         if sweep:
-            schedule_sweep(app)
+            schedule_sweep(app, lease)
         assert app.updater is not None, "built with an Updater"
         await app.updater.start_polling(allowed_updates=None, error_callback=_polling_error)
         await app.start()  # also starts the JobQueue, and with it the sweep
@@ -35,6 +40,7 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
         await app.updater.stop()
         await app.stop()
         await delivery.shutdown(timeout=STOP_TIMEOUT / 2)
+        lease.release()
     logger.info("Stopped")
 
 
@@ -47,16 +53,23 @@ async def serve_until_signalled(app: App) -> None:
     await serve(app, stop)
 
 
-def schedule_sweep(app: App) -> None:
+def schedule_sweep(app: App, lease: DeliveryLease | None = None) -> None:
     """One repeating job on the Application's own JobQueue runs the delivery sweep.
 
     There are no per-subscriber jobs: local delivery times live in the database and the sweep
     asks it who is due. That keeps memory flat with a million subscribers and sidesteps cron's
-    DST pitfalls (a daily cron job fires twice on the fall-back day).
+    DST pitfalls (a daily cron job fires twice on the fall-back day). With a `lease`, a second
+    job keeps it renewed (apart from the sweep, which can outlast it) and the sweep runs only
+    while this process holds it.
     """
     assert app.job_queue is not None, "python-telegram-bot[job-queue] is a dependency"
+    if lease is not None:
+        lease.renew()  # now, so the first sweep need not wait for the lease job
+        app.job_queue.run_repeating(
+            _renewing(lease), interval=RENEW_EVERY, name=LEASE_JOB, job_kwargs={"max_instances": 1}
+        )
     app.job_queue.run_repeating(
-        _sweep,
+        _sweeping(lease),
         interval=SWEEP_EVERY_SECONDS,
         name=SWEEP_JOB,
         job_kwargs={
@@ -69,8 +82,21 @@ def schedule_sweep(app: App) -> None:
     )
 
 
-async def _sweep(context: Context) -> None:
-    await context.services.delivery.sweep()
+def _renewing(lease: DeliveryLease) -> Callable[[Context], Coroutine[Any, Any, None]]:
+    async def renew(context: Context) -> None:
+        lease.renew()
+
+    return renew
+
+
+def _sweeping(lease: DeliveryLease | None) -> Callable[[Context], Coroutine[Any, Any, None]]:
+    """The sweep job: a standby (a process without the lease) skips its turn."""
+
+    async def sweep(context: Context) -> None:
+        if lease is None or lease.held():
+            await context.services.delivery.sweep()
+
+    return sweep
 
 
 async def _register_commands(app: App) -> None:
