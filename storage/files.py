@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from storage.errors import DatabaseDamaged
+from storage.errors import DatabaseDamaged, DatabaseReplaced
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -31,6 +31,33 @@ class FileIdentity(NamedTuple):
 def file_identity(path: Path) -> FileIdentity:
     found = os.stat(path)
     return FileIdentity(found.st_dev, found.st_ino)
+
+
+class FileWatch:
+    """Remembers which file a path named when it was opened, to notice it being swapped.
+
+    SQLite keeps writing to the file it opened even after it was deleted or renamed over, so
+    the path is compared with the identity taken at open, not the connection with anything.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.identity = file_identity(path)
+
+    def check(self) -> None:
+        """Raise `DatabaseReplaced` if the path is gone or names another file now."""
+        try:
+            found = file_identity(self.path)
+        except FileNotFoundError:
+            raise DatabaseReplaced(
+                f"the database file {self.path} was deleted while the bot was running;"
+                " restore it and restart"
+            ) from None
+        if found != self.identity:
+            raise DatabaseReplaced(
+                f"the database file {self.path} was replaced by another file while the bot"
+                " was running; restart to use the new one"
+            )
 
 
 def prepare_file(path: Path) -> None:

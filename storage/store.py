@@ -23,8 +23,9 @@ from sqlite_utils import Database
 
 from scheduler.due import Schedule, day_start, delivered_day, next_due, rescheduled
 from scheduler.records import TAKEN, DeliveryStatus, PendingDelivery, Subscriber
-from storage.errors import DatabaseReplaced
-from storage.files import FileIdentity, check_integrity, file_identity, prepare_file
+from storage import lease
+from storage.files import FileWatch, check_integrity, prepare_file
+from storage.merge import merge_history, merge_subscriber
 from storage.rows import FALLBACK, GARBAGE, Row, parse_subscriber, read_subscriber, repairs
 from storage.schema import upgrade
 
@@ -38,7 +39,6 @@ _SUBSCRIBER_COLUMNS = (
 _RECLAIMABLE = ", ".join(f"'{status}'" for status in DeliveryStatus if status not in TAKEN)
 _TAKEN = ", ".join(f"'{status}'" for status in sorted(TAKEN))
 _DAY = timedelta(days=1)
-_LEASE = "delivery"
 
 # One statement, so it is atomic against another process. A claim is refused when a tip
 # taken (pending or sent) already falls in this local day of the *current* timezone. A row
@@ -65,8 +65,7 @@ class Store:
     def __init__(self, db: Database, *, path: Path | None = None) -> None:
         self.db = db
         upgrade(db)
-        self._path = path
-        self._identity: FileIdentity | None = file_identity(path) if path else None
+        self._watch = FileWatch(path) if path else None
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -96,20 +95,8 @@ class Store:
         Cheap (one `stat`): the sweep calls it, so a deleted or swapped database stops
         deliveries instead of sending into a file nobody will read again.
         """
-        if self._path is None or self._identity is None:
-            return
-        try:
-            found = file_identity(self._path)
-        except FileNotFoundError:
-            raise DatabaseReplaced(
-                f"the database file {self._path} was deleted while the bot was running;"
-                " restore it and restart"
-            ) from None
-        if found != self._identity:
-            raise DatabaseReplaced(
-                f"the database file {self._path} was replaced by another file while the bot"
-                " was running; restart to use the new one"
-            )
+        if self._watch is not None:
+            self._watch.check()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -202,8 +189,8 @@ class Store:
         taken tip winning over a free one, so no day gets a second tip.
         """
         with self.transaction():
-            winner = self._merge_subscriber(old_chat_id, new_chat_id)
-            self._merge_history(old_chat_id, new_chat_id)
+            winner = merge_subscriber(self.db, old_chat_id, new_chat_id)
+            merge_history(self.db, old_chat_id, new_chat_id, _TAKEN)
             if winner is not None:
                 self.refresh(new_chat_id, now or _moment(winner["updated_at"]))
 
@@ -322,28 +309,16 @@ class Store:
 
     def acquire_lease(self, holder: str, now: datetime, ttl: float) -> bool:
         """Take the delivery lease, or extend it if `holder` has it; False while another
-        process holds it unexpired. One statement, so two processes cannot both win."""
-        cursor = self.db.execute(
-            "INSERT INTO lease (name, holder, expires_at) VALUES (:name, :holder, :expires)"
-            " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
-            " expires_at = excluded.expires_at"
-            " WHERE lease.holder = excluded.holder OR lease.expires_at <= :now",
-            {"name": _LEASE, "holder": holder, "expires": now.timestamp() + ttl}
-            | {"now": now.timestamp()},
-        )
-        return cursor.rowcount == 1
+        process holds it unexpired (see `storage.lease`)."""
+        return lease.acquire(self.db, holder, now, ttl)
 
     def renew_lease(self, holder: str, now: datetime, ttl: float) -> bool:
         """Extend the lease `holder` has; False if another process has taken it meanwhile."""
-        cursor = self.db.execute(
-            "UPDATE lease SET expires_at = ? WHERE name = ? AND holder = ?",
-            [now.timestamp() + ttl, _LEASE, holder],
-        )
-        return cursor.rowcount == 1
+        return lease.renew(self.db, holder, now, ttl)
 
     def release_lease(self, holder: str) -> None:
         """Give the lease up (a clean stop), so a standby takes over without waiting."""
-        self.db.execute("DELETE FROM lease WHERE name = ? AND holder = ?", [_LEASE, holder])
+        lease.release(self.db, holder)
 
     # Internals -----------------------------------------------------------------------------
 
@@ -364,11 +339,10 @@ class Store:
         if subscriber.problem is not None:
             self._flag(row, subscriber.problem)
             return subscriber
+        last = subscriber.last_delivery
         self._set(
             chat_id,
-            last_delivery=subscriber.last_delivery.isoformat()
-            if subscriber.last_delivery
-            else None,
+            last_delivery=last.isoformat() if last else None,  # kept for people reading the table
             last_delivered_at=_epoch(last_at) if last_at else None,
             next_due_at=_epoch(due) if subscriber.active else None,
             problem=None,
@@ -388,34 +362,6 @@ class Store:
         self._set(row["chat_id"], problem=problem, next_due_at=None)
         if row["problem"] != problem:
             logger.warning("Skipping subscriber %s until it is fixed: %s", row["chat_id"], problem)
-
-    def _merge_subscriber(self, old: int, new: int) -> Row | None:
-        """Keep the newer of the two subscriber rows under the new id; return it."""
-        old_row, new_row = self._row(old), self._row(new)
-        if old_row is None:
-            return new_row
-        if new_row is not None and new_row["updated_at"] >= old_row["updated_at"]:
-            self.db.execute("DELETE FROM subscribers WHERE chat_id = ?", [old])
-            return new_row
-        self.db.execute(
-            "UPDATE OR REPLACE subscribers SET chat_id = ?, chat_type = 'supergroup'"
-            " WHERE chat_id = ?",
-            [new, old],
-        )
-        return old_row
-
-    def _merge_history(self, old: int, new: int) -> None:
-        """Move deliveries and seen tips; where both have a day, a taken tip wins."""
-        self.db.execute(
-            f"DELETE FROM deliveries WHERE chat_id = :new AND status NOT IN ({_TAKEN})"
-            " AND local_date IN (SELECT local_date FROM deliveries WHERE chat_id = :old)",
-            {"old": old, "new": new},
-        )
-        for table in ("deliveries", "seen_tips"):
-            self.db.execute(
-                f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new, old]
-            )
-            self.db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old])
 
     def _update(self, chat_id: int, now: datetime, **changes: object) -> None:
         """Change settings or state, stamping `updated_at` (what a group migration compares)."""
