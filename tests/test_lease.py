@@ -97,7 +97,7 @@ async def test_two_processes_on_one_database_send_each_tip_once(telegram, tmp_pa
     second = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
     await second.wait_for_log("Standby: another process is delivering", timeout=20)
     assert await telegram.wait_until(lambda: len(telegram.sent) >= len(chats), timeout=30)
-    await asyncio.sleep(2)  # room for any second tip to arrive
+    await asyncio.sleep(1.5)  # room for any second tip to arrive
     assert Counter(message.chat_id for message in telegram.sent) == {chat: 1 for chat in chats}
     assert await second.stop(signal.SIGTERM) == 0
     assert await first.stop(signal.SIGTERM) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +12,8 @@ from scheduler.due import Schedule
 from scheduler.records import DeliveryStatus
 from storage import DatabaseDamaged, DatabaseTooNew, MigrationRefused, Store
 from storage.schema import LATEST
+
+UTC_ZONE = ZoneInfo("UTC")
 
 # `git show e1e2219^:storage/schema.py`: the first release; it set user_version = 1 and had
 # no CHECK on deliveries.status.
@@ -76,6 +79,19 @@ DELIVERIES = [
 SEEN = [(1, "fiber-a", "2026-02-28T07:00:03+00:00"), (1, "k2-b", "2026-03-01T07:00:01+00:00")]
 
 
+COLUMNS = [
+    "chat_id",
+    "chat_type",
+    "active",
+    "delivery_time",
+    "timezone",
+    "schedule_since",
+    "last_delivery",
+    "subscribed_at",
+    "updated_at",
+]
+
+
 def build_old_database(path, schema: str) -> None:
     """A database as the old code left it: its own tables, filled through plain SQL."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,19 +143,6 @@ def test_an_old_database_upgrades_without_losing_anything(db_path, schema):
     store.close()
 
 
-COLUMNS = [
-    "chat_id",
-    "chat_type",
-    "active",
-    "delivery_time",
-    "timezone",
-    "schedule_since",
-    "last_delivery",
-    "subscribed_at",
-    "updated_at",
-]
-
-
 def test_an_upgraded_database_refuses_unknown_statuses(db_path):
     build_old_database(db_path, FIRST_RELEASE)
     store = Store.open(db_path)
@@ -189,7 +192,7 @@ def test_reopening_runs_no_migration_twice(db_path):
 
 
 def test_every_status_the_code_knows_fits_the_schema(store):
-    store.subscribe(1, "private", Schedule(time(8), _utc()), datetime(2026, 3, 2, tzinfo=UTC))
+    store.subscribe(1, "private", Schedule(time(8), UTC_ZONE), datetime(2026, 3, 2, tzinfo=UTC))
     for number, status in enumerate(DeliveryStatus):
         store.db.execute(
             "INSERT INTO deliveries (chat_id, local_date, tip_id, status, delivered_at,"
@@ -235,7 +238,26 @@ def test_a_damaged_database_is_refused(db_path):
         Store.open(db_path)
 
 
-def _utc():
-    from zoneinfo import ZoneInfo
+def layout(path) -> dict[str, object]:
+    """Tables with their columns (name, type, not null, default, key), and the index names."""
+    conn = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master ORDER BY name")]
+        return {name: conn.execute(f"PRAGMA table_info({name})").fetchall() for name in names} | {
+            "check": [
+                r[0]
+                for r in conn.execute("SELECT sql FROM sqlite_master")
+                if r[0] and "CHECK (status IN" in r[0]
+            ]
+        }
+    finally:
+        conn.close()
 
-    return ZoneInfo("UTC")
+
+@pytest.mark.parametrize("schema", [FIRST_RELEASE, WITH_CHECK], ids=["user_version-1", "check"])
+def test_an_upgraded_database_has_the_same_layout_as_a_new_one(tmp_path, schema):
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    build_old_database(old, schema)
+    Store.open(old).close()
+    Store.open(new).close()
+    assert layout(old) == layout(new)
