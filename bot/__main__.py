@@ -14,7 +14,7 @@ from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 from bot.runner import serve_until_signalled
-from storage import Store
+from storage import Store, StoreError
 from tips import LibraryError, load_library
 from tips.__main__ import main as tips_main
 
@@ -57,7 +57,7 @@ def run() -> int:
         return _fail(str(problem))
     try:
         store = Store.open(settings.database_path)
-    except (sqlite3.Error, OSError) as problem:
+    except (sqlite3.Error, OSError, StoreError) as problem:
         return _fail(_database_problem(settings, problem))
     try:
         asyncio.run(serve_until_signalled(build_application(settings, store, library)))
@@ -69,6 +69,8 @@ def run() -> int:
 
 
 def _database_problem(settings: Settings, problem: Exception) -> str:
+    if isinstance(problem, StoreError):  # the file opened, but is not fit to use: say why
+        return f"cannot use the database at {settings.database_path}: {problem}"
     return (
         f"cannot open the database at {settings.database_path} ({problem}); "
         "set DATABASE_PATH to a writable file"

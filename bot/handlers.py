@@ -142,11 +142,13 @@ async def _change_schedule(
 async def settings(update: Update, context: Context) -> None:
     """Subscription state, time, timezone and the next delivery in local time."""
     s, chat = context.services, _chat(update)
-    subscriber = s.store.subscriber(chat.id) or Subscriber(
-        chat.id, chat.type, False, s.settings.default_schedule, None
+    default = s.settings.default_schedule
+    subscriber = s.store.subscriber(chat.id, default) or Subscriber(
+        chat.id, chat.type, False, default, None
     )
     upcoming = _upcoming(subscriber, s.clock())
-    await reply(update, context, texts.render_settings(subscriber.schedule, upcoming))
+    text = texts.render_settings(subscriber.schedule, upcoming, unreadable=bool(subscriber.problem))
+    await reply(update, context, text)
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -176,13 +178,13 @@ async def addressed_hint(update: Update, context: Context) -> None:
 
 async def chat_migrated(update: Update, context: Context) -> None:
     """A group became a supergroup: move its subscription to the new chat id."""
-    message, store = update.effective_message, context.services.store
+    message, s = update.effective_message, context.services
     if message is None:
         return
     if message.migrate_to_chat_id:  # sent in the old group
-        store.migrate(message.chat.id, message.migrate_to_chat_id)
+        s.store.migrate(message.chat.id, message.migrate_to_chat_id, s.clock())
     elif message.migrate_from_chat_id:  # sent in the new supergroup; the move is idempotent
-        store.migrate(message.migrate_from_chat_id, message.chat.id)
+        s.store.migrate(message.migrate_from_chat_id, message.chat.id, s.clock())
 
 
 async def membership_changed(update: Update, context: Context) -> None:

@@ -9,6 +9,7 @@ import signal
 from telegram.error import Conflict, TelegramError
 
 from bot.context import App
+from bot.lease import DeliveryLease
 from bot.sweeping import Sweeper
 from bot.texts import COMMANDS
 
@@ -20,10 +21,11 @@ STOP_TIMEOUT = 8.0
 async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
     """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly."""
     delivery = app.bot_data.services.delivery
+    lease = DeliveryLease(app.bot_data.services.store, app.bot_data.services.clock)
     async with app:
         await _register_commands(app)
         if sweep:
-            Sweeper(app).start()
+            Sweeper(app, lease).start()
         assert app.updater is not None, "built with an Updater"
         await app.updater.start_polling(allowed_updates=None, error_callback=_polling_error)
         await app.start()  # also starts the JobQueue, and with it the sweep
@@ -37,6 +39,7 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
         if app.bot.rate_limiter is not None:
             await app.bot.rate_limiter.shutdown()
         await delivery.shutdown(timeout=STOP_TIMEOUT / 2)
+        lease.release()
         await app.stop()
     logger.info("Stopped")
 

@@ -16,12 +16,15 @@ from datetime import UTC, datetime, timedelta
 from telegram.ext import Job, JobQueue
 
 from bot.context import App, Context
+from bot.lease import RENEW_EVERY, DeliveryLease
 from scheduler.delivery import SAFETY_SWEEP_SECONDS
+from storage import DatabaseReplaced
 
 logger = logging.getLogger(__name__)
 
 SWEEP_JOB = "safety-sweep"
 WAKE_JOB = "wake-up"
+LEASE_JOB = "delivery-lease"
 _JOB_SETTINGS = {
     "misfire_grace_time": SAFETY_SWEEP_SECONDS,  # late (a busy loop, a suspended host): still run
     "coalesce": True,  # missed runs collapse into one: a sweep catches up on its own
@@ -30,14 +33,22 @@ _JOB_SETTINGS = {
 
 
 class Sweeper:
-    """Owns the two sweep jobs of one Application."""
+    """Owns the sweep jobs of one Application; with a `lease`, sweeps only while holding it."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, lease: DeliveryLease | None = None) -> None:
         self._app = app
+        self._lease = lease
         self._wake: Job[Context] | None = None
+        self._stopped = False
 
     def start(self) -> None:
         """Sweep now, then every `SAFETY_SWEEP_SECONDS`, and at every wake-up in between."""
+        if self._lease is not None:
+            self._lease.renew()  # now, so the first sweep need not wait for the lease job
+            self._jobs().run_repeating(
+                self._renew, interval=RENEW_EVERY, name=LEASE_JOB, job_kwargs={"max_instances": 1}
+            )
+            self._app.bot_data.services.delivery.may_deliver = self._lease.held
         self._jobs().run_repeating(
             self._safety_sweep,
             interval=SAFETY_SWEEP_SECONDS,
@@ -66,9 +77,23 @@ class Sweeper:
         context.services.delivery.tidy()
 
     async def _sweep(self, context: Context) -> None:
+        """A standby skips its turn; a database file that was deleted or replaced under us
+        stops deliveries (writes would go to a file nobody reads) until a restart."""
+        if self._stopped or (self._lease is not None and not self._lease.held()):
+            return
         services = context.services
+        try:
+            services.store.check_file()
+        except DatabaseReplaced as exc:
+            self._stopped = True
+            logger.error("%s; daily tips stop until the bot is restarted", exc)
+            return
         await services.delivery.sweep()
         self.wake_at(services.store.earliest_due())
+
+    async def _renew(self, context: Context) -> None:
+        if self._lease is not None:
+            self._lease.renew()
 
     def _jobs(self) -> JobQueue[Context]:
         jobs = self._app.job_queue

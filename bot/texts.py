@@ -65,13 +65,21 @@ def render_stopped(was_active: bool) -> str:
     return "⏸ Daily tips stopped. Your settings are kept: /start brings them back."
 
 
-def render_settings(schedule: Schedule, next_tip: datetime | None) -> str:
-    """`next_tip` is None while the chat is not subscribed."""
+def render_settings(
+    schedule: Schedule, next_tip: datetime | None, *, unreadable: bool = False
+) -> str:
+    """`next_tip` is None while the chat is not subscribed (or its stored row is unreadable)."""
     state = "on ✅" if next_tip else "off ⏸ (/start to turn it on)"
+    problem = (
+        "\n\nYour saved time or timezone could not be read, so daily tips are paused. "
+        "/start turns them back on with the defaults shown above."
+        if unreadable
+        else ""
+    )
     return (
         f"⚙️ <b>Your settings</b>\nDaily tip: {state}\n"
         f"{render_schedule(schedule, next_tip)}\n\n"
-        "Change with /time 07:30 and /timezone Europe/Berlin."
+        f"Change with /time 07:30 and /timezone Europe/Berlin.{problem}"
     )
 
 

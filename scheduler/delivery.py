@@ -99,6 +99,7 @@ class Delivery:
         self._unrecorded: list[Unrecorded] = []
         self._stopping = False
         self._resumed = False
+        self.may_deliver: Callable[[], bool] = lambda: True  # False: another process delivers
 
     async def sweep(self) -> Counter[DeliveryStatus]:
         """Deliver to everyone due, and to claims left open, until nobody is left."""
@@ -168,7 +169,8 @@ class Delivery:
         running: set[asyncio.Task[DeliveryStatus]] = set()
         while True:
             free = self._workers - len(running)
-            if not self._stopping and free >= max(1, self._workers // 4):
+            starting = not self._stopping and self.may_deliver()
+            if starting and free >= max(1, self._workers // 4):
                 if claims is None:
                     queued = self.claim_due(self._clock(), free)
                 for claim in queued[:free]:
@@ -234,7 +236,7 @@ class Delivery:
                     logger.error("Telegram rejected tip %s: %s", claim.tip_id, reason)
                     return DeliveryStatus.FAILED, chat_id
                 case Migrated(new_chat_id=new_chat_id):
-                    self._store.migrate(chat_id, new_chat_id)
+                    self._store.migrate(chat_id, new_chat_id, self._clock())
                     chat_id = new_chat_id
                 case Uncertain(reason=reason):
                     uncertain += 1

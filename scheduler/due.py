@@ -1,13 +1,16 @@
 """When a subscriber's daily tip is due: pure functions of (preferences, last delivery, now).
 
-A subscriber gets one tip per *local* calendar day, at or after their chosen local time.
+A subscriber gets one tip per local day *in the timezone they have now*, at or after their
+chosen local time; a tip already delivered counts for the local day (in that zone) in which it
+was delivered. Deliveries are therefore remembered as UTC instants and turned into local days
+only when asked, so moving from Tokyo to Los Angeles neither skips nor doubles a day.
 Everything here takes `now` as an argument, so tests can walk through days, DST changes and
 restarts without a clock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,9 +22,9 @@ _DAY = timedelta(days=1)
 class Schedule:
     """A subscriber's delivery preferences: local time of day and IANA timezone.
 
-    `since` is when they were last set (subscribing, or changing time or timezone): a day
-    whose delivery time had already passed by then is not owed, so changing the time at
-    23:00 to 07:00 does not send a tip at once.
+    `since` is the instant from which tips are owed: a day whose delivery time came before it
+    is not owed, so subscribing at 23:00 with a 07:00 schedule does not send a tip at once.
+    `rescheduled` moves it when the time or timezone changes (see there).
     """
 
     at: time
@@ -32,6 +35,35 @@ class Schedule:
 def local_date(schedule: Schedule, now: datetime) -> date:
     """The subscriber's calendar date at instant `now`."""
     return now.astimezone(schedule.timezone).date()
+
+
+def delivered_day(schedule: Schedule, delivered_at: datetime | None) -> date | None:
+    """The local day, in the schedule's (current) timezone, that a delivery counts for."""
+    return None if delivered_at is None else local_date(schedule, delivered_at)
+
+
+def day_start(schedule: Schedule, day: date) -> datetime:
+    """The UTC instant local `day` begins; a day is `[day_start(d), day_start(d + 1))`.
+
+    Midnight inside a DST gap maps to the instant the clocks jump, so consecutive days still
+    meet without a hole.
+    """
+    return datetime.combine(day, time(0), schedule.timezone).astimezone(UTC)
+
+
+def rescheduled(
+    old: Schedule, new: Schedule, last_delivery: date | None, now: datetime
+) -> Schedule:
+    """`new`, with `since` chosen so that a tip still owed today stays owed.
+
+    If today's tip had not gone out yet under the old schedule, it is owed under the new one
+    too, at once if the new time has already passed (`/time 07:00` at 07:30, before the
+    08:00 tip: the tip comes now). Otherwise (already delivered, or not owed today) only times
+    still ahead are owed, as after subscribing.
+    """
+    owed_today = local_date(old, next_due(old, last_delivery, now)) == local_date(old, now)
+    since = day_start(new, local_date(new, now)) if owed_today else now
+    return replace(new, since=since)
 
 
 def slot(schedule: Schedule, day: date) -> datetime:
@@ -56,15 +88,16 @@ def is_due(schedule: Schedule, last_delivery: date | None, now: datetime) -> boo
 
 
 def next_due(schedule: Schedule, last_delivery: date | None, now: datetime) -> datetime:
-    """The instant of the next delivery owed; in the past means due now (catch-up).
+    """The instant of the next delivery owed; `now` itself when it is owed already.
 
-    Today's tip is owed if it has not gone out and its time came after `schedule.since`;
-    otherwise tomorrow's. A tip missed on an earlier day (the bot was down all day) is not
-    owed any more: one tip per local day, never two to make up.
+    Today's tip is owed if it has not gone out and its time came at or after
+    `schedule.since`; otherwise tomorrow's. A tip missed on an earlier day (the bot was down
+    all day) is not owed any more: one tip per local day, never two to make up. A tip owed
+    since earlier today is due `now`, so what `/settings` promises is when it really comes.
     """
     today = local_date(schedule, now)
     day = today if last_delivery is None or last_delivery < today else today + _DAY
     due = slot(schedule, day)
     if schedule.since is not None and due < schedule.since:
         due = slot(schedule, day + _DAY)
-    return due
+    return max(due, now)

@@ -31,13 +31,20 @@ TAKEN = frozenset({DeliveryStatus.PENDING, DeliveryStatus.SENT})
 
 @dataclass(frozen=True)
 class Subscriber:
-    """A chat's subscription state and delivery preferences."""
+    """A chat's subscription state and delivery preferences.
+
+    `last_delivery` is the local day, in the current timezone, of the last tip delivered.
+    `problem` says why a stored row could not be read (a timezone that does not load, a time
+    that does not parse); such a subscriber is reported inactive with fallback settings until
+    a command stores good ones, so nothing promises a tip that will not come.
+    """
 
     chat_id: int
     chat_type: str
     active: bool
     schedule: Schedule
     last_delivery: date | None
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,6 @@ class DeliveryStore(Protocol):
 
     def pending_deliveries(self, older_than: datetime | None = None) -> list[PendingDelivery]: ...
 
-    def migrate(self, old_chat_id: int, new_chat_id: int) -> None: ...
+    def migrate(self, old_chat_id: int, new_chat_id: int, now: datetime | None = None) -> None: ...
 
     def prune_deliveries(self, before: date, limit: int) -> int: ...

@@ -1,56 +1,102 @@
-"""SQLite access for subscribers, daily deliveries and rotation history.
+"""SQLite access for subscribers, daily deliveries, rotation history and the delivery lease.
 
 The store keeps one invariant for the scheduler: `next_due_at` is always the instant given by
-`scheduler.due.next_due` for the row's schedule and last delivery (NULL while inactive), so
-"who is due now" is a single indexed range query even with a million subscribers.
+`scheduler.due.next_due` for the row's schedule and last delivery (NULL while inactive, or
+while the row cannot be read), so "who is due now" is a single indexed range query even with a
+million subscribers. Deliveries are remembered by the UTC instant they were claimed at; which
+local day one counts for is worked out in the subscriber's *current* timezone.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from scheduler.due import Schedule, next_due
+from scheduler.due import Schedule, day_start, delivered_day, next_due, rescheduled
 from scheduler.records import TAKEN, DeliveryStatus, PendingDelivery, Subscriber
-from storage.schema import create_schema
+from storage import lease
+from storage.files import FileWatch, check_integrity, prepare_file
+from storage.merge import merge_history, merge_subscriber
+from storage.rows import FALLBACK, GARBAGE, Row, parse_subscriber, read_subscriber, repairs
+from storage.schema import upgrade
+
+logger = logging.getLogger(__name__)
 
 _SUBSCRIBER_COLUMNS = (
-    "chat_id, chat_type, active, delivery_time, timezone, schedule_since, last_delivery"
+    "chat_id, chat_type, active, delivery_time, timezone, schedule_since, last_delivered_at,"
+    " problem"
 )
 # A day whose claim ended in one of these may be claimed again (a retry, or after /start).
 _RECLAIMABLE = ", ".join(f"'{status}'" for status in DeliveryStatus if status not in TAKEN)
 _TAKEN = ", ".join(f"'{status}'" for status in sorted(TAKEN))
+_DAY = timedelta(days=1)
 
-Row = Mapping[str, Any]
+# One statement, so it is atomic against another process. A claim is refused when a tip
+# taken (pending or sent) already falls in this local day of the *current* timezone. A row
+# with the same date key from another local day (kept from before a timezone change) is
+# history, not this day's tip: the claim takes its place.
+_CLAIM = f"""
+INSERT INTO deliveries (chat_id, local_date, tip_id, status, delivered_at, updated_at)
+SELECT :chat_id, :day, :tip_id, :pending, :now, :now_iso
+WHERE NOT EXISTS (
+    SELECT 1 FROM deliveries WHERE chat_id = :chat_id AND status IN ({_TAKEN})
+    AND delivered_at >= :day_start AND delivered_at < :day_end
+)
+ON CONFLICT (chat_id, local_date) DO UPDATE SET
+    tip_id = excluded.tip_id, status = excluded.status,
+    delivered_at = excluded.delivered_at, updated_at = excluded.updated_at
+WHERE deliveries.status IN ({_RECLAIMABLE})
+    OR deliveries.delivered_at < :day_start OR deliveries.delivered_at >= :day_end
+"""
 
 
 class Store:
     """All reads and writes the bot makes. Use from one thread (the event loop's)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, path: Path | None = None) -> None:
         self.db = db
-        create_schema(db)
+        upgrade(db)
+        self._watch = FileWatch(path) if path else None
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
-        """Open (creating folders and tables as needed) a database file in WAL mode."""
+        """Open (creating a private folder and file as needed) a database file in WAL mode.
+
+        Refuses a damaged database or one from a newer version (`StoreError`), and brings an
+        older one up to date before anything else reads it.
+        """
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_file(path)
         db = Database(sqlite3.connect(path, timeout=10))
-        db.enable_wal()
-        db.execute("PRAGMA synchronous = NORMAL")
-        return cls(db)
+        try:
+            check_integrity(db)
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            return cls(db, path=path)
+        except BaseException:
+            db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
+
+    def check_file(self) -> None:
+        """Raise `DatabaseReplaced` if the path no longer names the file opened at start.
+
+        Cheap (one `stat`): the sweep calls it, so a deleted or swapped database stops
+        deliveries instead of sending into a file nobody will read again.
+        """
+        if self._watch is not None:
+            self._watch.check()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -59,36 +105,40 @@ class Store:
 
     # Subscribers ---------------------------------------------------------------------------
 
-    def subscriber(self, chat_id: int) -> Subscriber | None:
-        row = self._one(
-            f"SELECT {_SUBSCRIBER_COLUMNS} FROM subscribers WHERE chat_id = ?", [chat_id]
-        )
-        return _subscriber(row) if row else None
+    def subscriber(self, chat_id: int, default: Schedule | None = None) -> Subscriber | None:
+        """The chat's subscription; an unreadable row comes back inactive with a `problem`,
+        its unreadable settings replaced by `default` (or a fixed fallback)."""
+        row = self._row(chat_id)
+        return read_subscriber(row, default or FALLBACK) if row else None
 
     def subscribe(
         self, chat_id: int, chat_type: str, default: Schedule, now: datetime
     ) -> tuple[Subscriber, bool]:
-        """Activate a chat, keeping its earlier settings; True if it was not active before."""
+        """Activate a chat, keeping its earlier settings; True if it was not active before.
+
+        Settings that cannot be read any more are replaced by `default`.
+        """
         with self.transaction():
-            existing = self.subscriber(chat_id)
-            if existing is None:
+            row = self._row(chat_id)
+            if row is None:
                 self.db.execute(
                     "INSERT INTO subscribers (chat_id, chat_type, active, delivery_time, timezone,"
                     " schedule_since, subscribed_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)",
                     [chat_id, chat_type, _hhmm(default.at), default.timezone.key, _epoch(now)]
                     + [_iso(now)] * 2,
                 )
-            elif not existing.active:
-                self._update(
-                    chat_id, now, active=1, chat_type=chat_type, schedule_since=_epoch(now)
-                )
+            newly = row is None or not read_subscriber(row, default).active
+            if row is not None and newly:
+                fixes = repairs(row, default, now)
+                fixes |= {"active": 1, "chat_type": chat_type, "schedule_since": _epoch(now)}
+                self._update(chat_id, now, **fixes)
             subscriber = self.refresh(chat_id, now)
-        return subscriber, existing is None or not existing.active
+        return subscriber, newly
 
     def unsubscribe(self, chat_id: int, now: datetime) -> bool:
         """Deactivate a chat, keeping its settings; True if it was active."""
-        existing = self.subscriber(chat_id)
-        if existing is None or not existing.active:
+        row = self._row(chat_id)
+        if row is None or row["active"] != 1:
             return False
         self.deactivate(chat_id, now)
         return True
@@ -107,37 +157,63 @@ class Store:
         at: time | None = None,
         timezone: ZoneInfo | None = None,
     ) -> Subscriber:
-        """Change delivery time and/or timezone; a chat not yet known is stored inactive."""
+        """Change delivery time and/or timezone; a chat not yet known is stored inactive.
+
+        A tip still owed today stays owed under the new settings, at once if the new time has
+        already passed (`scheduler.due.rescheduled`). Unreadable settings get `default`.
+        """
         with self.transaction():
-            if self.subscriber(chat_id) is None:
+            if self._row(chat_id) is None:
                 self.subscribe(chat_id, chat_type, default, now)
                 self.deactivate(chat_id, now)
-            changes: dict[str, object] = {"schedule_since": _epoch(now)}
-            if at is not None:
-                changes["delivery_time"] = _hhmm(at)
-            if timezone is not None:
-                changes["timezone"] = timezone.key
+            row = self._row(chat_id)
+            assert row is not None, "just created"
+            before = parse_subscriber(row, default)
+            after = Schedule(at or before.schedule.at, timezone or before.schedule.timezone)
+            since = rescheduled(before.schedule, after, before.last_delivery, now).since
+            assert since is not None, "rescheduled always sets it"
+            changes: dict[str, object] = {
+                **repairs(row, default, now),
+                "delivery_time": _hhmm(after.at),
+                "timezone": after.timezone.key,
+                "schedule_since": _epoch(since),
+            }
             self._update(chat_id, now, **changes)
             return self.refresh(chat_id, now)
 
-    def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
-        """Move a group's subscription and history to its new supergroup id."""
+    def migrate(self, old_chat_id: int, new_chat_id: int, now: datetime | None = None) -> None:
+        """Move a group's subscription and history to its new supergroup id.
+
+        If the supergroup already has settings of its own that are newer (changed there before
+        the move was noticed), they are kept. Deliveries and seen tips are merged, a day's
+        taken tip winning over a free one, so no day gets a second tip.
+        """
         with self.transaction():
-            for table in ("subscribers", "deliveries", "seen_tips"):
-                self.db.execute(
-                    f"UPDATE OR REPLACE {table} SET chat_id = ? WHERE chat_id = ?",
-                    [new_chat_id, old_chat_id],
-                )
+            winner = merge_subscriber(self.db, old_chat_id, new_chat_id)
+            merge_history(self.db, old_chat_id, new_chat_id, _TAKEN)
+            if winner is not None:
+                self.refresh(new_chat_id, now or _moment(winner["updated_at"]))
 
     def due_subscribers(self, now: datetime, limit: int) -> list[Subscriber]:
-        """Active subscribers whose next delivery instant has come, earliest first."""
-        rows = self.db.query(
-            f"SELECT {_SUBSCRIBER_COLUMNS} FROM subscribers"
-            " WHERE next_due_at IS NOT NULL AND next_due_at <= ? AND active = 1"
-            " ORDER BY next_due_at LIMIT ?",
-            [_epoch(now), limit],
-        )
-        return [_subscriber(row) for row in rows]
+        """Active subscribers whose next delivery instant has come, earliest first.
+
+        A row that cannot be read is logged once, taken out of the queue, and skipped.
+        """
+        while True:
+            rows = list(
+                self.db.query(
+                    f"SELECT {_SUBSCRIBER_COLUMNS} FROM subscribers"
+                    " WHERE next_due_at IS NOT NULL AND next_due_at <= ? AND active = 1"
+                    " ORDER BY next_due_at LIMIT ?",
+                    [_epoch(now), limit],
+                )
+            )
+            subscribers = [parse_subscriber(row, FALLBACK) for row in rows]
+            bad = [(row, s.problem) for row, s in zip(rows, subscribers, strict=True) if s.problem]
+            for row, problem in bad:
+                self._flag(row, problem)
+            if not bad:  # else fill the batch again, without the rows just taken out
+                return subscribers
 
     def earliest_due(self) -> datetime | None:
         """When the next daily tip falls due (None: nobody is subscribed)."""
@@ -149,25 +225,31 @@ class Store:
     # Daily deliveries ----------------------------------------------------------------------
 
     def claim_delivery(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
-        """Record that today's tip is about to be sent; False if this day is already taken."""
+        """Record that local `day`'s tip is about to be sent; False if that day is taken.
+
+        "That day" is judged in the chat's current timezone, by the instants of earlier
+        deliveries, so a tip sent in Tokyo counts for the day it fell on in Los Angeles.
+        """
         with self.transaction():
+            row = self._row(chat_id)
+            schedule = parse_subscriber(row, FALLBACK).schedule if row else FALLBACK
             cursor = self.db.execute(
-                "INSERT INTO deliveries (chat_id, local_date, tip_id, status, updated_at)"
-                " VALUES (:chat_id, :day, :tip_id, :pending, :now)"
-                " ON CONFLICT (chat_id, local_date) DO UPDATE SET"
-                " tip_id = excluded.tip_id, status = :pending, updated_at = excluded.updated_at"
-                f" WHERE deliveries.status IN ({_RECLAIMABLE})",
+                _CLAIM,
                 {
                     "chat_id": chat_id,
                     "day": day.isoformat(),
                     "tip_id": tip_id,
                     "pending": DeliveryStatus.PENDING,
-                    "now": _iso(now),
+                    "now": _epoch(now),
+                    "now_iso": _iso(now),
+                    "day_start": _epoch(day_start(schedule, day)),
+                    "day_end": _epoch(day_start(schedule, day + _DAY)),
                 },
             )
             if cursor.rowcount == 0:
                 return False
-            self.refresh(chat_id, now)
+            if row is not None:
+                self.refresh(chat_id, now)
             return True
 
     def finish_delivery(
@@ -190,7 +272,7 @@ class Store:
             elif status not in TAKEN:  # the day is free again: it re-enters the queue
                 self.refresh(chat_id, now)
             if status is DeliveryStatus.FAILED and retry_at is not None:
-                self._update(chat_id, now, next_due_at=_epoch(retry_at))
+                self._set(chat_id, next_due_at=_epoch(retry_at))
 
     def pending_deliveries(self, older_than: datetime | None = None) -> list[PendingDelivery]:
         """Claims not closed yet (all, or those claimed before `older_than`)."""
@@ -232,33 +314,81 @@ class Store:
                     "DELETE FROM seen_tips WHERE chat_id = ? AND tip_id = ?", [chat_id, tip_id]
                 )
 
+    # The delivery lease --------------------------------------------------------------------
+
+    def acquire_lease(self, holder: str, now: datetime, ttl: float) -> bool:
+        """Take the delivery lease, or extend it if `holder` has it; False while another
+        process holds it unexpired (see `storage.lease`)."""
+        return lease.acquire(self.db, holder, now, ttl)
+
+    def renew_lease(self, holder: str, now: datetime, ttl: float) -> bool:
+        """Extend the lease `holder` has; False if another process has taken it meanwhile."""
+        return lease.renew(self.db, holder, now, ttl)
+
+    def release_lease(self, holder: str) -> None:
+        """Give the lease up (a clean stop), so a standby takes over without waiting."""
+        lease.release(self.db, holder)
+
     # Internals -----------------------------------------------------------------------------
 
-    def _update(self, chat_id: int, now: datetime, **changes: object) -> None:
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        self.db.execute(
-            f"UPDATE subscribers SET {assignments}, updated_at = ? WHERE chat_id = ?",
-            [*changes.values(), _iso(now), chat_id],
-        )
-
     def refresh(self, chat_id: int, now: datetime) -> Subscriber:
-        """Re-derive `last_delivery` and `next_due_at` from the deliveries table."""
+        """Re-derive the last delivery and `next_due_at` from the deliveries table.
+
+        An unreadable row is flagged and left out of the queue instead of raising.
+        """
+        row = self._row(chat_id)
+        assert row is not None, f"no subscriber row for chat {chat_id}"
+        stored = parse_subscriber(row, FALLBACK)
+        last_at = self._last_delivered_at(chat_id)
+        subscriber = replace(stored, last_delivery=delivered_day(stored.schedule, last_at))
+        try:
+            due = next_due(subscriber.schedule, subscriber.last_delivery, now)
+        except GARBAGE as exc:
+            subscriber = replace(subscriber, active=False, problem=f"no next delivery ({exc})")
+        if subscriber.problem is not None:
+            self._flag(row, subscriber.problem)
+            return subscriber
+        last = subscriber.last_delivery
+        self._set(
+            chat_id,
+            last_delivery=last.isoformat() if last else None,  # kept for people reading the table
+            last_delivered_at=_epoch(last_at) if last_at else None,
+            next_due_at=_epoch(due) if subscriber.active else None,
+            problem=None,
+        )
+        return subscriber
+
+    def _last_delivered_at(self, chat_id: int) -> datetime | None:
         row = self._one(
-            "SELECT max(local_date) AS last FROM deliveries"
-            f" WHERE chat_id = ? AND status IN ({_TAKEN})",
+            "SELECT delivered_at FROM deliveries WHERE chat_id = ?"
+            f" AND status IN ({_TAKEN}) ORDER BY delivered_at DESC LIMIT 1",
             [chat_id],
         )
-        last = date.fromisoformat(row["last"]) if row and row["last"] else None
-        stored = self.subscriber(chat_id)
-        assert stored is not None, f"no subscriber row for chat {chat_id}"
-        due = next_due(stored.schedule, last, now) if stored.active else None
-        self._update(
-            chat_id,
-            now,
-            last_delivery=last.isoformat() if last else None,
-            next_due_at=_epoch(due) if due else None,
+        return datetime.fromtimestamp(row["delivered_at"], UTC) if row else None
+
+    def _flag(self, row: Row, problem: str) -> None:
+        """Take an unreadable row out of the queue; log it the first time only."""
+        self._set(row["chat_id"], problem=problem, next_due_at=None)
+        if row["problem"] != problem:
+            logger.warning("Skipping subscriber %s until it is fixed: %s", row["chat_id"], problem)
+
+    def _update(self, chat_id: int, now: datetime, **changes: object) -> None:
+        """Change settings or state, stamping `updated_at` (what a group migration compares)."""
+        self._set(chat_id, **changes, updated_at=_iso(now))
+
+    def _set(self, chat_id: int, **changes: object) -> None:
+        """Change columns without stamping `updated_at` (derived values, flags)."""
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        self.db.execute(
+            f"UPDATE subscribers SET {assignments} WHERE chat_id = ?",
+            [*changes.values(), chat_id],
         )
-        return replace(stored, last_delivery=last)
+
+    def _row(self, chat_id: int) -> Row | None:
+        return self._one(
+            f"SELECT {_SUBSCRIBER_COLUMNS}, updated_at FROM subscribers WHERE chat_id = ?",
+            [chat_id],
+        )
 
     def prune_deliveries(self, before: date, limit: int) -> int:
         """Delete up to `limit` closed delivery records for local dates before `before`.
@@ -278,22 +408,6 @@ class Store:
         return next(iter(self.db.query(sql, params)), None)
 
 
-def _subscriber(row: Row) -> Subscriber:
-    schedule = Schedule(
-        at=time.fromisoformat(row["delivery_time"]),
-        timezone=ZoneInfo(row["timezone"]),
-        since=datetime.fromtimestamp(row["schedule_since"], UTC),
-    )
-    last = row["last_delivery"]
-    return Subscriber(
-        chat_id=row["chat_id"],
-        chat_type=row["chat_type"],
-        active=bool(row["active"]),
-        schedule=schedule,
-        last_delivery=date.fromisoformat(last) if last else None,
-    )
-
-
 def _hhmm(at: time) -> str:
     return at.strftime("%H:%M")
 
@@ -304,3 +418,12 @@ def _iso(moment: datetime) -> str:
 
 def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
+
+
+def _moment(stored: object) -> datetime:
+    """A stored ISO instant; an unreadable one as 1970, which only makes a row due early
+    (the sweep then checks it against the real time and puts it back in its place)."""
+    try:
+        return datetime.fromisoformat(str(stored)).astimezone(UTC)
+    except ValueError:
+        return datetime.fromtimestamp(0, UTC)

@@ -80,6 +80,13 @@ def due_now_subscriber(db_path: Path) -> None:
     store.close()
 
 
+def lapse_the_lease(db_path: Path) -> None:
+    """Expire the delivery lease a killed process left behind (it cannot release it)."""
+    store = Store.open(db_path)
+    store.db.execute("UPDATE lease SET expires_at = 0")
+    store.close()
+
+
 async def test_runs_answers_and_stops_cleanly_on_sigterm(telegram, tmp_path):
     bot = await BotProcess.start(bot_env(telegram, tmp_path / "db" / "bot.db"), tmp_path)
     telegram.user_sends(CHAT, "/start")
@@ -101,6 +108,7 @@ async def test_kill_9_then_restart_sends_no_second_tip(telegram, tmp_path):
     assert "📚" in tip.text
     await first.wait_for_log("Daily sweep")
     await first.stop(signal.SIGKILL)
+    lapse_the_lease(db_path)  # as if the restart came a lease's lifetime later
     second = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
     await second.wait_for_log("Sweep finished", timeout=20)
     assert len(telegram.messages_to(CHAT)) == 1

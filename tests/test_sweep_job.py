@@ -60,3 +60,24 @@ async def test_a_wake_up_is_set_for_the_earliest_due_time_and_moved_earlier(
             assert wake.next_t == sooner
         finally:
             await app.stop()
+
+
+async def test_a_deleted_database_stops_deliveries_with_one_error(
+    store, db_path, library, telegram, clock, caplog
+):
+    store.subscribe(9, "private", Schedule(time(8, 0), ZoneInfo("UTC")), clock())
+    clock.advance(hours=2, minutes=1)  # 08:01: chat 9's tip is due
+    app = build(telegram, store, library, clock)
+    db_path.unlink()  # an operator's mistake, or a cleanup script, while the bot runs
+    async with app:
+        Sweeper(app).start()
+        await app.start()
+        try:
+            assert await telegram.wait_until(
+                lambda: any("daily tips stop" in r.getMessage() for r in caplog.records)
+            )
+        finally:
+            await app.stop()
+    assert telegram.messages_to(9) == []
+    [error] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "daily tips stop until the bot is restarted" in error.getMessage()

@@ -1,0 +1,51 @@
+"""Moving a group's rows to its new supergroup id without losing or doubling anything.
+
+Telegram announces the move, but the bot may notice it late, after the supergroup already
+stored settings of its own. The newer settings win (by `updated_at`, which only commands
+stamp); deliveries and seen tips are merged, a day's taken tip winning over a free one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+Row = Mapping[str, Any]
+
+
+def merge_subscriber(db: Database, old: int, new: int) -> Row | None:
+    """Keep the newer of the two subscriber rows under the new id; return it (None if none)."""
+    old_row, new_row = _row(db, old), _row(db, new)
+    if old_row is None:
+        return new_row
+    if new_row is not None and new_row["updated_at"] >= old_row["updated_at"]:
+        db.execute("DELETE FROM subscribers WHERE chat_id = ?", [old])
+        return new_row
+    db.execute(
+        "UPDATE OR REPLACE subscribers SET chat_id = ?, chat_type = 'supergroup' WHERE chat_id = ?",
+        [new, old],
+    )
+    return old_row
+
+
+def merge_history(db: Database, old: int, new: int, taken: str) -> None:
+    """Move deliveries and seen tips; where both chats have a day, a taken tip wins.
+
+    `taken` is the SQL list of statuses that count as a tip gone out.
+    """
+    db.execute(
+        f"DELETE FROM deliveries WHERE chat_id = :new AND status NOT IN ({taken})"
+        " AND local_date IN (SELECT local_date FROM deliveries WHERE chat_id = :old)",
+        {"old": old, "new": new},
+    )
+    for table in ("deliveries", "seen_tips"):
+        db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new, old])
+        db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old])
+
+
+def _row(db: Database, chat_id: int) -> Row | None:
+    return next(
+        iter(db.query("SELECT updated_at FROM subscribers WHERE chat_id = ?", [chat_id])), None
+    )

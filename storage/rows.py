@@ -1,0 +1,120 @@
+"""Stored subscriber rows into values, where one bad row must never stop everyone.
+
+Each column has a reader (a table, not an if-chain). A row whose timezone does not load, whose
+time does not parse, or that holds any other garbage still becomes a `Subscriber`: inactive,
+with fallback settings for the unreadable columns and a `problem` saying what is wrong. The
+store logs it once, takes it out of the delivery queue, and repairs it when the chat next
+stores settings (`/start`, `/time`, `/timezone`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scheduler.due import Schedule, delivered_day
+from scheduler.records import Subscriber
+
+Row = Mapping[str, Any]
+
+#: What a reader raises for garbage: zoneinfo alone can raise four of these.
+GARBAGE = (ValueError, TypeError, KeyError, OSError, OverflowError)
+
+#: Shown for unreadable settings until the chat stores its own (then `default` is used).
+FALLBACK = Schedule(time(8, 0), ZoneInfo("UTC"))
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"not text but {type(value).__name__}")
+    return value
+
+
+def _clock_time(value: object) -> time:
+    return time.fromisoformat(_text(value))
+
+
+def _zone(value: object) -> ZoneInfo:
+    return ZoneInfo(_text(value))
+
+
+def _instant(value: object) -> datetime:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"not epoch seconds but {type(value).__name__}")
+    return datetime.fromtimestamp(value, UTC)
+
+
+def _optional_instant(value: object) -> datetime | None:
+    return None if value is None else _instant(value)
+
+
+def _flag(value: object) -> bool:
+    if value not in (0, 1):
+        raise ValueError("not 0 or 1")
+    return bool(value)
+
+
+#: column -> (reader, what to use when it cannot be read)
+_READERS: dict[str, tuple[Callable[[object], object], Callable[[Schedule], object]]] = {
+    "chat_type": (_text, lambda fallback: "private"),
+    "active": (_flag, lambda fallback: False),
+    "delivery_time": (_clock_time, lambda fallback: fallback.at),
+    "timezone": (_zone, lambda fallback: fallback.timezone),
+    "schedule_since": (_instant, lambda fallback: None),
+    "last_delivered_at": (_optional_instant, lambda fallback: None),
+}
+
+
+def parse_subscriber(row: Row, fallback: Schedule) -> Subscriber:
+    """The subscriber a row describes, judged by its columns alone."""
+    values: dict[str, Any] = {}
+    problems = []
+    for column, (read, substitute) in _READERS.items():
+        try:
+            values[column] = read(row[column])
+        except GARBAGE as exc:
+            values[column] = substitute(fallback)
+            problems.append(f"{column} {row[column]!r} is unreadable ({exc})")
+    schedule = Schedule(values["delivery_time"], values["timezone"], values["schedule_since"])
+    return Subscriber(
+        chat_id=row["chat_id"],
+        chat_type=values["chat_type"],
+        active=values["active"] and not problems,
+        schedule=schedule,
+        last_delivery=delivered_day(schedule, values["last_delivered_at"]),
+        problem="; ".join(problems) or None,
+    )
+
+
+def read_subscriber(row: Row, fallback: Schedule) -> Subscriber:
+    """As `parse_subscriber`, and inactive while the row is flagged with a problem."""
+    subscriber = parse_subscriber(row, fallback)
+    if subscriber.problem is None and row["problem"] is not None:
+        return Subscriber(
+            subscriber.chat_id,
+            subscriber.chat_type,
+            False,
+            subscriber.schedule,
+            subscriber.last_delivery,
+            row["problem"],
+        )
+    return subscriber
+
+
+def repairs(row: Row, default: Schedule, now: datetime) -> dict[str, object]:
+    """New values for the unreadable settings columns of `row`: the chat's defaults."""
+    good = {
+        "delivery_time": default.at.strftime("%H:%M"),
+        "timezone": default.timezone.key,
+        "schedule_since": int(now.timestamp()),
+        "last_delivered_at": None,
+    }
+    broken = {}
+    for column, value in good.items():
+        try:
+            _READERS[column][0](row[column])
+        except GARBAGE:
+            broken[column] = value
+    return broken

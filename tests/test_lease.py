@@ -1,0 +1,104 @@
+"""One delivering process: the lease in the database, the standby, and two real processes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections import Counter
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.lease import DeliveryLease
+from scheduler.due import Schedule
+from storage import Store
+from tests.conftest import FakeClock
+from tests.test_process import BotProcess, bot_env
+
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+TTL = 60.0
+
+
+def test_only_one_process_holds_the_lease(db_path):
+    first, second = Store.open(db_path), Store.open(db_path)  # two connections, one file
+    assert first.acquire_lease("a", START, TTL)
+    assert not second.acquire_lease("b", START + timedelta(seconds=59), TTL)
+    assert first.renew_lease("a", START + timedelta(seconds=30), TTL)
+    assert not second.acquire_lease("b", START + timedelta(seconds=89), TTL)  # renewed to 90 s
+    assert second.acquire_lease("b", START + timedelta(seconds=90), TTL)  # lapsed: taken over
+    assert not first.renew_lease("a", START + timedelta(seconds=91), TTL)
+    assert not first.acquire_lease("a", START + timedelta(seconds=91), TTL)
+    first.release_lease("a")  # not its lease any more: nothing happens
+    assert not first.acquire_lease("a", START + timedelta(seconds=92), TTL)
+    second.release_lease("b")
+    assert first.acquire_lease("a", START + timedelta(seconds=93), TTL)
+    first.close()
+    second.close()
+
+
+def test_a_standby_says_so_once_and_takes_over_when_the_lease_lapses(store, caplog):
+    clock = FakeClock(START)
+    holder = DeliveryLease(store, clock, holder="a", ttl=TTL)
+    standby = DeliveryLease(store, clock, holder="b", ttl=TTL)
+    with caplog.at_level(logging.INFO, logger="bot.lease"):
+        assert holder.renew() and holder.held()
+        assert not standby.renew() and not standby.held()
+        clock.advance(seconds=20)
+        assert not standby.renew()
+        clock.advance(seconds=TTL)  # the holder died and stopped renewing
+        assert not holder.held()  # (its own view lapses first, with a margin)
+        assert standby.renew() and standby.held()
+    assert [r.getMessage() for r in caplog.records] == [
+        "Delivering: this process holds the delivery lease (a)",
+        "Standby: another process is delivering; taking over when it stops",
+        "Delivering: this process holds the delivery lease (b)",
+    ]
+
+
+def test_the_holder_stops_sweeping_before_its_lease_can_lapse(store):
+    clock = FakeClock(START)
+    lease = DeliveryLease(store, clock, holder="a", ttl=TTL)
+    lease.renew()
+    clock.advance(seconds=TTL * 2 / 3 - 1)
+    assert lease.held()
+    clock.advance(seconds=1)
+    assert not lease.held()  # a standby could take over in 20 s: start nothing new
+
+
+def test_a_clean_stop_hands_the_lease_over_at_once(store):
+    clock = FakeClock(START)
+    first = DeliveryLease(store, clock, holder="a", ttl=TTL)
+    second = DeliveryLease(store, clock, holder="b", ttl=TTL)
+    first.renew()
+    assert not second.renew()
+    first.release()
+    assert second.renew()
+
+
+def many_due_subscribers(db_path, count: int) -> list[int]:
+    """`count` chats, subscribed yesterday, whose time came a minute ago."""
+    now = datetime.now(UTC)
+    at = max((now - timedelta(minutes=1)).time().replace(second=0, microsecond=0), time(0))
+    if at > now.time():
+        at = time(0)
+    store = Store.open(db_path)
+    chats = list(range(1000, 1000 + count))
+    for chat_id in chats:
+        store.subscribe(chat_id, "private", Schedule(at, ZoneInfo("UTC")), now - timedelta(days=1))
+    store.close()
+    return chats
+
+
+async def test_two_processes_on_one_database_send_each_tip_once(telegram, tmp_path):
+    db_path = tmp_path / "bot.db"
+    chats = many_due_subscribers(db_path, 50)
+    first = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
+    await first.wait_for_log("holds the delivery lease", timeout=20)
+    second = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
+    await second.wait_for_log("Standby: another process is delivering", timeout=20)
+    assert await telegram.wait_until(lambda: len(telegram.sent) >= len(chats), timeout=30)
+    await asyncio.sleep(1.5)  # room for any second tip to arrive
+    assert Counter(message.chat_id for message in telegram.sent) == {chat: 1 for chat in chats}
+    assert await second.stop(signal.SIGTERM) == 0
+    assert await first.stop(signal.SIGTERM) == 0
+    assert "Sweep finished" not in second.log  # the standby never swept
