@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from telegram.error import Conflict, TelegramError
 
 from bot.context import App, Context
+from bot.logs import log_loop_exception
 from bot.texts import COMMANDS
 from scheduler.delivery import SWEEP_EVERY_SECONDS
 
@@ -42,6 +43,7 @@ async def serve_until_signalled(app: App) -> None:
     """`serve()` until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(log_loop_exception)  # one line, not a traceback to stderr
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await serve(app, stop)

@@ -20,6 +20,7 @@ from storage import Store
 from tests.e2e import TOKEN
 
 CHAT = 555
+SECRET = TOKEN.split(":")[1]  # the half that makes a token usable
 
 
 def bot_env(telegram, db_path: Path, **extra: str) -> dict[str, str]:
@@ -29,8 +30,8 @@ def bot_env(telegram, db_path: Path, **extra: str) -> dict[str, str]:
         TELEGRAM_API_BASE_URL=telegram.base_url,
         DATABASE_PATH=str(db_path),
         LOG_LEVEL="DEBUG",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -135,6 +136,7 @@ async def test_a_claim_left_pending_by_a_crash_is_sent_at_start(telegram, tmp_pa
         ({"TELEGRAM_BOT_TOKEN": "12345"}, "TELEGRAM_BOT_TOKEN is malformed"),
         ({"DEFAULT_TIMEZONE": "Moon/Base"}, "DEFAULT_TIMEZONE 'Moon/Base' is not an IANA"),
         ({"DATABASE_PATH": "/proc/gutbone/bot.db"}, "cannot open the database at /proc/gutbone"),
+        ({"TELEGRAM_API_BASE_URL": "https://api.telegram.org"}, "a path ending in /bot"),
     ],
 )
 def test_configuration_errors_are_one_line_and_exit_2(tmp_path, env, message):
@@ -152,7 +154,7 @@ def test_configuration_errors_are_one_line_and_exit_2(tmp_path, env, message):
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
-    assert TOKEN not in done.stderr
+    assert SECRET not in done.stderr
 
 
 def test_wrong_token_is_reported_without_a_traceback(tmp_path):
@@ -195,3 +197,61 @@ def test_the_bot_cli_refuses_unknown_commands(tmp_path):
     )
     assert done.returncode == 2
     assert "invalid choice: 'frobnicate'" in done.stderr
+
+
+# An unexpected failure, planted in the child process without touching the product: Python
+# imports `sitecustomize` at start-up, and this one replaces `CRASH_AT` (module:attribute) with
+# a function that raises an error quoting the token three ways, as an httpx error might.
+SITECUSTOMIZE = """
+import importlib, inspect, os
+from urllib.parse import quote
+
+module_name, _, path = os.environ["CRASH_AT"].partition(":")
+owner_path, _, name = path.rpartition(".")
+owner = importlib.import_module(module_name)
+for part in filter(None, owner_path.split(".")):
+    owner = getattr(owner, part)
+token = os.environ["TELEGRAM_BOT_TOKEN"]
+message = f"GET http://x/bot{token}/getMe: {quote(token)} port {token.split(':')[1]!r}"
+
+def crash(*args, **kwargs):
+    raise RuntimeError(message)
+
+async def crash_async(*args, **kwargs):
+    raise RuntimeError(message)
+
+original = getattr(owner, name)
+setattr(owner, name, crash_async if inspect.iscoroutinefunction(original) else crash)
+"""
+
+
+@pytest.mark.parametrize("crash_at", ["storage:Store.open", "bot.runner:_register_commands"])
+@pytest.mark.parametrize("level", ["DEBUG", "INFO"])
+async def test_an_unexpected_crash_is_one_line_without_the_token(
+    telegram, tmp_path, crash_at, level
+):
+    planted = tmp_path / "planted"
+    planted.mkdir()
+    (planted / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    env = bot_env(telegram, tmp_path / "bot.db", CRASH_AT=crash_at, LOG_LEVEL=level)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(planted), env.get("PYTHONPATH")]))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = (part.decode() for part in await asyncio.wait_for(process.communicate(), 20))
+    assert process.returncode == 1
+    for leak in (TOKEN, SECRET, TOKEN.replace(":", "%3A")):
+        assert leak not in out + err
+    last = err.strip().splitlines()[-1]
+    assert last == (
+        "gutbone-bot: unexpected error, stopping: RuntimeError: "
+        "GET http://x/bot[redacted]/getMe: [redacted] port '[redacted]'"
+    )
+    if level == "INFO":
+        assert "Traceback" not in err
