@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from emulator import validation
+from emulator import users, validation
 from emulator.errors import ApiError, bad_request
 from emulator.state import SentMessage, State
 
@@ -148,6 +148,16 @@ async def send_chat_action(state: State, params: dict[str, Any]) -> bool:
     return True
 
 
+async def get_chat_member(state: State, params: dict[str, Any]) -> dict[str, Any]:
+    """A user's status in a chat: "member" unless :meth:`BotAPI.set_member_status` said else."""
+    chat_id = validation.chat_id(params)
+    user_id = params.get("user_id")
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
+        raise bad_request("invalid user_id specified")
+    status = state.members.get((chat_id, user_id), "member")
+    return users.chat_member(users.user(user_id, f"User {user_id}"), status)
+
+
 async def ok(state: State, params: dict[str, Any]) -> bool:
     """close and logOut: nothing to do for a server that lives only as long as the test."""
     return True
@@ -237,6 +247,7 @@ METHODS: dict[str, Handler] = {
     "editMessageReplyMarkup": edit_message_reply_markup,
     "answerCallbackQuery": answer_callback_query,
     "sendChatAction": send_chat_action,
+    "getChatMember": get_chat_member,
     "close": ok,
     "logOut": ok,
 }
