@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.config import Settings
+from bot.permissions import AdminCache
 from scheduler.delivery import Delivery
 from scheduler.pause import Sleep
 from storage import Store
@@ -32,6 +33,7 @@ class Services:
     rng: random.Random
     delivery: Delivery
     sleep: Sleep
+    admins: AdminCache = field(default_factory=AdminCache)  # who may change a group's settings
 
 
 class BotData:
