@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator import users
-from emulator.errors import ApiError
+from emulator.errors import ApiError, unauthorized
 from emulator.methods import METHODS, canonical_name
 from emulator.state import SentMessage, State
 
@@ -34,6 +34,8 @@ class BotAPI:
         self.calls.append((name or method, params))
         self._state.changed.notify()  # wakes wait_for_calls before a long poll ends
         try:
+            if self._state.revoked:  # the token is checked first, as Telegram does
+                raise unauthorized()
             if name is None:
                 raise ApiError(404, "Not Found")
             self._state.faults.check(name, params.get("chat_id"))
@@ -236,6 +238,12 @@ class BotAPI:
     def fail_with_server_error(self, times: int = 1) -> None:
         """The next ``times`` sendMessage calls get 502 Bad Gateway."""
         self.fail_next("sendMessage", error_code=502, description="Bad Gateway", times=times)
+
+    def revoke_token(self) -> None:
+        """The owner revoked the token in @BotFather: every call, and every long poll already
+        waiting, is answered 401 Unauthorized from now on."""
+        self._state.revoked = True
+        self._state.updates.arrived.notify()
 
     def block(self, chat_id: int) -> None:
         """The user blocks the bot: sends and edits get 403 until :meth:`unblock`."""

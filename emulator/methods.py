@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from emulator import users, validation
-from emulator.errors import ApiError, bad_request
+from emulator.errors import ApiError, bad_request, unauthorized
 from emulator.state import SentMessage, State
 
 __all__ = ["METHODS", "canonical_name"]
@@ -52,9 +52,12 @@ async def get_updates(state: State, params: dict[str, Any]) -> list[dict[str, An
     state.updates.arrived.notify()  # an older long poll ends now, with 409
 
     def answered() -> bool:
-        return state.closing or poll != state.polls or bool(state.updates.deliverable(limit))
+        ended = state.closing or state.revoked or poll != state.polls
+        return ended or bool(state.updates.deliverable(limit))
 
     await state.updates.arrived.wait_until(answered, max(0.0, _number(params, "timeout", 0)))
+    if state.revoked:
+        raise unauthorized()
     if poll != state.polls:
         raise ApiError(
             409,

@@ -157,3 +157,4 @@ class State:
     changed: Signal = field(default_factory=Signal)
     polls: int = 0  # getUpdates requests so far: a newer one ends an older long poll
     closing: bool = False
+    revoked: bool = False  # the token was revoked: every call answers 401

@@ -377,6 +377,30 @@ async def test_wrong_token_is_invalid(telegram: BotAPIEmulator) -> None:
             pass
 
 
+async def test_a_revoked_token_ends_open_polls_and_every_call_with_401(
+    client: Bot, telegram: BotAPIEmulator
+) -> None:
+    poll = asyncio.create_task(client.get_updates(timeout=5))
+    await telegram.wait_for_calls("getUpdates")
+    started = time.monotonic()
+    telegram.revoke_token()
+    with pytest.raises(InvalidToken):
+        await poll
+    assert time.monotonic() - started < 1
+    with pytest.raises(InvalidToken):
+        await client.send_message(42, "tip")
+    assert telegram.sent == []
+
+
+async def test_get_me_can_fail_a_few_times_at_start(telegram: BotAPIEmulator) -> None:
+    telegram.fail_next("getMe", error_code=502, description="Bad Gateway", times=2)
+    for _ in range(2):
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await Bot(TOKEN, base_url=telegram.base_url).initialize()
+    async with Bot(TOKEN, base_url=telegram.base_url) as bot:
+        assert bot.username == "GutBoneDailyBot"
+
+
 async def test_flood_control_limits_a_private_chat(
     client: Bot, telegram: BotAPIEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
