@@ -14,12 +14,15 @@ from telegram.error import InvalidToken
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings, raw_token
 from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
+from bot.polling import TokenRevoked
 from bot.runner import serve_until_signalled
 from storage import Store
 from tips import LibraryError, load_library
 from tips.__main__ import main as tips_main
 
 logger = logging.getLogger(__name__)
+
+EXIT_TOKEN_REVOKED = 3  # 1: unexpected error, 2: configuration (systemd: do not restart)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run() -> int:
-    """Start the bot; configuration problems end with one line and exit code 2."""
+    """Start the bot; configuration problems end with one line and exit code 2, a token
+    revoked while running with exit code 3."""
     try:
         settings = load_settings()
     except ConfigError as problem:
@@ -81,6 +85,8 @@ def run() -> int:
         asyncio.run(serve_until_signalled(build_application(settings, store, library)))
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather")
+    except TokenRevoked:  # already said in the log; a distinct code for systemd and alerts
+        return EXIT_TOKEN_REVOKED
     finally:
         store.close()
     return 0

@@ -11,6 +11,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
+from telegram.error import InvalidToken
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[redacted]"
 PROGRAM = "gutbone-bot"
@@ -62,6 +64,13 @@ def configure_logging(level: str, secrets: Iterable[str]) -> None:
     # httpx logs every request URL, token included, at INFO; APScheduler logs every run.
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("telegram.ext").addFilter(_not_a_token_rejection)
+
+
+def _not_a_token_rejection(record: logging.LogRecord) -> bool:
+    """PTB logs a traceback when polling meets a rejected token ("Invalid token. Aborting
+    retry loop"); the runner reports that in one line of its own and stops."""
+    return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
 
 
 def one_line(exc: BaseException) -> str:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from datetime import UTC, datetime
 
-from telegram.error import Conflict, TelegramError
+from telegram.error import InvalidToken, TelegramError
 
-from bot.context import App, Context
+from bot.context import App, Context, services_of
 from bot.logs import log_loop_exception
+from bot.polling import PollingErrors, PollingWatch, TokenRevoked
+from bot.startup import connect
 from bot.texts import COMMANDS
 from scheduler.delivery import SWEEP_EVERY_SECONDS
 
@@ -21,22 +24,35 @@ SWEEP_JOB = "daily-sweep"
 
 
 async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
-    """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly."""
-    delivery = app.bot_data.services.delivery
+    """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly.
+
+    Start-up waits for Telegram to answer (retrying with backoff); `TokenRevoked` is raised,
+    after the clean shutdown, if Telegram stopped accepting the token while running.
+    """
+    services = services_of(app)
+    if not await connect(app, stop, services.sleep):
+        await app.bot.shutdown()  # close the connections the attempts opened
+        logger.info("Stopped before Telegram answered")
+        return
+    watch = PollingWatch(stop)
     async with app:
         await _register_commands(app)
         if sweep:
             schedule_sweep(app)
         assert app.updater is not None, "built with an Updater"
-        await app.updater.start_polling(allowed_updates=None, error_callback=_polling_error)
+        await app.updater.start_polling(allowed_updates=None, error_callback=PollingErrors())
+        watch.attach()
         await app.start()  # also starts the JobQueue, and with it the sweep
         logger.info("GutBone Daily is running as @%s", app.bot.username)
         await stop.wait()
         logger.info("Stopping")
-        await app.updater.stop()
+        with contextlib.suppress(InvalidToken):  # the polling task's end, already reported
+            await app.updater.stop()
         await app.stop()
-        await delivery.shutdown(timeout=STOP_TIMEOUT / 2)
+        await services.delivery.shutdown(timeout=STOP_TIMEOUT / 2)
     logger.info("Stopped")
+    if watch.revoked:
+        raise TokenRevoked
 
 
 async def serve_until_signalled(app: App) -> None:
@@ -81,12 +97,3 @@ async def _register_commands(app: App) -> None:
         await app.bot.set_my_commands(COMMANDS)
     except TelegramError as exc:
         logger.warning("Could not register the command menu: %s", exc)
-
-
-def _polling_error(exc: TelegramError) -> None:
-    if isinstance(exc, Conflict):
-        logger.error(
-            "Another instance is polling with this token; run one instance per bot (%s)", exc
-        )
-    else:
-        logger.warning("Polling failed, retrying: %s", exc)
