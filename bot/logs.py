@@ -65,6 +65,7 @@ def configure_logging(level: str, secrets: Iterable[str]) -> None:
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("telegram.ext").addFilter(_not_a_token_rejection)
+    logging.captureWarnings(True)  # warnings, too, pass the redacting formatter
 
 
 def _not_a_token_rejection(record: logging.LogRecord) -> bool:
@@ -79,32 +80,37 @@ def one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
-def crash_line(exc: BaseException, redact: Redactor) -> str:
+def crash_line(exc: BaseException, redact: Redactor, *, stopping: bool = True) -> str:
     """What an unexpected error leaves on stderr: one redacted line instead of a traceback."""
-    return redact(f"{PROGRAM}: unexpected error, stopping: {one_line(exc)}")
+    what = "unexpected error, stopping" if stopping else "unexpected error"
+    return redact(f"{PROGRAM}: {what}: {one_line(exc)}")
 
 
 def install_crash_hooks(redact: Redactor) -> None:
-    """Uncaught exceptions, in the main thread or any other, print one redacted line.
+    """Uncaught exceptions, in any thread or a finalizer, print one redacted line.
 
     Python's own hooks print the whole traceback, and an exception's message can hold the
     request URL, token and all. The traceback still reaches the (redacting) log at DEBUG.
     """
 
-    def report(exc: BaseException | None, tb: TracebackType | None) -> None:
+    def report(exc: BaseException | None, tb: TracebackType | None, stopping: bool) -> None:
         if exc is None:
             return
         logger.debug("Uncaught exception", exc_info=(type(exc), exc, tb))
-        print(crash_line(exc, redact), file=sys.stderr, flush=True)
+        print(crash_line(exc, redact, stopping=stopping), file=sys.stderr, flush=True)
 
     def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        report(exc, tb)
+        report(exc, tb, stopping=True)
 
     def thread_excepthook(args: threading.ExceptHookArgs) -> None:
-        report(args.exc_value, args.exc_traceback)
+        report(args.exc_value, args.exc_traceback, stopping=False)
+
+    def unraisablehook(unraisable: Any) -> None:  # errors in __del__ and finalizers
+        report(unraisable.exc_value, unraisable.exc_traceback, stopping=False)
 
     sys.excepthook = excepthook
     threading.excepthook = thread_excepthook
+    sys.unraisablehook = unraisablehook
 
 
 def log_loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:

@@ -6,10 +6,12 @@ import threading
 from urllib.parse import quote
 
 import pytest
+from telegram.error import InvalidToken
 
 from bot.logs import (
     RedactingFormatter,
     Redactor,
+    configure_logging,
     crash_line,
     install_crash_hooks,
     log_loop_exception,
@@ -71,14 +73,22 @@ def test_a_crash_line_is_one_redacted_line():
 def test_crash_hooks_print_one_redacted_line(monkeypatch, capsys):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
     install_crash_hooks(Redactor([TOKEN]))
     sys.excepthook(ValueError, ValueError(f"bad {SECRET}"), None)
     worker = threading.Thread(target=lambda: 1 / 0)
     worker.start()
     worker.join()
+
+    class Leaky:
+        def __del__(self) -> None:
+            raise OSError(f"closing {TOKEN}")
+
+    Leaky()
     assert capsys.readouterr().err.splitlines() == [
         "gutbone-bot: unexpected error, stopping: ValueError: bad [redacted]",
-        "gutbone-bot: unexpected error, stopping: ZeroDivisionError: division by zero",
+        "gutbone-bot: unexpected error: ZeroDivisionError: division by zero",  # a thread
+        "gutbone-bot: unexpected error: OSError: closing [redacted]",  # a finalizer
     ]
 
 
@@ -93,3 +103,21 @@ def test_an_event_loop_error_is_one_error_line(caplog):
         None,
     )
     assert detail.levelno == logging.DEBUG and detail.exc_info
+
+
+def test_ptbs_traceback_for_a_rejected_token_is_left_to_the_runner(monkeypatch, capsys):
+    root, ptb = logging.getLogger(), logging.getLogger("telegram.ext")
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setattr(ptb, "filters", [])
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        monkeypatch.setattr(logging.getLogger(noisy), "level", logging.getLogger(noisy).level)
+    try:
+        configure_logging("INFO", [TOKEN])
+        rejected = InvalidToken(f"The token `{TOKEN}` was rejected by the server.")
+        ptb.error("Network Retry Loop: Invalid token. Aborting retry loop.", exc_info=rejected)
+        ptb.error("Polling failed for %s", TOKEN)
+    finally:
+        logging.captureWarnings(False)
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.endswith("ERROR telegram.ext: Polling failed for [redacted]")
