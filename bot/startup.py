@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,12 +19,12 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.context import App
-from scheduler.pause import Sleep
 
 __all__ = ["BACKOFF_CAP", "backoff", "connect"]
 
 logger = logging.getLogger(__name__)
 
+Sleep = Callable[[float], Awaitable[None]]  # `asyncio.sleep`, or a test's stand-in
 BACKOFF_FIRST = 1.0
 BACKOFF_CAP = 60.0
 
