@@ -82,8 +82,13 @@ async def _unless_stopped(work: Coroutine[Any, Any, bool], stop: asyncio.Event) 
         return False
     task = asyncio.ensure_future(work)
     stopped = asyncio.ensure_future(stop.wait())
-    await asyncio.wait((task, stopped), return_when=asyncio.FIRST_COMPLETED)
-    stopped.cancel()
+    try:
+        await asyncio.wait((task, stopped), return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:  # serve() itself was cancelled: leave nothing running
+        task.cancel()
+        raise
+    finally:
+        stopped.cancel()
     if task.done():
         return task.result()
     task.cancel()
