@@ -31,6 +31,8 @@ class Sender(StrEnum):
 
 
 class Verdict(StrEnum):
+    """What a settings command does with a message."""
+
     ALLOW = "allow"
     REFUSE = "refuse"  # a member: tell them to ask an admin
     IGNORE = "ignore"  # not a person: say nothing
