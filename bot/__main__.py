@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -11,16 +12,36 @@ from collections.abc import Sequence
 from telegram.error import InvalidToken
 
 from bot.app import build_application
-from bot.config import ConfigError, Settings, load_settings
-from bot.logs import configure_logging
+from bot.config import ConfigError, Settings, load_settings, raw_token
+from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
+from bot.polling import TokenRevoked
 from bot.runner import serve_until_signalled
 from storage import Store, StoreError
 from tips import LibraryError, load_library
 from tips.__main__ import main as tips_main
 
+logger = logging.getLogger(__name__)
+
+EXIT_TOKEN_REVOKED = 3  # 1: unexpected error, 2: configuration (systemd: do not restart)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the chosen command (the bot itself by default); return the exit code."""
+    """Run the chosen command (the bot itself by default); return the exit code.
+
+    Anything unexpected ends as one redacted line and exit code 1, never a traceback that
+    could quote the token; the traceback goes to the (redacting) log at DEBUG.
+    """
+    redact = Redactor([raw_token()])
+    install_crash_hooks(redact)
+    try:
+        return _command(argv)
+    except Exception as exc:
+        logger.debug("Unexpected error", exc_info=True)
+        print(crash_line(exc, redact), file=sys.stderr)
+        return 1
+
+
+def _command(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args, rest = parser.parse_known_args(argv)
     if args.command == "tips":
@@ -31,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gutbone-bot", description=__doc__)
+    parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__)
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser(
         "run", help="run the bot with long polling until SIGINT/SIGTERM (the default)"
@@ -45,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run() -> int:
-    """Start the bot; configuration problems end with one line and exit code 2."""
+    """Start the bot; configuration problems end with one line and exit code 2, a token
+    revoked while running with exit code 3."""
     try:
         settings = load_settings()
     except ConfigError as problem:
@@ -63,6 +85,8 @@ def run() -> int:
         asyncio.run(serve_until_signalled(build_application(settings, store, library)))
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather")
+    except TokenRevoked:  # already said in the log; a distinct code for systemd and alerts
+        return EXIT_TOKEN_REVOKED
     finally:
         store.close()
     return 0
@@ -78,7 +102,7 @@ def _database_problem(settings: Settings, problem: Exception) -> str:
 
 
 def _fail(message: str) -> int:
-    print(f"gutbone-bot: {message}", file=sys.stderr)
+    print(f"{PROGRAM}: {message}", file=sys.stderr)
     return 2
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
@@ -46,10 +47,20 @@ def load_settings(
     environ: Mapping[str, str] | None = None, env_file: Path | None = None
 ) -> Settings:
     """Read settings; real environment variables win over the `.env` file."""
+    return parse_settings(_raw_values(environ, env_file))
+
+
+def raw_token(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> str:
+    """The token as configured, valid or not: what must never be printed, known before
+    anything else can fail (even reading the other settings)."""
+    return _raw_values(environ, env_file).get("TELEGRAM_BOT_TOKEN", "").strip()
+
+
+def _raw_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
     env_file = env_file if env_file is not None else Path.cwd() / ".env"
     values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
     values.update(os.environ if environ is None else environ)
-    return parse_settings(values)
+    return values
 
 
 def parse_settings(values: Mapping[str, str]) -> Settings:
@@ -83,8 +94,23 @@ def _token(raw: str) -> str:
 
 
 def _base_url(raw: str) -> str:
+    """The token is appended to this URL: anything but `http(s)://host[:port]/…/bot` would put
+    it in the host, the port or a query string, and from there into error messages.
+
+    The URL is never echoed: a pasted `…/bot<token>` must not end up in the message.
+    """
     if not raw.startswith(("http://", "https://")):
         raise ConfigError("TELEGRAM_API_BASE_URL must start with http:// or https://")
+    try:
+        parts = urlsplit(raw)
+        well_formed = bool(parts.hostname) and parts.port != 0  # .port raises if not a number
+    except ValueError:
+        well_formed = False
+    if not well_formed or parts.query or parts.fragment or not parts.path.endswith("/bot"):
+        raise ConfigError(
+            "TELEGRAM_API_BASE_URL must be a host and a path ending in /bot, "
+            "like https://api.telegram.org/bot (the token is appended to it)"
+        )
     return raw
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.config import Settings
 from bot.gateway import Send
+from bot.permissions import AdminCache
 from scheduler.delivery import Delivery, Sleep
 from storage import Store
 from tips import Library
@@ -33,6 +34,7 @@ class Services:
     delivery: Delivery
     sleep: Sleep
     wake_at: Callable[[datetime | None], None] = lambda _moment: None  # set by the Sweeper
+    admins: AdminCache = field(default_factory=AdminCache)  # who may change a group's settings
 
 
 class BotData:

@@ -132,7 +132,7 @@ class Gateway(BaseRateLimiter[Send]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:  # our pacing met Telegram's: wait, then send it again
-                seconds = _retry_after_seconds(exc)
+                seconds = retry_after_seconds(exc)
                 self.rate_limited += 1
                 self._pacer.pause(self._clock() + seconds)
                 self._changed.set()
@@ -244,7 +244,7 @@ def _chat_id(data: dict[str, Any]) -> int | None:
         return None
 
 
-def _retry_after_seconds(exc: RetryAfter) -> float:
+def retry_after_seconds(exc: RetryAfter) -> float:
     """Seconds to wait, whether PTB gives an int (22.x default) or a timedelta (opt-in)."""
     with warnings.catch_warnings():  # 22.2+ warns that the int becomes a timedelta later
         warnings.simplefilter("ignore", PTBDeprecationWarning)

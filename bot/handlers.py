@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable, Coroutine
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Chat, ChatMember, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot import texts
+from bot import permissions, texts
 from bot.context import Context
 from bot.keyboards import source_tip_id, tip_keyboard
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
@@ -19,6 +22,8 @@ from scheduler.records import Subscriber
 from tips import Tip, next_tip, render_sources, render_tip
 
 logger = logging.getLogger(__name__)
+
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 async def reply(
@@ -34,6 +39,25 @@ async def reply(
     return sent is not None
 
 
+def admins_only(handler: Handler) -> Handler:
+    """In groups, a settings change is for the group's admins: members are told to ask one,
+    other bots and channels are ignored. Private chats are not affected."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: Context) -> None:
+        message, s = update.effective_message, context.services
+        if message is None:
+            return
+        verdict = await permissions.verdict(message, context.bot, s.admins, s.clock())
+        if verdict is permissions.Verdict.ALLOW:
+            await handler(update, context)
+        elif verdict is permissions.Verdict.REFUSE:
+            await reply(update, context, texts.render_ask_an_admin())
+
+    return guarded
+
+
+@admins_only
 async def start(update: Update, context: Context) -> None:
     """Subscribe (or re-activate) the chat and say what to expect."""
     s, chat = context.services, _chat(update)
@@ -44,6 +68,7 @@ async def start(update: Update, context: Context) -> None:
     await reply(update, context, texts.render_welcome(subscriber.schedule, upcoming, newly))
 
 
+@admins_only
 async def stop(update: Update, context: Context) -> None:
     """Unsubscribe, keeping the chat's settings for a later /start."""
     s = context.services
@@ -102,6 +127,7 @@ async def source_button(update: Update, context: Context) -> None:
         await reply_patiently(lambda: context.bot.send_message(chat_id, text), s.sleep)
 
 
+@admins_only
 async def set_time(update: Update, context: Context) -> None:
     """`/time HH:MM`: the local time of the daily tip."""
     try:
@@ -112,6 +138,7 @@ async def set_time(update: Update, context: Context) -> None:
     await _change_schedule(update, context, at=at)
 
 
+@admins_only
 async def set_timezone(update: Update, context: Context) -> None:
     """`/timezone Area/City` or an unambiguous city."""
     try:

@@ -1,11 +1,47 @@
-"""Logging set-up, done once in `main()`: secrets never reach a log line."""
+"""Logging set-up, done once in `main()`: secrets never reach a log line, nor a crash report."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
+import threading
 from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+from telegram.error import InvalidToken
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+REDACTED = "[redacted]"
+PROGRAM = "gutbone-bot"
+
+logger = logging.getLogger(__name__)
+
+
+def secret_forms(secret: str) -> set[str]:
+    """Every spelling of a secret worth hiding: itself, its part after a colon (a bot token's
+    secret half, enough to use the token), and both URL-encoded (as in a request URL)."""
+    if not secret:
+        return set()
+    parts = {secret, secret.partition(":")[2]}
+    encoded = {quote(part, safe="") for part in parts}
+    lowered = {form.replace("%3A", "%3a") for form in encoded}
+    return {form for form in parts | encoded | lowered if form}
+
+
+class Redactor:
+    """Replaces every form of the given secrets in a text, longest first."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        forms = {form for secret in secrets for form in secret_forms(secret)}
+        self._forms = sorted(forms, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for form in self._forms:
+            text = text.replace(form, REDACTED)
+        return text
 
 
 class RedactingFormatter(logging.Formatter):
@@ -13,13 +49,10 @@ class RedactingFormatter(logging.Formatter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__(FORMAT)
-        self._secrets = [secret for secret in secrets if secret]
+        self._redact = Redactor(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
-        for secret in self._secrets:
-            line = line.replace(secret, "[redacted]")
-        return line
+        return self._redact(super().format(record))
 
 
 def configure_logging(level: str, secrets: Iterable[str]) -> None:
@@ -31,3 +64,60 @@ def configure_logging(level: str, secrets: Iterable[str]) -> None:
     # httpx logs every request URL, token included, at INFO; APScheduler logs every run.
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("telegram.ext").addFilter(_not_a_token_rejection)
+    logging.captureWarnings(True)  # warnings, too, pass the redacting formatter
+
+
+def _not_a_token_rejection(record: logging.LogRecord) -> bool:
+    """PTB logs a traceback when polling meets a rejected token ("Invalid token. Aborting
+    retry loop"); the runner reports that in one line of its own and stops."""
+    return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
+
+
+def one_line(exc: BaseException) -> str:
+    """`TypeName: message` on one line, whatever the message spans."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def crash_line(exc: BaseException, redact: Redactor, *, stopping: bool = True) -> str:
+    """What an unexpected error leaves on stderr: one redacted line instead of a traceback."""
+    what = "unexpected error, stopping" if stopping else "unexpected error"
+    return redact(f"{PROGRAM}: {what}: {one_line(exc)}")
+
+
+def install_crash_hooks(redact: Redactor) -> None:
+    """Uncaught exceptions, in any thread or a finalizer, print one redacted line.
+
+    Python's own hooks print the whole traceback, and an exception's message can hold the
+    request URL, token and all. The traceback still reaches the (redacting) log at DEBUG.
+    """
+
+    def report(exc: BaseException | None, tb: TracebackType | None, stopping: bool) -> None:
+        if exc is None:
+            return
+        logger.debug("Uncaught exception", exc_info=(type(exc), exc, tb))
+        print(crash_line(exc, redact, stopping=stopping), file=sys.stderr, flush=True)
+
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        report(exc, tb, stopping=True)
+
+    def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+        report(args.exc_value, args.exc_traceback, stopping=False)
+
+    def unraisablehook(unraisable: Any) -> None:  # errors in __del__ and finalizers
+        report(unraisable.exc_value, unraisable.exc_traceback, stopping=False)
+
+    sys.excepthook = excepthook
+    threading.excepthook = thread_excepthook
+    sys.unraisablehook = unraisablehook
+
+
+def log_loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """An asyncio exception handler: one ERROR line (a task failed unobserved), the traceback
+    only at DEBUG; the redacting formatter sees both."""
+    exc = context.get("exception")
+    what = one_line(exc) if isinstance(exc, BaseException) else ""
+    logger.error("Unexpected error in the event loop: %s %s", context.get("message", ""), what)
+    if isinstance(exc, BaseException):
+        logger.debug("Event loop error", exc_info=exc)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 
-from telegram.error import Conflict, TelegramError
+from telegram.error import InvalidToken, TelegramError
 
-from bot.context import App
+from bot.context import App, services_of
 from bot.lease import DeliveryLease
+from bot.logs import log_loop_exception
+from bot.polling import PollingErrors, PollingWatch, TokenRevoked
+from bot.startup import connect
 from bot.sweeping import Sweeper
 from bot.texts import COMMANDS
 
@@ -19,35 +23,49 @@ STOP_TIMEOUT = 8.0
 
 
 async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
-    """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly."""
-    delivery = app.bot_data.services.delivery
-    lease = DeliveryLease(app.bot_data.services.store, app.bot_data.services.clock)
+    """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly.
+
+    Start-up waits for Telegram to answer (retrying with backoff); `TokenRevoked` is raised,
+    after the clean shutdown, if Telegram stopped accepting the token while running.
+    """
+    services = services_of(app)
+    if not await connect(app, stop, services.sleep):
+        await app.bot.shutdown()  # close the connections the attempts opened
+        logger.info("Stopped before Telegram answered")
+        return
+    watch = PollingWatch(stop)
+    lease = DeliveryLease(services.store, services.clock)
     async with app:
         await _register_commands(app)
         if sweep:
             Sweeper(app, lease).start()
         assert app.updater is not None, "built with an Updater"
-        await app.updater.start_polling(allowed_updates=None, error_callback=_polling_error)
+        await app.updater.start_polling(allowed_updates=None, error_callback=PollingErrors())
+        watch.attach()
         await app.start()  # also starts the JobQueue, and with it the sweep
         logger.info("GutBone Daily is running as @%s", app.bot.username)
         await stop.wait()
         logger.info("Stopping")
-        await app.updater.stop()
+        with contextlib.suppress(InvalidToken):  # the polling task's end, already reported
+            await app.updater.stop()
         # Before app.stop(), which waits for running jobs and handlers to finish: the sweep
         # starts nothing new, and whatever still waits in the gateway (a 429 pause) gives up.
-        delivery.stop_starting()
+        services.delivery.stop_starting()
         if app.bot.rate_limiter is not None:
             await app.bot.rate_limiter.shutdown()
-        await delivery.shutdown(timeout=STOP_TIMEOUT / 2)
+        await services.delivery.shutdown(timeout=STOP_TIMEOUT / 2)
         lease.release()
         await app.stop()
     logger.info("Stopped")
+    if watch.revoked:
+        raise TokenRevoked
 
 
 async def serve_until_signalled(app: App) -> None:
     """`serve()` until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(log_loop_exception)  # one line, not a traceback to stderr
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await serve(app, stop)
@@ -59,12 +77,3 @@ async def _register_commands(app: App) -> None:
         await app.bot.set_my_commands(COMMANDS)
     except TelegramError as exc:
         logger.warning("Could not register the command menu: %s", exc)
-
-
-def _polling_error(exc: TelegramError) -> None:
-    if isinstance(exc, Conflict):
-        logger.error(
-            "Another instance is polling with this token; run one instance per bot (%s)", exc
-        )
-    else:
-        logger.warning("Polling failed, retrying: %s", exc)

@@ -15,6 +15,7 @@ from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
+    InvalidToken,
     NetworkError,
     TelegramError,
     TimedOut,
@@ -88,6 +89,8 @@ def outcome_of(exc: TelegramError) -> Outcome:
             return Gone(exc.message)
         case BadRequest() if any(words in exc.message.lower() for words in _CHAT_GONE):
             return Gone(exc.message)
+        case InvalidToken():  # revoked while running: the process stops; the claim waits
+            return NotSent(exc.message)
         case BadRequest():  # a subclass of NetworkError: must come before it
             return Rejected(exc.message)
         case TimedOut():  # also a NetworkError: Telegram may have the message already

@@ -132,6 +132,10 @@ def render_hint() -> str:
     return "I answer commands: /tip for a tip right now, or /help for everything I can do."
 
 
+def render_ask_an_admin() -> str:
+    return "Only this group's admins can change its daily tip: please ask one of them."
+
+
 def render_sorry() -> str:
     return "Sorry, something went wrong on my side. Please try again in a minute."
 

@@ -13,5 +13,6 @@ from emulator.core import BotAPI
 from emulator.errors import ApiError
 from emulator.server import TEST_TOKEN, BotAPIEmulator
 from emulator.state import SentMessage
+from emulator.users import GROUP_USER_ID
 
-__all__ = ["TEST_TOKEN", "ApiError", "BotAPI", "BotAPIEmulator", "SentMessage"]
+__all__ = ["GROUP_USER_ID", "TEST_TOKEN", "ApiError", "BotAPI", "BotAPIEmulator", "SentMessage"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator import users
-from emulator.errors import ApiError
+from emulator.errors import ApiError, unauthorized
 from emulator.methods import METHODS, canonical_name
 from emulator.state import SentMessage, State
 
@@ -34,6 +34,8 @@ class BotAPI:
         self.calls.append((name or method, params))
         self._state.changed.notify()  # wakes wait_for_calls before a long poll ends
         try:
+            if self._state.revoked:  # the token is checked first, as Telegram does
+                raise unauthorized()
             if name is None:
                 raise ApiError(404, "Not Found")
             self._state.faults.check(name, params.get("chat_id"))
@@ -56,16 +58,23 @@ class BotAPI:
         user_id: int | None = None,
         first_name: str = "Ada",
         edited: bool = False,
+        is_bot: bool = False,
+        sender_chat_id: int | None = None,
     ) -> dict[str, Any]:
         """Queue a text message from a user (an edit of their last one when ``edited``).
 
+        In groups the sender can be another bot (``is_bot``), or a chat: the group itself for
+        an anonymous admin, or a channel (``sender_chat_id``), as Telegram marks them.
         Writing in a private chat means the user unblocked the bot, so it also unblocks.
         """
-        sender = users.user(self._sender_id(chat_id, chat_type, user_id), first_name)
+        sender_id = self._sender_id(chat_id, chat_type, user_id)
+        sender = users.user(sender_id, first_name, is_bot=is_bot)
         chat = self._user_chat(chat_id, chat_type, first_name)
         self._state.faults.reachable_again(chat_id, unblock=chat_type == "private")
         message_id = self._user_message_id(chat_id, edited)
         message = users.message(message_id, chat, sender, text, edited=edited)
+        if sender_chat_id is not None:
+            message = users.on_behalf_of(message, self._sender_chat(chat, sender_chat_id))
         self._last_user_message[chat_id] = message_id
         return self.push_update({"edited_message" if edited else "message": message})
 
@@ -121,6 +130,18 @@ class BotAPI:
         queued = self._state.updates.push(update_without_id)
         self._state.changed.notify()
         return queued
+
+    # --- chat members ---------------------------------------------------------------------
+
+    def make_admin(self, chat_id: int, user_id: int) -> None:
+        """``user_id`` becomes an administrator of ``chat_id`` (everyone else is a "member")."""
+        self.set_member_status(chat_id, user_id, "administrator")
+
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        """What getChatMember answers for ``user_id`` in ``chat_id``: "creator",
+        "administrator", "member", "restricted", "left" or "kicked"."""
+        users.chat_member(users.user(user_id, "check"), status)  # refuses unknown statuses
+        self._state.members[chat_id, user_id] = status
 
     # --- observing ------------------------------------------------------------------------
 
@@ -218,6 +239,12 @@ class BotAPI:
         """The next ``times`` sendMessage calls get 502 Bad Gateway."""
         self.fail_next("sendMessage", error_code=502, description="Bad Gateway", times=times)
 
+    def revoke_token(self) -> None:
+        """The owner revoked the token in @BotFather: every call, and every long poll already
+        waiting, is answered 401 Unauthorized from now on."""
+        self._state.revoked = True
+        self._state.updates.arrived.notify()
+
     def block(self, chat_id: int) -> None:
         """The user blocks the bot: sends and edits get 403 until :meth:`unblock`."""
         self._state.faults.blocked.add(chat_id)
@@ -254,6 +281,11 @@ class BotAPI:
             chat = {"id": chat_id, "type": chat_type, "title": title}
         self._state.chats.remember(chat)
         return chat
+
+    def _sender_chat(self, chat: dict[str, Any], sender_chat_id: int) -> dict[str, Any]:
+        if sender_chat_id == chat["id"]:
+            return chat
+        return {"id": sender_chat_id, "type": "channel", "title": f"Channel {sender_chat_id}"}
 
     def _user_message_id(self, chat_id: int, edited: bool) -> int:
         """An edit changes the user's last message (one sent before the emulator saw any)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ApiError", "bad_request"]
+__all__ = ["ApiError", "bad_request", "unauthorized"]
 
 
 class ApiError(Exception):
@@ -38,3 +38,8 @@ class ApiError(Exception):
 def bad_request(detail: str) -> ApiError:
     """A 400 answer, e.g. ``bad_request("chat not found")`` -> "Bad Request: chat not found"."""
     return ApiError(400, f"Bad Request: {detail}")
+
+
+def unauthorized() -> ApiError:
+    """The 401 answer to a wrong or revoked token."""
+    return ApiError(401, "Unauthorized")

@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from emulator import validation
-from emulator.errors import ApiError, bad_request
+from emulator import users, validation
+from emulator.errors import ApiError, bad_request, unauthorized
 from emulator.state import SentMessage, State
 
 __all__ = ["METHODS", "canonical_name"]
@@ -52,9 +52,12 @@ async def get_updates(state: State, params: dict[str, Any]) -> list[dict[str, An
     state.updates.arrived.notify()  # an older long poll ends now, with 409
 
     def answered() -> bool:
-        return state.closing or poll != state.polls or bool(state.updates.deliverable(limit))
+        ended = state.closing or state.revoked or poll != state.polls
+        return ended or bool(state.updates.deliverable(limit))
 
     await state.updates.arrived.wait_until(answered, max(0.0, _number(params, "timeout", 0)))
+    if state.revoked:
+        raise unauthorized()
     if poll != state.polls:
         raise ApiError(
             409,
@@ -148,6 +151,16 @@ async def send_chat_action(state: State, params: dict[str, Any]) -> bool:
     return True
 
 
+async def get_chat_member(state: State, params: dict[str, Any]) -> dict[str, Any]:
+    """A user's status in a chat: "member" unless :meth:`BotAPI.set_member_status` said else."""
+    chat_id = validation.chat_id(params)
+    user_id = params.get("user_id")
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
+        raise bad_request("invalid user_id specified")
+    status = state.members.get((chat_id, user_id), "member")
+    return users.chat_member(users.user(user_id, f"User {user_id}"), status)
+
+
 async def ok(state: State, params: dict[str, Any]) -> bool:
     """close and logOut: nothing to do for a server that lives only as long as the test."""
     return True
@@ -237,6 +250,7 @@ METHODS: dict[str, Handler] = {
     "editMessageReplyMarkup": edit_message_reply_markup,
     "answerCallbackQuery": answer_callback_query,
     "sendChatAction": send_chat_action,
+    "getChatMember": get_chat_member,
     "close": ok,
     "logOut": ok,
 }

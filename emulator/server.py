@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from emulator.core import BotAPI
+from emulator.errors import unauthorized
 
 __all__ = ["TEST_TOKEN", "BotAPIEmulator", "decode_params"]
 
@@ -136,7 +137,7 @@ class BotAPIEmulator(BotAPI):
 
     async def _handle(self, request: web.Request) -> web.Response:
         if not hmac.compare_digest(request.match_info["token"].encode(), self._token):
-            return _answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+            return _answer(401, unauthorized().body())
         try:
             params = decode_params(request.query) | decode_params(await request.post())
             status, body = await self.call(request.match_info["method"], params)

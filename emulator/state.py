@@ -153,6 +153,8 @@ class State:
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     last_commands_scope: str | None = None
     callback_ids: set[str] = field(default_factory=set)
+    members: dict[tuple[int, int], str] = field(default_factory=dict)  # (chat, user) -> status
     changed: Signal = field(default_factory=Signal)
     polls: int = 0  # getUpdates requests so far: a newer one ends an older long poll
     closing: bool = False
+    revoked: bool = False  # the token was revoked: every call answers 401

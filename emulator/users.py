@@ -7,23 +7,88 @@ import time
 from typing import Any
 
 __all__ = [
+    "ADMIN_STATUSES",
     "GROUP_USER_ID",
+    "MEMBER_STATUSES",
     "callback_query",
+    "chat_member",
     "command_entities",
     "media_message",
     "member_change",
     "message",
+    "on_behalf_of",
     "service_message",
     "user",
 ]
 
 GROUP_USER_ID = 1001  # who writes in a group when the test does not say
+ADMIN_STATUSES = frozenset({"creator", "administrator"})
+MEMBER_STATUSES = ADMIN_STATUSES | {"member", "restricted", "left", "kicked"}
+# The `from` Telegram puts on messages sent as a chat: an anonymous group admin, or a channel.
+_GROUP_ANONYMOUS_BOT = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+_CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
+# ChatMemberAdministrator's required rights; an emulated admin has the usual ones.
+_ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
+}
+_RESTRICTED_RIGHTS = {
+    "is_member": True,
+    "can_send_messages": False,
+    "can_send_audios": False,
+    "can_send_documents": False,
+    "can_send_photos": False,
+    "can_send_videos": False,
+    "can_send_video_notes": False,
+    "can_send_voice_notes": False,
+    "can_send_polls": False,
+    "can_send_other_messages": False,
+    "can_add_web_page_previews": False,
+    "can_change_info": False,
+    "can_invite_users": False,
+    "can_pin_messages": False,
+    "can_manage_topics": False,
+    "can_edit_tag": False,
+    "can_react_to_messages": False,
+    "until_date": 0,
+}
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")
+_STATUS_FIELDS: dict[str, dict[str, Any]] = {
+    "creator": {"is_anonymous": False},
+    "administrator": _ADMIN_RIGHTS,
+    "restricted": _RESTRICTED_RIGHTS,
+    "kicked": {"until_date": 0},
+}
 
 
-def user(user_id: int, first_name: str) -> dict[str, Any]:
-    """A User object for a person."""
+def user(user_id: int, first_name: str, *, is_bot: bool = False) -> dict[str, Any]:
+    """A User object for a person (or, with ``is_bot``, another bot)."""
+    if is_bot:
+        return {"id": user_id, "is_bot": True, "first_name": first_name}
     return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
+
+
+def chat_member(member: dict[str, Any], status: str) -> dict[str, Any]:
+    """A ChatMember object, with the fields its ``status`` requires."""
+    if status not in MEMBER_STATUSES:
+        raise ValueError(f"unknown chat member status {status!r}")
+    return {"status": status, "user": member, **_STATUS_FIELDS.get(status, {})}
 
 
 def command_entities(text: str) -> list[dict[str, Any]]:
@@ -52,6 +117,14 @@ def message(
     if edited:
         result["edit_date"] = now
     return result
+
+
+def on_behalf_of(message: dict[str, Any], sender_chat: dict[str, Any]) -> dict[str, Any]:
+    """``message`` sent as ``sender_chat``: by an anonymous admin when that is the group
+    itself, else by a channel (a linked channel's post, or a user posting as their channel)."""
+    as_group = sender_chat["id"] == message["chat"]["id"]
+    sender = _GROUP_ANONYMOUS_BOT if as_group else _CHANNEL_BOT
+    return {**message, "from": dict(sender), "sender_chat": sender_chat}
 
 
 def callback_query(

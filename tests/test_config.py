@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings, parse_settings
+from bot.config import ConfigError, load_settings, parse_settings, raw_token
 from emulator import TEST_TOKEN as TOKEN
 
 
@@ -73,6 +73,12 @@ def test_token_is_not_in_the_repr():
         ({"DEFAULT_TIMEZONE": "Factory"}, "is not an IANA timezone"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
         ({"TELEGRAM_API_BASE_URL": "api.telegram.org"}, "must start with http"),
+        ({"TELEGRAM_API_BASE_URL": "https://api.telegram.org"}, "a path ending in /bot"),
+        ({"TELEGRAM_API_BASE_URL": "https://api.telegram.org/bot/"}, "a path ending in /bot"),
+        ({"TELEGRAM_API_BASE_URL": "https:///bot"}, "must be a host and a path"),
+        ({"TELEGRAM_API_BASE_URL": "http://127.0.0.1:99999/bot"}, "must be a host and a path"),
+        ({"TELEGRAM_API_BASE_URL": "http://[::1/bot"}, "must be a host and a path"),
+        ({"TELEGRAM_API_BASE_URL": "https://example.org/bot?x=1"}, "a path ending in /bot"),
         ({"BROADCAST_RATE": "fast"}, "BROADCAST_RATE must be .*, 1 to 1000"),
         ({"BROADCAST_RATE": "0.5"}, "BROADCAST_RATE must be .*, 1 to 1000"),
         ({"BROADCAST_RATE": "1000.5"}, "BROADCAST_RATE must be .*, 1 to 1000"),
@@ -92,3 +98,23 @@ def test_error_for_a_bad_token_does_not_echo_it():
     with pytest.raises(ConfigError) as caught:
         parse_settings({"TELEGRAM_BOT_TOKEN": secret})
     assert secret not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://api.telegram.org/bot", "http://127.0.0.1:8081/bot", "https://h.example/x/bot"]
+)
+def test_base_urls_that_end_in_bot_are_accepted(url):
+    settings = parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": url})
+    assert settings.api_base_url == url
+
+
+def test_error_for_a_bad_base_url_does_not_echo_it():
+    pasted = f"https://api.telegram.org/bot{TOKEN}"
+    with pytest.raises(ConfigError) as caught:
+        parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": pasted})
+    assert TOKEN.split(":")[1] not in str(caught.value)
+
+
+def test_raw_token_is_read_even_when_the_settings_are_wrong(tmp_path):
+    environ = {"TELEGRAM_BOT_TOKEN": " 1:not-valid ", "LOG_LEVEL": "LOUD"}
+    assert raw_token(environ, tmp_path / "missing.env") == "1:not-valid"

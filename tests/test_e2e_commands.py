@@ -8,6 +8,7 @@ from datetime import time
 import pytest
 
 from bot.texts import render_stale_button
+from emulator import GROUP_USER_ID
 
 CHAT = 4242
 
@@ -216,6 +217,7 @@ async def test_blocking_the_bot_stops_deliveries_at_once(bot, telegram, store):
 
 async def test_a_group_upgrade_moves_the_subscription(bot, telegram, store):
     group, supergroup = -300, -1000000000300
+    telegram.make_admin(group, GROUP_USER_ID)  # group settings are for admins
     await bot.ask(group, "/start@GutBoneDailyBot", chat_type="group")
     telegram.group_upgrades(group, supergroup)
     assert await telegram.wait_until(lambda: store.subscriber(supergroup) is not None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from emulator import GROUP_USER_ID
 from tests.conftest import PacingTime
 from tests.e2e import running_bot
 
@@ -93,6 +94,7 @@ async def test_server_errors_are_retried_with_backoff(bot, telegram, clock, slee
 
 async def test_migrated_group_gets_its_tip_at_the_new_id(bot, telegram, store, clock):
     group, supergroup = -4001, -1004001000000
+    telegram.make_admin(group, GROUP_USER_ID)  # group settings are for admins
     await bot.ask(group, "/start@GutBoneDailyBot", chat_type="group")
     telegram.migrate(group, supergroup)
     clock.set(EIGHT)

@@ -13,7 +13,18 @@ from pathlib import Path
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    ChatMemberAdministrator,
+    ChatMemberBanned,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberOwner,
+    ChatMemberRestricted,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -173,6 +184,54 @@ async def test_group_messages_come_from_a_member(client: Bot, telegram: BotAPIEm
     assert update.effective_user is not None and update.effective_user.id == 1001
 
 
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (None, ChatMemberMember),  # everyone is a plain member unless the test says else
+        ("administrator", ChatMemberAdministrator),
+        ("creator", ChatMemberOwner),
+        ("restricted", ChatMemberRestricted),
+        ("left", ChatMemberLeft),
+        ("kicked", ChatMemberBanned),
+    ],
+)
+async def test_get_chat_member_answers_the_status_set(
+    client: Bot, telegram: BotAPIEmulator, status: str | None, kind: type
+) -> None:
+    if status is not None:
+        telegram.set_member_status(-77, 1001, status)
+    member = await client.get_chat_member(-77, 1001)
+    assert type(member) is kind and member.user.id == 1001
+    assert (await client.get_chat_member(-78, 1001)).status == "member"  # per chat
+
+
+async def test_make_admin_and_bad_get_chat_member_calls(
+    client: Bot, telegram: BotAPIEmulator
+) -> None:
+    telegram.make_admin(-77, 5)
+    assert (await client.get_chat_member(-77, 5)).status == "administrator"
+    assert (await client.get_chat_member(-77, 6)).status == "member"
+    with pytest.raises(BadRequest, match="Invalid user_id specified"):
+        await client.get_chat_member(-77, 0)
+    with pytest.raises(ValueError, match="unknown chat member status 'boss'"):
+        telegram.set_member_status(-77, 5, "boss")
+
+
+async def test_group_messages_from_bots_and_on_behalf_of_chats(
+    client: Bot, telegram: BotAPIEmulator
+) -> None:
+    telegram.user_sends(-77, "/stop", chat_type="group", user_id=555, is_bot=True)
+    telegram.user_sends(-77, "/stop", chat_type="group", sender_chat_id=-77)
+    telegram.user_sends(-77, "/stop", chat_type="group", sender_chat_id=-1009)
+    from_bot, anonymous_admin, channel = (u.message for u in await client.get_updates())
+    assert from_bot.from_user.is_bot and from_bot.from_user.id == 555
+    assert from_bot.sender_chat is None
+    assert anonymous_admin.sender_chat.id == anonymous_admin.chat.id == -77
+    assert anonymous_admin.from_user.username == "GroupAnonymousBot"
+    assert (channel.sender_chat.id, channel.sender_chat.type) == (-1009, "channel")
+    assert channel.from_user.is_bot
+
+
 async def test_edited_message_edits_the_users_last_message(
     client: Bot, telegram: BotAPIEmulator
 ) -> None:
@@ -316,6 +375,30 @@ async def test_wrong_token_is_invalid(telegram: BotAPIEmulator) -> None:
     with pytest.raises(InvalidToken):
         async with Bot("999:WRONG", base_url=telegram.base_url):
             pass
+
+
+async def test_a_revoked_token_ends_open_polls_and_every_call_with_401(
+    client: Bot, telegram: BotAPIEmulator
+) -> None:
+    poll = asyncio.create_task(client.get_updates(timeout=5))
+    await telegram.wait_for_calls("getUpdates")
+    started = time.monotonic()
+    telegram.revoke_token()
+    with pytest.raises(InvalidToken):
+        await poll
+    assert time.monotonic() - started < 1
+    with pytest.raises(InvalidToken):
+        await client.send_message(42, "tip")
+    assert telegram.sent == []
+
+
+async def test_get_me_can_fail_a_few_times_at_start(telegram: BotAPIEmulator) -> None:
+    telegram.fail_next("getMe", error_code=502, description="Bad Gateway", times=2)
+    for _ in range(2):
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await Bot(TOKEN, base_url=telegram.base_url).initialize()
+    async with Bot(TOKEN, base_url=telegram.base_url) as bot:
+        assert bot.username == "GutBoneDailyBot"
 
 
 async def test_flood_control_limits_a_private_chat(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time as wallclock
@@ -13,6 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from telegram import Bot
+from telegram.error import Conflict
 
 from emulator import BotAPIEmulator
 from scheduler.due import Schedule
@@ -20,17 +23,19 @@ from storage import Store
 from tests.e2e import TOKEN
 
 CHAT = 555
+SECRET = TOKEN.split(":")[1]  # the half that makes a token usable
 
 
 def bot_env(telegram, db_path: Path, **extra: str) -> dict[str, str]:
+    """The environment for `python -m bot`; `telegram` is the emulator or its base URL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=telegram.base_url,
+        TELEGRAM_API_BASE_URL=telegram if isinstance(telegram, str) else telegram.base_url,
         DATABASE_PATH=str(db_path),
         LOG_LEVEL="DEBUG",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -57,6 +62,14 @@ class BotProcess:
         async with asyncio.timeout(timeout):
             while not any(text in line for line in self.lines):
                 await asyncio.sleep(0.05)
+
+    async def exited(self, timeout: float = 10) -> int:
+        code = await asyncio.wait_for(self.process.wait(), timeout)
+        await self._reader
+        return code
+
+    def count(self, text: str) -> int:
+        return sum(text in line for line in self.lines)
 
     async def stop(self, signum: int, timeout: float = 10) -> int:
         self.process.send_signal(signum)
@@ -143,6 +156,7 @@ async def test_a_claim_left_pending_by_a_crash_is_sent_at_start(telegram, tmp_pa
         ({"TELEGRAM_BOT_TOKEN": "12345"}, "TELEGRAM_BOT_TOKEN is malformed"),
         ({"DEFAULT_TIMEZONE": "Moon/Base"}, "DEFAULT_TIMEZONE 'Moon/Base' is not an IANA"),
         ({"DATABASE_PATH": "/proc/gutbone/bot.db"}, "cannot open the database at /proc/gutbone"),
+        ({"TELEGRAM_API_BASE_URL": "https://api.telegram.org"}, "a path ending in /bot"),
     ],
 )
 def test_configuration_errors_are_one_line_and_exit_2(tmp_path, env, message):
@@ -160,7 +174,7 @@ def test_configuration_errors_are_one_line_and_exit_2(tmp_path, env, message):
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
-    assert TOKEN not in done.stderr
+    assert SECRET not in done.stderr
 
 
 def test_wrong_token_is_reported_without_a_traceback(tmp_path):
@@ -203,3 +217,129 @@ def test_the_bot_cli_refuses_unknown_commands(tmp_path):
     )
     assert done.returncode == 2
     assert "invalid choice: 'frobnicate'" in done.stderr
+
+
+# An unexpected failure, planted in the child process without touching the product: Python
+# imports `sitecustomize` at start-up, and this one replaces `CRASH_AT` (module:attribute) with
+# a function that raises an error quoting the token three ways, as an httpx error might.
+SITECUSTOMIZE = """
+import importlib, inspect, os
+from urllib.parse import quote
+
+module_name, _, path = os.environ["CRASH_AT"].partition(":")
+owner_path, _, name = path.rpartition(".")
+owner = importlib.import_module(module_name)
+for part in filter(None, owner_path.split(".")):
+    owner = getattr(owner, part)
+token = os.environ["TELEGRAM_BOT_TOKEN"]
+message = f"GET http://x/bot{token}/getMe: {quote(token)} port {token.split(':')[1]!r}"
+
+def crash(*args, **kwargs):
+    raise RuntimeError(message)
+
+async def crash_async(*args, **kwargs):
+    raise RuntimeError(message)
+
+original = getattr(owner, name)
+setattr(owner, name, crash_async if inspect.iscoroutinefunction(original) else crash)
+"""
+
+
+@pytest.mark.parametrize("crash_at", ["storage:Store.open", "bot.runner:_register_commands"])
+@pytest.mark.parametrize("level", ["DEBUG", "INFO"])
+async def test_an_unexpected_crash_is_one_line_without_the_token(
+    telegram, tmp_path, crash_at, level
+):
+    planted = tmp_path / "planted"
+    planted.mkdir()
+    (planted / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    env = bot_env(telegram, tmp_path / "bot.db", CRASH_AT=crash_at, LOG_LEVEL=level)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(planted), env.get("PYTHONPATH")]))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = (part.decode() for part in await asyncio.wait_for(process.communicate(), 20))
+    assert process.returncode == 1
+    for leak in (TOKEN, SECRET, TOKEN.replace(":", "%3A")):
+        assert leak not in out + err
+    last = err.strip().splitlines()[-1]
+    assert last == (
+        "gutbone-bot: unexpected error, stopping: RuntimeError: "
+        "GET http://x/bot[redacted]/getMe: [redacted] port '[redacted]'"
+    )
+    if level == "INFO":
+        assert "Traceback" not in err
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (until a test starts the emulator there)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def assert_quiet(log: str) -> None:
+    """No traceback and no token: what every fault below must leave in the log."""
+    assert "Traceback" not in log and "CancelledError" not in log
+    assert TOKEN not in log and SECRET not in log
+
+
+async def test_network_down_at_start_then_up_the_bot_comes_up(tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/bot"
+    bot = await BotProcess.start(bot_env(url, tmp_path / "bot.db"), tmp_path)
+    await bot.wait_for_log("Telegram is not reachable (attempt 1: ")
+    async with BotAPIEmulator(port=port) as telegram:  # the network is back
+        telegram.user_sends(CHAT, "/start")
+        [welcome] = await telegram.wait_for_messages(CHAT, timeout=8)
+        assert "Welcome" in welcome.text
+        assert await bot.stop(signal.SIGTERM) == 0
+    assert 1 <= bot.count("Telegram is not reachable") <= 2  # 1 s, then 2 s: up by then
+    assert "retrying in 1 s" in bot.log
+    assert_quiet(bot.log)
+
+
+async def test_sigterm_during_start_up_retries_exits_cleanly(tmp_path):
+    url = f"http://127.0.0.1:{free_port()}/bot"
+    bot = await BotProcess.start(bot_env(url, tmp_path / "bot.db"), tmp_path)
+    await bot.wait_for_log("Telegram is not reachable (attempt 1: ")
+    started = wallclock.monotonic()
+    assert await bot.stop(signal.SIGTERM) == 0
+    assert wallclock.monotonic() - started < 2
+    assert "Stopped before Telegram answered" in bot.log
+    assert_quiet(bot.log)
+
+
+async def test_a_token_revoked_while_running_exits_3_with_one_line(telegram, tmp_path):
+    bot = await BotProcess.start(bot_env(telegram, tmp_path / "bot.db"), tmp_path)
+    await bot.wait_for_log("is running as")
+    await telegram.wait_for_calls("getUpdates")
+    telegram.revoke_token()
+    assert await bot.exited(timeout=8) == 3
+    assert bot.count("no longer accepts TELEGRAM_BOT_TOKEN") == 1
+    assert "Stopped" in bot.lines[-1]
+    assert_quiet(bot.log)
+
+
+async def test_another_instance_polling_is_one_line_a_minute(telegram, tmp_path):
+    bot = await BotProcess.start(bot_env(telegram, tmp_path / "bot.db"), tmp_path)
+    await bot.wait_for_log("is running as")
+    rival_conflicts = 0
+    async with Bot(TOKEN, base_url=telegram.base_url) as rival:
+        deadline = wallclock.monotonic() + 2.5  # the bot retries after 1 s, then 1.5 s
+        while wallclock.monotonic() < deadline:
+            try:
+                await rival.get_updates(timeout=1)
+            except Conflict:
+                rival_conflicts += 1
+    conflicts = [body for _, _, body in telegram.errors if body["error_code"] == 409]
+    assert len(conflicts) - rival_conflicts >= 2  # the bot met several conflicts...
+    assert bot.count("Another instance is polling with this token") == 1  # ...said once
+    assert await bot.stop(signal.SIGTERM) == 0
+    assert_quiet(bot.log)

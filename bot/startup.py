@@ -1,0 +1,96 @@
+"""Reaching Telegram at start-up: retry with backoff until it answers, or until told to stop.
+
+A service often starts before the network is up (DNS not ready, a proxy still starting), and
+Telegram answers 5xx or 429 now and then. Neither is a reason to exit: the bot tries again
+after 1, 2, 4 … seconds (at most a minute apart), one log line per attempt, and comes up as
+soon as Telegram answers. A rejected token is not retried: that needs a person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError, RetryAfter
+
+from bot.context import App
+from bot.gateway import retry_after_seconds
+
+__all__ = ["BACKOFF_CAP", "backoff", "connect"]
+
+logger = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]  # `asyncio.sleep`, or a test's stand-in
+BACKOFF_FIRST = 1.0
+BACKOFF_CAP = 60.0
+
+
+def backoff(first: float = BACKOFF_FIRST, cap: float = BACKOFF_CAP) -> Iterator[float]:
+    """Seconds to wait before each retry: 1, 2, 4 … doubling up to `cap`, then `cap` forever."""
+    delay = first
+    while True:
+        yield min(delay, cap)
+        delay *= 2
+
+
+async def connect(app: App, stop: asyncio.Event, sleep: Sleep) -> bool:
+    """Initialize the Application (getMe) and clear any webhook, retrying network errors,
+    5xx and 429 answers; True once Telegram answered, False if `stop` was set first.
+
+    `InvalidToken` (401/404) and `BadRequest` propagate: retrying will not fix them.
+    """
+    delays, attempt = backoff(), 0
+    while True:
+        attempt += 1
+        try:
+            return await _unless_stopped(_reach(app), stop)
+        except BadRequest:  # a subclass of NetworkError, and not a passing fault
+            raise
+        except RetryAfter as exc:
+            problem, wait = f"flood control ({exc})", max(next(delays), retry_after_seconds(exc))
+        except NetworkError as exc:
+            problem, wait = str(exc), next(delays)
+        logger.warning(
+            "Telegram is not reachable (attempt %d: %s); retrying in %g s", attempt, problem, wait
+        )
+        if not await _unless_stopped(_slept(sleep, wait), stop):
+            return False
+
+
+async def _reach(app: App) -> bool:
+    """The two calls python-telegram-bot makes before polling: getMe and deleteWebhook
+    (which it repeats when polling starts, then with nothing left to fail on)."""
+    await app.initialize()  # a no-op once it succeeded
+    await app.bot.delete_webhook()
+    return True
+
+
+async def _slept(sleep: Sleep, seconds: float) -> bool:
+    await sleep(seconds)
+    return True
+
+
+async def _unless_stopped(work: Coroutine[Any, Any, bool], stop: asyncio.Event) -> bool:
+    """`work`'s result, or False as soon as `stop` is set (`work` is then cancelled), so a
+    SIGTERM during a slow request or a long wait ends start-up at once and quietly."""
+    if stop.is_set():
+        work.close()
+        return False
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait((task, stopped), return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:  # serve() itself was cancelled: leave nothing running
+        task.cancel()
+        raise
+    finally:
+        stopped.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    await asyncio.wait((task,))  # let it unwind; its CancelledError is not ours to raise
+    if not task.cancelled():
+        task.exception()  # retrieved, so asyncio does not report it as lost
+    return False

@@ -1,0 +1,30 @@
+"""Telegram's answers to a daily tip, mapped to outcomes once, at the edge."""
+
+import pytest
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    TimedOut,
+)
+
+from bot.sender import outcome_of
+from scheduler.outcomes import Gone, Migrated, NotSent, Rejected, Transient, Uncertain
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (Forbidden("Forbidden: bot was blocked by the user"), Gone),
+        (BadRequest("Bad Request: chat not found"), Gone),
+        (BadRequest("Bad Request: message text is empty"), Rejected),
+        (ChatMigrated(-1001234), Migrated),
+        (TimedOut("Timed out"), Uncertain),  # Telegram may have it: retried once, later
+        (NetworkError("Bad Gateway"), Transient),
+        (InvalidToken("Unauthorized"), NotSent),  # revoked: the claim waits, not failed
+    ],
+)
+def test_each_answer_has_one_outcome(error, outcome):
+    assert type(outcome_of(error)) is outcome
