@@ -111,7 +111,8 @@ def render_topics(topics: tuple[Topic, ...]) -> str:
 
 def render_help(topics: tuple[Topic, ...]) -> str:
     commands = "\n".join(f"/{name} — {escape(description)}" for name, description in COMMANDS)
-    return f"<b>Commands</b>\n{commands}\n\n<b>Topics</b>\n{render_topics(topics)}"
+    groups = "In a group, only its admins can /start, /stop or change /time and /timezone."
+    return f"<b>Commands</b>\n{commands}\n{groups}\n\n<b>Topics</b>\n{render_topics(topics)}"
 
 
 def render_about(tip_count: int, reference_count: int) -> str:
