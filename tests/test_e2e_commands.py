@@ -227,3 +227,10 @@ async def test_a_group_upgrade_moves_the_subscription(bot, telegram, store):
 async def test_source_of_a_retired_tip(bot, store, clock):
     store.mark_seen(CHAT, "fiber-retired-long-ago", clock())
     assert "retired" in await bot.ask(CHAT, "/source")
+
+
+async def test_a_reply_that_meets_a_server_error_is_retried(bot, telegram, sleep):
+    telegram.fail_with_server_error(times=2)
+    assert "Commands" in await bot.ask(CHAT, "/help")
+    assert sleep.calls == [2, 4]  # backed off twice, then answered
+    assert len(telegram.messages_to(CHAT)) == 1
