@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from telegram.error import InvalidToken
 
+from bot import operate
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings, raw_token
 from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
@@ -48,7 +49,8 @@ def _command(argv: Sequence[str] | None) -> int:
         return tips_main(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    return run()
+    code = operate.run(args)
+    return run() if code is None else code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the curator tools: check, stats, sync-references (see `gutbone-bot tips -h`)",
         add_help=False,  # `gutbone-bot tips -h` is answered by the tools themselves
     )
+    operate.add_parsers(commands)
     return parser
 
 
