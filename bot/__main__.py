@@ -15,6 +15,7 @@ from bot import operate
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings, raw_token
 from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
+from bot.metrics import MetricsUnavailable
 from bot.polling import TokenRevoked
 from bot.runner import serve_until_signalled
 from storage import Store, StoreError
@@ -88,6 +89,8 @@ def run() -> int:
         asyncio.run(serve_until_signalled(build_application(settings, store, library)))
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather")
+    except MetricsUnavailable as problem:
+        return _fail(str(problem))
     except TokenRevoked:  # already said in the log; a distinct code for systemd and alerts
         return EXIT_TOKEN_REVOKED
     finally:

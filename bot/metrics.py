@@ -26,6 +26,10 @@ _LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60)
 _SWEEP_BUCKETS = (0.1, 1, 10, 60, 300, 1800, 3600, 4 * 3600, 12 * 3600)
 
 
+class MetricsUnavailable(Exception):
+    """The metrics endpoint cannot listen where `METRICS_LISTEN`/`METRICS_PORT` say."""
+
+
 class Metrics:
     """The bot's metrics, in a registry of their own."""
 
@@ -81,9 +85,15 @@ class MetricsServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self._server, self._thread = start_http_server(
-            self._port, self._listen, registry=self._metrics.registry
-        )
+        try:
+            self._server, self._thread = start_http_server(
+                self._port, self._listen, registry=self._metrics.registry
+            )
+        except OSError as exc:
+            raise MetricsUnavailable(
+                f"cannot serve metrics on {self._listen} port {self._port} ({exc.strerror});"
+                " choose another METRICS_PORT or unset it"
+            ) from None
         logger.info("Metrics at http://%s:%d/metrics", self._listen, self._port)
 
     def stop(self) -> None:

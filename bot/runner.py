@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Iterator
 
 from telegram.error import InvalidToken, TelegramError
 
-from bot.context import App, services_of
+from bot.context import App, Services, services_of
 from bot.lease import DeliveryLease
 from bot.logs import log_loop_exception
+from bot.metrics import MetricsServer
 from bot.polling import PollingErrors, PollingWatch, TokenRevoked
 from bot.startup import connect
 from bot.sweeping import Sweeper
@@ -35,6 +37,16 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
         return
     watch = PollingWatch(stop)
     lease = DeliveryLease(services.store, services.clock)
+    with _metrics_served(services):
+        await _serve_connected(app, stop, watch, lease, sweep=sweep)
+    if watch.revoked:
+        raise TokenRevoked
+
+
+async def _serve_connected(
+    app: App, stop: asyncio.Event, watch: PollingWatch, lease: DeliveryLease, *, sweep: bool
+) -> None:
+    services = services_of(app)
     async with app:
         await _register_commands(app)
         if sweep:
@@ -57,8 +69,21 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
         lease.release()
         await app.stop()
     logger.info("Stopped")
-    if watch.revoked:
-        raise TokenRevoked
+
+
+@contextlib.contextmanager
+def _metrics_served(services: Services) -> Iterator[None]:
+    """The metrics endpoint while the bot runs, if `METRICS_PORT` is set."""
+    port = services.settings.metrics_port
+    if port is None:
+        yield
+        return
+    server = MetricsServer(services.metrics, services.settings.metrics_listen, port)
+    server.start()
+    try:
+        yield
+    finally:
+        server.stop()
 
 
 async def serve_until_signalled(app: App) -> None:
