@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -125,9 +126,9 @@ def test_stats_of_a_missing_database_is_one_line(tmp_path):
 @pytest.mark.parametrize(
     ("lease_for", "swept_ago", "code", "answer"),
     [
-        (60, 5, 0, "healthy: host:42:beef delivers; last sign of a sweep 5 s ago"),
-        (60, 900, 1, "unhealthy: the last sweep was 900 s ago (over 600 s)"),
-        (None, 5, 1, "unhealthy: no process holds the delivery lease: is the bot running?"),
+        (60, 5, 0, r"healthy: host:42:beef delivers; last sign of a sweep \d s ago"),
+        (60, 900, 1, r"unhealthy: the last sweep was 90\d s ago \(over 600 s\)"),
+        (None, 5, 1, r"unhealthy: no process holds the delivery lease: is the bot running\?"),
     ],
 )
 def test_health_from_the_heartbeat(tmp_path, lease_for, swept_ago, code, answer):
@@ -135,7 +136,8 @@ def test_health_from_the_heartbeat(tmp_path, lease_for, swept_ago, code, answer)
     subscribed(db_path, 1, due=False)
     heartbeat(db_path, lease_for=lease_for, swept_ago=swept_ago)
     done = gutbone("health", db_path=db_path, cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (code, answer + "\n")
+    assert done.returncode == code
+    assert re.fullmatch(answer + "\n", done.stdout)  # seconds pass while the process starts
 
 
 def test_health_without_a_database_is_1_not_2(tmp_path):
