@@ -59,7 +59,11 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         " Exit code 0 or 1 only, as Docker's HEALTHCHECK expects.",
     )
     health_parser.add_argument(
-        "--max-age", type=float, default=HEALTHY_WITHIN, metavar="SECONDS", help=argparse.SUPPRESS
+        "--max-age",
+        type=float,
+        default=HEALTHY_WITHIN,
+        metavar="SECONDS",
+        help=f"how recent a sweep must be (default {HEALTHY_WITHIN})",
     )
     health_parser.set_defaults(operate=health)
 

@@ -85,6 +85,8 @@ def backup(source: Path, target: Path, *, force: bool = False) -> BackupReport:
     The copy is written next to `target` (private, `0600`) and renamed into place only once
     it passed `quick_check`, so a failed backup never leaves a half file under that name.
     """
+    if target.resolve() == source.resolve():
+        raise BackupRefused(f"{target} is the database itself; give the backup another name")
     if target.exists() and not force:
         raise BackupRefused(f"{target} already exists; pass --force to replace it")
     partial = target.with_name(f".{target.name}.partial")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.sweeping import Sweeper
+from bot.sweeping import PROGRESS_EVERY, Sweeper
 from bot.texts import render_hint
+from storage import heartbeat
 from tests.e2e import running_bot
 from tests.test_process import free_port
 
@@ -92,3 +93,34 @@ async def test_metrics_are_served_on_loopback(telegram, store, library, clock, s
     async with httpx.AsyncClient() as client:  # stopped with the bot
         with pytest.raises(httpx.ConnectError):
             await client.get(f"http://127.0.0.1:{port}/metrics")
+
+
+async def sweep_three_tips(bot, clock, timer) -> list[datetime]:
+    """Three tips due at 08:00; the heartbeat's progress as each one finishes (the clock
+    moving a second per tip)."""
+    for chat_id in (21, 22, 23):
+        await bot.ask(chat_id, "/start")
+    clock.set(EIGHT)
+    seen = []
+    sweeper = Sweeper(bot.app, timer=timer)
+
+    def tip_finished(_status) -> None:  # after the Sweeper's own listener
+        seen.append(heartbeat.read(bot.app.bot_data.services.store.db).progress_at)
+        clock.advance(seconds=1)
+
+    bot.delivery.outcome_listeners.append(tip_finished)
+    await sweeper.sweep()
+    return seen
+
+
+async def test_a_long_sweep_leaves_signs_of_progress_while_it_runs(bot, clock):
+    ticks = iter(range(0, 10_000, int(PROGRESS_EVERY)))  # each look at the timer: 30 s later
+    seen = await sweep_three_tips(bot, clock, lambda: float(next(ticks)))
+    assert seen == [EIGHT, EIGHT + timedelta(seconds=1), EIGHT + timedelta(seconds=2)]
+
+
+async def test_a_quick_sweep_writes_its_heartbeat_only_at_start_and_end(bot, store, clock):
+    seen = await sweep_three_tips(bot, clock, lambda: 0.0)  # no time passes between tips
+    assert seen == [EIGHT] * 3
+    last = heartbeat.read(store.db)
+    assert (last.started_at, last.finished_at) == (EIGHT, EIGHT + timedelta(seconds=3))

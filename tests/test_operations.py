@@ -162,6 +162,21 @@ def test_inspect_finds_damage(tmp_path):
         inspect(damaged)
 
 
+def test_backup_refuses_to_replace_the_database_itself(store, db_path):
+    with pytest.raises(BackupRefused, match="is the database itself"):
+        backup(db_path, db_path, force=True)
+
+
+def test_the_operations_schema_counts_sent_tips_by_index(store):
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM deliveries WHERE status = 'sent'"
+        " AND delivered_at >= 0 AND delivered_at < 1"
+    ).fetchall()
+    assert "deliveries_sent_at" in " ".join(str(row[-1]) for row in plan)
+    names = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master")}
+    assert {"events", "events_by_kind", "heartbeat"} <= names
+
+
 def test_backup_refuses_to_overwrite_unless_forced(store, db_path, tmp_path):
     target = tmp_path / "copy.db"
     target.write_text("precious")
