@@ -28,8 +28,14 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
     """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly.
 
     Start-up waits for Telegram to answer (retrying with backoff); `TokenRevoked` is raised,
-    after the clean shutdown, if Telegram stopped accepting the token while running.
+    after the clean shutdown, if Telegram stopped accepting the token while running. The
+    metrics endpoint (with `METRICS_PORT`) is up from the start, before Telegram answers.
     """
+    with _metrics_served(services_of(app)):
+        await _serve(app, stop, sweep=sweep)
+
+
+async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
     services = services_of(app)
     if not await connect(app, stop, services.sleep):
         await app.bot.shutdown()  # close the connections the attempts opened
@@ -37,16 +43,6 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
         return
     watch = PollingWatch(stop)
     lease = DeliveryLease(services.store, services.clock)
-    with _metrics_served(services):
-        await _serve_connected(app, stop, watch, lease, sweep=sweep)
-    if watch.revoked:
-        raise TokenRevoked
-
-
-async def _serve_connected(
-    app: App, stop: asyncio.Event, watch: PollingWatch, lease: DeliveryLease, *, sweep: bool
-) -> None:
-    services = services_of(app)
     async with app:
         await _register_commands(app)
         if sweep:
@@ -69,6 +65,8 @@ async def _serve_connected(
         lease.release()
         await app.stop()
     logger.info("Stopped")
+    if watch.revoked:
+        raise TokenRevoked
 
 
 @contextlib.contextmanager

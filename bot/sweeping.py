@@ -59,6 +59,8 @@ class Sweeper:
         self._wake: Job[Context] | None = None
         self._stopped = False
         self._last_beat = float("-inf")
+        self._sweeps = 0  # sweeps running or waiting for the one that runs (a wake-up)
+        self._started = 0.0  # the timer when the first of them started
         app.bot_data.services.delivery.outcome_listeners.append(self._progressed)
 
     def start(self) -> None:
@@ -113,14 +115,30 @@ class Sweeper:
             self._stopped = True
             logger.error("%s; daily tips stop until the bot is restarted", exc)
             return
-        started = self._timer()
+        self._sweep_started()
+        try:
+            await services.delivery.sweep()
+        finally:
+            self._sweeps -= 1
+        if not self._sweeps:
+            self._sweep_finished()
+        self.wake_at(services.store.earliest_due())
+
+    def _sweep_started(self) -> None:
+        """Start the heartbeat's sweep, unless one is running (a wake-up then waits for it:
+        to the heartbeat, the two are one sweep)."""
+        self._sweeps += 1
+        if self._sweeps > 1:
+            return
+        self._started = self._timer()
         holder = self._lease.holder if self._lease is not None else UNLEASED
-        self._beat(lambda now: services.store.sweep_started(holder, now))
-        await services.delivery.sweep()
-        seconds = self._timer() - started
+        self._beat(lambda now: self._app.bot_data.services.store.sweep_started(holder, now))
+
+    def _sweep_finished(self) -> None:
+        seconds = self._timer() - self._started
+        services = self._app.bot_data.services
         self._beat(lambda now: services.store.sweep_finished(now, seconds))
         services.metrics.sweep_seconds.observe(seconds)
-        self.wake_at(services.store.earliest_due())
 
     def _progressed(self, _status: DeliveryStatus) -> None:
         """A tip finished: a sign of life for a long sweep, written now and then."""

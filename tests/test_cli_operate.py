@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -241,3 +242,18 @@ def test_check_reports_a_configuration_error_with_exit_2(tmp_path):
         " (e.g. Europe/Berlin)"
     )
     assert done.stdout.splitlines()[2].startswith("ok    database")  # still looked at
+
+
+async def test_a_metrics_port_in_use_is_one_line_and_exit_2(telegram, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = bot_env(telegram, tmp_path / "bot.db", METRICS_PORT=str(port))
+        bot = await BotProcess.start(env, tmp_path)
+        assert await bot.exited(timeout=20) == 2
+    assert bot.lines[-1] == (
+        f"gutbone-bot: cannot serve metrics on 127.0.0.1 port {port} (Address already in use);"
+        " choose another METRICS_PORT or unset it\n"
+    )
+    assert "Traceback" not in bot.log

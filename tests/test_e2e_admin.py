@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -124,3 +125,16 @@ async def test_a_quick_sweep_writes_its_heartbeat_only_at_start_and_end(bot, sto
     assert seen == [EIGHT] * 3
     last = heartbeat.read(store.db)
     assert (last.started_at, last.finished_at) == (EIGHT, EIGHT + timedelta(seconds=3))
+
+
+async def test_a_wake_up_during_a_sweep_is_one_sweep_to_the_heartbeat(bot, store, clock):
+    for chat_id in (31, 32):
+        await bot.ask(chat_id, "/start")
+    clock.set(EIGHT)
+    sweeper = Sweeper(bot.app)
+    await asyncio.gather(sweeper.sweep(), sweeper.sweep())  # the second waits for the first
+    last = heartbeat.read(store.db)
+    assert (last.started_at, last.running) == (EIGHT, False)
+    registry = bot.app.bot_data.services.metrics.registry
+    assert registry.get_sample_value("gutbone_sweep_seconds_count") == 1
+    assert registry.get_sample_value("gutbone_deliveries_total", {"outcome": "sent"}) == 2
