@@ -108,7 +108,7 @@ def observe(services: Services, gateway: Gateway) -> None:
         metrics.rate_limited.inc()
         try:
             services.store.record_event(EventKind.RATE_LIMITED, services.clock())
-        except sqlite3.OperationalError as exc:  # a count, never worth failing a send for
+        except sqlite3.Error as exc:  # a count, never worth failing a send for
             logger.warning("Could not record a 429: %s", exc)
 
     gateway.on_rate_limited = rate_limited

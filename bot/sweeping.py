@@ -150,7 +150,7 @@ class Sweeper:
         self._last_beat = self._timer()
         try:
             write(self._app.bot_data.services.clock())
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             logger.warning("Could not write the sweep's heartbeat: %s", exc)
 
     def _prune_events(self) -> None:
