@@ -11,9 +11,11 @@ from collections.abc import Sequence
 
 from telegram.error import InvalidToken
 
+from bot import operate
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings, raw_token
 from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
+from bot.metrics import MetricsUnavailable
 from bot.polling import TokenRevoked
 from bot.runner import serve_until_signalled
 from storage import Store, StoreError
@@ -48,7 +50,8 @@ def _command(argv: Sequence[str] | None) -> int:
         return tips_main(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    return run()
+    code = operate.run(args)
+    return run() if code is None else code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the curator tools: check, stats, sync-references (see `gutbone-bot tips -h`)",
         add_help=False,  # `gutbone-bot tips -h` is answered by the tools themselves
     )
+    operate.add_parsers(commands)
     return parser
 
 
@@ -85,6 +89,8 @@ def run() -> int:
         asyncio.run(serve_until_signalled(build_application(settings, store, library)))
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather")
+    except MetricsUnavailable as problem:
+        return _fail(str(problem))
     except TokenRevoked:  # already said in the log; a distinct code for systemd and alerts
         return EXIT_TOKEN_REVOKED
     finally:

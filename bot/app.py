@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
@@ -17,6 +19,7 @@ from telegram.ext import (
     Defaults,
     JobQueue,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -25,11 +28,15 @@ from bot.config import FREE_RATE, Settings
 from bot.context import CONTEXT_TYPES, App, Context, Services
 from bot.gateway import Gateway
 from bot.keyboards import SOURCE
+from bot.metrics import Metrics
 from bot.sender import TipSender
 from scheduler.delivery import Delivery, Sleep, workers_for
 from scheduler.pacing import Limits
 from storage import Store
+from storage.events import EventKind
 from tips import Library, next_tip
+
+logger = logging.getLogger(__name__)
 
 # Under Telegram's rate by this share, so clock jitter between us and Telegram never earns a 429.
 MARGIN = 0.993
@@ -56,6 +63,7 @@ def build_application(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
     jobs: JobQueue[Context] = JobQueue()  # typed, so jobs get a `Context` too
+    gateway = gateway or Gateway(limits_for(settings))
     workers = workers_for(settings.broadcast_rate)
     app = (
         ApplicationBuilder()
@@ -64,7 +72,7 @@ def build_application(
         .defaults(defaults)
         .context_types(CONTEXT_TYPES)
         .job_queue(jobs)
-        .rate_limiter(gateway or Gateway(limits_for(settings)))
+        .rate_limiter(gateway)
         .concurrent_updates(True)  # a slow reply never holds up the next user
         .connection_pool_size(workers + 16)  # every send in flight, plus replies
         .read_timeout(READ_TIMEOUT)
@@ -81,9 +89,29 @@ def build_application(
         workers=workers,
         sleep=sleep,
     )
-    app.bot_data.services = Services(settings, store, library, clock, rng, delivery, sleep)
+    services = Services(settings, store, library, clock, rng, delivery, sleep)
+    app.bot_data.services = services
+    observe(services, gateway)
     add_handlers(app)
     return app
+
+
+def observe(services: Services, gateway: Gateway) -> None:
+    """Feed the metrics and the operator's event counts from the gateway and the sweep."""
+    metrics: Metrics = services.metrics
+    metrics.queue_depth.set_function(lambda: gateway.queued)
+    services.delivery.outcome_listeners.append(
+        lambda status: metrics.deliveries.labels(outcome=status).inc()
+    )
+
+    def rate_limited() -> None:
+        metrics.rate_limited.inc()
+        try:
+            services.store.record_event(EventKind.RATE_LIMITED, services.clock())
+        except sqlite3.Error as exc:  # a count, never worth failing a send for
+            logger.warning("Could not record a 429: %s", exc)
+
+    gateway.on_rate_limited = rate_limited
 
 
 def limits_for(settings: Settings) -> Limits:
@@ -112,6 +140,8 @@ def add_handlers(app: App) -> None:
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=new))
+    app.add_handler(CommandHandler("stats", handlers.stats, filters=new))  # hidden: admins
+    app.add_handler(TypeHandler(Update, handlers.received), group=-1)  # reply latency's start
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.chat_migrated))
     app.add_handler(
         ChatMemberHandler(handlers.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)

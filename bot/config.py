@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -20,6 +21,7 @@ from scheduler.due import Schedule
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FREE_RATE = 30.0  # messages a second Telegram allows a bot without paid broadcasts
+DEFAULT_DATABASE = Path("data/gutbone.db")
 
 
 class ConfigError(Exception):
@@ -30,13 +32,15 @@ class ConfigError(Exception):
 class Settings:
     token: str = field(repr=False)
     api_base_url: str = "https://api.telegram.org/bot"
-    database_path: Path = Path("data/gutbone.db")
+    database_path: Path = DEFAULT_DATABASE
     default_timezone: str = "UTC"
     default_delivery_time: time = time(8, 0)
     admin_user_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
     broadcast_rate: float = FREE_RATE
     paid_broadcast: bool = False
+    metrics_port: int | None = None  # None: no metrics endpoint
+    metrics_listen: str = "127.0.0.1"
 
     @property
     def default_schedule(self) -> Schedule:
@@ -54,6 +58,13 @@ def raw_token(environ: Mapping[str, str] | None = None, env_file: Path | None = 
     """The token as configured, valid or not: what must never be printed, known before
     anything else can fail (even reading the other settings)."""
     return _raw_values(environ, env_file).get("TELEGRAM_BOT_TOKEN", "").strip()
+
+
+def database_path(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Path:
+    """Only `DATABASE_PATH`, read as `load_settings` reads it: for the commands that need
+    nothing else (`stats`, `backup`, `health`), which must work without a token."""
+    raw = _raw_values(environ, env_file).get("DATABASE_PATH", "").strip()
+    return Path(raw) if raw else DEFAULT_DATABASE
 
 
 def _raw_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
@@ -159,6 +170,22 @@ def _flag(raw: str) -> bool:
     return value in ("true", "1", "yes")
 
 
+def _port(raw: str) -> int:
+    if not (raw.isdigit() and 1 <= int(raw) <= 65535):
+        raise ConfigError("METRICS_PORT must be a TCP port number, 1 to 65535")
+    return int(raw)
+
+
+def _listen(raw: str) -> str:
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        raise ConfigError(
+            "METRICS_LISTEN must be an IP address, like 127.0.0.1 (this host only) or 0.0.0.0"
+        ) from None
+    return raw
+
+
 # Settings field → (environment variable, parser); the token is required and read first.
 _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "api_base_url": ("TELEGRAM_API_BASE_URL", _base_url),
@@ -169,4 +196,6 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "log_level": ("LOG_LEVEL", _log_level),
     "broadcast_rate": ("BROADCAST_RATE", _rate),
     "paid_broadcast": ("PAID_BROADCAST", _flag),
+    "metrics_port": ("METRICS_PORT", _port),
+    "metrics_listen": ("METRICS_LISTEN", _listen),
 }

@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.config import Settings
 from bot.gateway import Send
+from bot.metrics import Metrics
 from bot.permissions import AdminCache
 from scheduler.delivery import Delivery, Sleep
 from storage import Store
@@ -35,6 +36,7 @@ class Services:
     sleep: Sleep
     wake_at: Callable[[datetime | None], None] = lambda _moment: None  # set by the Sweeper
     admins: AdminCache = field(default_factory=AdminCache)  # who may change a group's settings
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 class BotData:

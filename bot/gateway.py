@@ -89,6 +89,7 @@ class Gateway(BaseRateLimiter[Send]):
         self._dispatcher: asyncio.Task[None] | None = None
         self._closed = False
         self.rate_limited = 0  # 429s Telegram still answered (a sign the limits are too high)
+        self.on_rate_limited: Callable[[], None] = lambda: None  # told of each (metrics, stats)
         self.dropped = 0
 
     async def initialize(self) -> None:
@@ -134,6 +135,7 @@ class Gateway(BaseRateLimiter[Send]):
             except RetryAfter as exc:  # our pacing met Telegram's: wait, then send it again
                 seconds = retry_after_seconds(exc)
                 self.rate_limited += 1
+                self.on_rate_limited()
                 self._pacer.pause(self._clock() + seconds)
                 self._changed.set()
                 logger.warning(

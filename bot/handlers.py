@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, Chat, ChatMember, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot import permissions, texts
+from bot import metrics, permissions, texts
 from bot.context import Context
 from bot.keyboards import source_tip_id, tip_keyboard
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
@@ -36,7 +36,14 @@ async def reply(
     sent = await reply_patiently(
         lambda: message.reply_text(text, reply_markup=markup), context.services.sleep
     )
+    if sent is not None:
+        context.services.metrics.replied()
     return sent is not None
+
+
+async def received(update: Update, context: Context) -> None:
+    """Before any other handler: note when this update's processing started."""
+    metrics.mark_received()
 
 
 def admins_only(handler: Handler) -> Handler:
@@ -187,6 +194,16 @@ async def about(update: Update, context: Context) -> None:
     """What the bot is, where the tips come from, and the disclaimer."""
     library = context.services.library
     await reply(update, context, texts.render_about(len(library.tips), len(library.references)))
+
+
+async def stats(update: Update, context: Context) -> None:
+    """Figures for operators, in a private chat with one of `ADMIN_USER_IDS`; anyone else
+    gets what an unknown command gets."""
+    s, chat, user = context.services, _chat(update), update.effective_user
+    if chat.type != Chat.PRIVATE or user is None or user.id not in s.settings.admin_user_ids:
+        await (hint if chat.type == Chat.PRIVATE else addressed_hint)(update, context)
+        return
+    await reply(update, context, texts.render_stats(s.store.stats(s.clock())))
 
 
 async def hint(update: Update, context: Context) -> None:

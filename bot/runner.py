@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Iterator
 
 from telegram.error import InvalidToken, TelegramError
 
-from bot.context import App, services_of
+from bot.context import App, Services, services_of
 from bot.lease import DeliveryLease
 from bot.logs import log_loop_exception
+from bot.metrics import MetricsServer
 from bot.polling import PollingErrors, PollingWatch, TokenRevoked
 from bot.startup import connect
 from bot.sweeping import Sweeper
@@ -26,8 +28,14 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
     """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly.
 
     Start-up waits for Telegram to answer (retrying with backoff); `TokenRevoked` is raised,
-    after the clean shutdown, if Telegram stopped accepting the token while running.
+    after the clean shutdown, if Telegram stopped accepting the token while running. The
+    metrics endpoint (with `METRICS_PORT`) is up from the start, before Telegram answers.
     """
+    with _metrics_served(services_of(app)):
+        await _serve(app, stop, sweep=sweep)
+
+
+async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
     services = services_of(app)
     if not await connect(app, stop, services.sleep):
         await app.bot.shutdown()  # close the connections the attempts opened
@@ -59,6 +67,21 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
     logger.info("Stopped")
     if watch.revoked:
         raise TokenRevoked
+
+
+@contextlib.contextmanager
+def _metrics_served(services: Services) -> Iterator[None]:
+    """The metrics endpoint while the bot runs, if `METRICS_PORT` is set."""
+    port = services.settings.metrics_port
+    if port is None:
+        yield
+        return
+    server = MetricsServer(services.metrics, services.settings.metrics_listen, port)
+    server.start()
+    try:
+        yield
+    finally:
+        server.stop()
 
 
 async def serve_until_signalled(app: App) -> None:

@@ -6,6 +6,8 @@ from datetime import datetime
 from html import escape as html_escape
 
 from scheduler.due import Schedule
+from storage.heartbeat import Heartbeat
+from storage.stats import Stats
 from tips import Topic
 
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -20,6 +22,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("help", "All commands and topics"),
     ("about", "What this bot is, its sources, disclaimer"),
 )
+
+# For `ADMIN_USER_IDS` only: not in the menu or /help (everyone else gets the unknown-command
+# answer), documented in the README's "Operating it".
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (("stats", "Figures for operators"),)
 
 DISCLAIMER = "<i>General information, not medical advice.</i>"
 TIME_EXAMPLE = "Example: <code>/time 07:30</code> (24-hour clock, your local time)."
@@ -151,3 +157,32 @@ def render_no_tip_yet() -> str:
 
 def render_tip_retired() -> str:
     return "That tip has been retired from the library, so its source is no longer shown."
+
+
+def render_stats(stats: Stats) -> str:
+    """The operator's figures, plain lines (also printed by `gutbone-bot stats`)."""
+    paused = "—" if stats.paused is None else str(stats.paused)
+    lines = [
+        f"📊 GutBone Daily, {stats.at:%Y-%m-%d %H:%M} UTC",
+        f"Subscribers: {stats.active} active, paused {paused}, {stats.inactive} inactive",
+        f"Last 7 days: {stats.joined_7d} joined, {stats.left_7d} left",
+        f"Tips sent (UTC days): {stats.sent_today} today, {stats.sent_yesterday} yesterday",
+        f"Due now, not yet claimed: {stats.due_backlog}",
+        f"Last sweep: {render_sweep(stats.last_sweep, stats.at)}",
+        f"Last 24 h: {stats.rate_limited_24h} × 429, {stats.failed_24h} failed deliveries",
+        "Top and bottom tips by 👍/👎: no feedback collected yet",
+    ]
+    if stats.unreadable:
+        lines.insert(2, f"Unreadable rows (no tips until fixed): {stats.unreadable}")
+    return "\n".join(lines)
+
+
+def render_sweep(beat: Heartbeat | None, now: datetime) -> str:
+    if beat is None:
+        return "none yet"
+    if beat.running:
+        ago = (now - beat.started_at).total_seconds()
+        return f"running since {beat.started_at:%H:%M:%S} UTC ({ago:.0f} s)"
+    assert beat.finished_at is not None and beat.seconds is not None, "a finished sweep"
+    ago = (now - beat.finished_at).total_seconds()
+    return f"{beat.finished_at:%H:%M:%S} UTC ({ago:.0f} s ago), took {beat.seconds:.1f} s"

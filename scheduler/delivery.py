@@ -100,6 +100,8 @@ class Delivery:
         self._stopping = False
         self._resumed = False
         self.may_deliver: Callable[[], bool] = lambda: True  # False: another process delivers
+        # Told each daily tip's final status as it is written (metrics, the sweep's heartbeat).
+        self.outcome_listeners: list[Callable[[DeliveryStatus], None]] = []
 
     async def sweep(self) -> Counter[DeliveryStatus]:
         """Deliver to everyone due, and to claims left open, until nobody is left."""
@@ -213,6 +215,8 @@ class Delivery:
             self._in_flight.discard(key)
         retry_at = self._clock() + RETRY_LATER if status is DeliveryStatus.FAILED else None
         self._finish(chat_id, claim.day, status, retry_at)
+        for listener in self.outcome_listeners:
+            listener(status)
         return status
 
     async def _attempt_until_final(self, claim: Claim) -> tuple[DeliveryStatus, int]:

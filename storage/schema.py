@@ -165,11 +165,38 @@ def _v4_lease(db: Database) -> None:
     )
 
 
+_EVENT_KINDS_V5 = "'joined', 'left', 'rate_limited', 'failed'"
+
+
+def _v5_operations(db: Database) -> None:
+    """What operators ask about: recent events (kept a week), the last sweep, and an index
+    to count the tips sent on a day without reading every delivery record."""
+    db.execute(
+        f"""CREATE TABLE events (
+            at INTEGER NOT NULL,              -- UTC epoch seconds
+            kind TEXT NOT NULL CHECK (kind IN ({_EVENT_KINDS_V5}))
+        )"""
+    )
+    db.execute("CREATE INDEX events_by_kind ON events (kind, at)")
+    db.execute(
+        """CREATE TABLE heartbeat (
+            name TEXT PRIMARY KEY,            -- the duty: 'delivery'
+            holder TEXT NOT NULL,             -- the process that swept (its lease holder id)
+            started_at REAL NOT NULL,         -- UTC epoch seconds: the last sweep's start
+            finished_at REAL,                 -- NULL while that sweep runs
+            seconds REAL,                     -- how long the last finished sweep took
+            progress_at REAL NOT NULL         -- the last sign of life: a start, a tip, an end
+        )"""
+    )
+    db.execute("CREATE INDEX deliveries_sent_at ON deliveries (delivered_at) WHERE status = 'sent'")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_delivery_instants,
     _v3_row_problems,
     _v4_lease,
+    _v5_operations,
 )
 LATEST = len(MIGRATIONS)
 

@@ -23,7 +23,8 @@ from sqlite_utils import Database
 
 from scheduler.due import Schedule, day_start, delivered_day, next_due, rescheduled
 from scheduler.records import TAKEN, DeliveryStatus, PendingDelivery, Subscriber
-from storage import lease
+from storage import events, heartbeat, lease, stats
+from storage.events import EventKind
 from storage.files import FileWatch, check_integrity, prepare_file
 from storage.merge import merge_history, merge_subscriber
 from storage.rows import FALLBACK, GARBAGE, Row, parse_subscriber, read_subscriber, repairs
@@ -121,19 +122,34 @@ class Store:
         with self.transaction():
             row = self._row(chat_id)
             if row is None:
-                self.db.execute(
-                    "INSERT INTO subscribers (chat_id, chat_type, active, delivery_time, timezone,"
-                    " schedule_since, subscribed_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)",
-                    [chat_id, chat_type, _hhmm(default.at), default.timezone.key, _epoch(now)]
-                    + [_iso(now)] * 2,
-                )
+                self._insert(chat_id, chat_type, default, now, active=True)
             newly = row is None or not read_subscriber(row, default).active
             if row is not None and newly:
                 fixes = repairs(row, default, now)
                 fixes |= {"active": 1, "chat_type": chat_type, "schedule_since": _epoch(now)}
                 self._update(chat_id, now, **fixes)
+            if newly:
+                events.record(self.db, EventKind.JOINED, now)
             subscriber = self.refresh(chat_id, now)
         return subscriber, newly
+
+    def _insert(
+        self, chat_id: int, chat_type: str, default: Schedule, now: datetime, *, active: bool
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO subscribers (chat_id, chat_type, active, delivery_time, timezone,"
+            " schedule_since, subscribed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                chat_id,
+                chat_type,
+                int(active),
+                _hhmm(default.at),
+                default.timezone.key,
+                _epoch(now),
+                _iso(now),
+                _iso(now),
+            ],
+        )
 
     def unsubscribe(self, chat_id: int, now: datetime) -> bool:
         """Deactivate a chat, keeping its settings; True if it was active."""
@@ -145,7 +161,15 @@ class Store:
 
     def deactivate(self, chat_id: int, now: datetime) -> None:
         """Stop deliveries (after /stop, or when Telegram says the chat is gone)."""
-        self._update(chat_id, now, active=0, next_due_at=None)
+        with self.transaction():
+            self._leave(chat_id, now)
+            self._update(chat_id, now, active=0, next_due_at=None)
+
+    def _leave(self, chat_id: int, now: datetime) -> None:
+        """Count a subscribed chat leaving (not one already inactive)."""
+        row = self._one("SELECT active FROM subscribers WHERE chat_id = ?", [chat_id])
+        if row is not None and row["active"] == 1:
+            events.record(self.db, EventKind.LEFT, now)
 
     def set_schedule(
         self,
@@ -163,9 +187,9 @@ class Store:
         already passed (`scheduler.due.rescheduled`). Unreadable settings get `default`.
         """
         with self.transaction():
-            if self._row(chat_id) is None:
-                self.subscribe(chat_id, chat_type, default, now)
-                self.deactivate(chat_id, now)
+            if self._row(chat_id) is None:  # stored, not subscribed: it neither joins nor leaves
+                self._insert(chat_id, chat_type, default, now, active=False)
+                self.refresh(chat_id, now)
             row = self._row(chat_id)
             assert row is not None, "just created"
             before = parse_subscriber(row, default)
@@ -271,6 +295,8 @@ class Store:
                 self.deactivate(chat_id, now)
             elif status not in TAKEN:  # the day is free again: it re-enters the queue
                 self.refresh(chat_id, now)
+            if status is DeliveryStatus.FAILED:
+                events.record(self.db, EventKind.FAILED, now)
             if status is DeliveryStatus.FAILED and retry_at is not None:
                 self._set(chat_id, next_due_at=_epoch(retry_at))
 
@@ -328,6 +354,29 @@ class Store:
     def release_lease(self, holder: str) -> None:
         """Give the lease up (a clean stop), so a standby takes over without waiting."""
         lease.release(self.db, holder)
+
+    # Operations: events, the sweep's heartbeat, the figures ---------------------------------
+
+    def record_event(self, kind: EventKind, now: datetime) -> None:
+        """Remember that something an operator counts happened (a 429, for instance)."""
+        events.record(self.db, kind, now)
+
+    def prune_events(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` events older than `before`."""
+        return events.prune(self.db, before, limit)
+
+    def sweep_started(self, holder: str, now: datetime) -> None:
+        heartbeat.started(self.db, holder, now)
+
+    def sweep_progressed(self, now: datetime) -> None:
+        heartbeat.progressed(self.db, now)
+
+    def sweep_finished(self, now: datetime, seconds: float) -> None:
+        heartbeat.finished(self.db, now, seconds)
+
+    def stats(self, now: datetime) -> stats.Stats:
+        """The operator's figures (`storage.stats`)."""
+        return stats.gather(self.db, now)
 
     # Internals -----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings, parse_settings, raw_token
+from bot.config import ConfigError, database_path, load_settings, parse_settings, raw_token
 from emulator import TEST_TOKEN as TOKEN
 
 
@@ -118,3 +118,30 @@ def test_error_for_a_bad_base_url_does_not_echo_it():
 def test_raw_token_is_read_even_when_the_settings_are_wrong(tmp_path):
     environ = {"TELEGRAM_BOT_TOKEN": " 1:not-valid ", "LOG_LEVEL": "LOUD"}
     assert raw_token(environ, tmp_path / "missing.env") == "1:not-valid"
+
+
+def test_metrics_are_off_by_default_and_listen_on_loopback():
+    settings = parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert (settings.metrics_port, settings.metrics_listen) == (None, "127.0.0.1")
+    on = {"TELEGRAM_BOT_TOKEN": TOKEN, "METRICS_PORT": "9464", "METRICS_LISTEN": "::1"}
+    assert (parse_settings(on).metrics_port, parse_settings(on).metrics_listen) == (9464, "::1")
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"METRICS_PORT": "0"}, "METRICS_PORT must be a TCP port number, 1 to 65535"),
+        ({"METRICS_PORT": "65536"}, "METRICS_PORT must be a TCP port number, 1 to 65535"),
+        ({"METRICS_PORT": "http"}, "METRICS_PORT must be a TCP port number, 1 to 65535"),
+        ({"METRICS_LISTEN": "localhost"}, "METRICS_LISTEN must be an IP address, like 127.0.0.1"),
+    ],
+)
+def test_bad_metrics_settings_say_what_to_fix(values, message):
+    with pytest.raises(ConfigError, match=message):
+        parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **values})
+
+
+def test_the_database_path_is_read_without_a_token(tmp_path):
+    (tmp_path / ".env").write_text("DATABASE_PATH=/srv/bot.db\nTELEGRAM_BOT_TOKEN=\n")
+    assert database_path({}, tmp_path / ".env") == Path("/srv/bot.db")
+    assert database_path({}, tmp_path / "missing.env") == Path("data/gutbone.db")

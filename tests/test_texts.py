@@ -72,14 +72,22 @@ def registered_commands() -> set[str]:
 
 
 def test_every_registered_command_is_in_the_menu_help_and_readme(library):
-    registered = registered_commands()
     menu = {name for name, _ in texts.COMMANDS}
-    assert registered == menu
+    hidden = {name for name, _ in texts.ADMIN_COMMANDS}
+    assert registered_commands() == menu | hidden
     help_text = texts.render_help(library.topics)
     readme_commands = set(re.findall(r"^\| `/(\w+)", README.read_text(), re.MULTILINE))
-    for command in registered:
+    for command in menu:
         assert f"/{command} " in help_text
-    assert readme_commands == registered
+    assert readme_commands == menu
+
+
+def test_admin_commands_are_hidden_and_documented_for_operators():
+    operating = README.read_text().split("## Operating it", 1)[1].split("\n## ", 1)[0]
+    help_text = texts.render_help(())
+    for command, _ in texts.ADMIN_COMMANDS:
+        assert f"/{command}" not in help_text
+        assert f"`/{command}`" in operating
 
 
 @pytest.mark.parametrize("name,description", texts.COMMANDS)
