@@ -72,7 +72,8 @@ def run() -> int:
         settings = load_settings()
     except ConfigError as problem:
         return _fail(str(problem))
-    configure_logging(settings.log_level, secrets=[settings.token])
+    secrets = [settings.token, settings.webhook_secret or ""]
+    configure_logging(settings.log_level, secrets, settings.log_format)
     try:
         library = load_library()
     except LibraryError as problem:
