@@ -130,16 +130,16 @@ def json_lines(text: str) -> list[dict]:
 
 
 @pytest.fixture
-def json_logging(monkeypatch, capsys):
-    """`configure_logging(..., "json")` writing to the captured stderr, undone after the test."""
+def json_logging(monkeypatch):
+    """Call it in the test (so the handler writes to the captured stderr):
+    `configure_logging(..., "json")`, undone after the test."""
     root = logging.getLogger()
     monkeypatch.setattr(root, "handlers", [])
     monkeypatch.setattr(root, "level", root.level)
     monkeypatch.setattr(logging.getLogger("telegram.ext"), "filters", [])
     for noisy in ("httpx", "httpcore", "apscheduler"):
         monkeypatch.setattr(logging.getLogger(noisy), "level", logging.getLogger(noisy).level)
-    configure_logging("DEBUG", [TOKEN, "webhook-secret-0123456789"], "json")
-    yield
+    yield lambda: configure_logging("DEBUG", [TOKEN, "webhook-secret-0123456789"], "json")
     logging.captureWarnings(False)
 
 
@@ -163,6 +163,7 @@ def test_json_logs_are_one_object_per_line_with_time_level_logger_and_chat_id(js
 
 
 def test_json_logs_redact_the_token_and_secrets_in_message_and_traceback(json_logging, capsys):
+    json_logging()
     try:
         raise RuntimeError(f"failed calling /bot{TOKEN}/sendMessage with {SECRET}")
     except RuntimeError:
@@ -178,6 +179,7 @@ def test_json_logs_redact_the_token_and_secrets_in_message_and_traceback(json_lo
 
 
 def test_ptbs_traceback_for_a_rejected_token_is_left_out_in_json_too(json_logging, capsys):
+    json_logging()
     rejected = InvalidToken(f"The token `{TOKEN}` was rejected by the server.")
     logging.getLogger("telegram.ext").error("Aborting retry loop.", exc_info=rejected)
     assert capsys.readouterr().err == ""
