@@ -144,6 +144,7 @@ def json_logging(monkeypatch):
 
 
 def test_json_logs_are_one_object_per_line_with_time_level_logger_and_chat_id(json_logging, capsys):
+    json_logging()
     logging.getLogger("scheduler.delivery").info(
         "Chat %s is gone (%s)\non two lines", 42, "blocked", extra={"chat_id": 42}
     )
