@@ -11,6 +11,7 @@ from aiohttp import web
 
 from emulator.core import BotAPI
 from emulator.errors import unauthorized
+from emulator.webhook import WebhookDelivery
 
 __all__ = ["TEST_TOKEN", "BotAPIEmulator", "decode_params"]
 
@@ -88,6 +89,7 @@ class BotAPIEmulator(BotAPI):
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
+        self._webhook = WebhookDelivery(self._state)
 
     def __repr__(self) -> str:
         where = self.base_url if self._runner else "not started"
@@ -113,13 +115,15 @@ class BotAPIEmulator(BotAPI):
         self._port = runner.addresses[0][1]
         self._runner = runner
         self._state.closing = False
+        self._webhook.start()  # POSTs updates while the bot has a webhook set
 
     async def stop(self) -> None:
-        """End open long polls with [] and close the port."""
+        """End open long polls with [] and webhook deliveries, and close the port."""
         if self._runner is None:
             return
         self._state.closing = True
         self._state.updates.arrived.notify()
+        await self._webhook.stop()
         runner, self._runner = self._runner, None
         await runner.cleanup()
 
