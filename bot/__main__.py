@@ -16,6 +16,7 @@ from bot.config import ConfigError, Settings, load_settings, raw_token
 from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
 from bot.polling import TokenRevoked
 from bot.runner import serve_until_signalled
+from bot.webhook import WebhookError
 from storage import Store, StoreError
 from tips import LibraryError, load_library
 from tips.__main__ import main as tips_main
@@ -55,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__)
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser(
-        "run", help="run the bot with long polling until SIGINT/SIGTERM (the default)"
+        "run",
+        help="run the bot (long polling, or a webhook with WEBHOOK_URL) until SIGINT/SIGTERM "
+        "(the default)",
     )
     commands.add_parser(
         "tips",
@@ -86,6 +89,8 @@ def run() -> int:
         asyncio.run(serve_until_signalled(build_application(settings, store, library)))
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather")
+    except WebhookError as problem:
+        return _fail(str(problem))
     except TokenRevoked:  # already said in the log; a distinct code for systemd and alerts
         return EXIT_TOKEN_REVOKED
     finally:
