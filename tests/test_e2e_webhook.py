@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import UTC, datetime
@@ -9,8 +10,12 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from bot.app import build_application
+from bot.config import parse_settings
+from bot.runner import serve
+from bot.webhook import WebhookError
 from emulator import SECRET_HEADER
-from tests.e2e import free_port, running_bot
+from tests.e2e import TOKEN, free_port, running_bot
 
 CHAT = 4242
 SECRET = "webhook-secret_for-the-tests-0123456789"
@@ -123,3 +128,30 @@ async def test_the_webhook_stays_at_a_stop_and_polling_removes_it(
         [welcome] = await telegram.wait_for_messages(CHAT)
         assert "Welcome" in welcome.text
     assert waiting["update_id"] not in [u["update_id"] for u in telegram.pending_updates]
+
+
+async def test_a_5xx_on_set_webhook_at_start_is_retried(
+    telegram, store, library, clock, sleep, pacing, webhook
+):
+    telegram.fail_next("setWebhook", error_code=502, description="Bad Gateway", times=2)
+    async with running_bot(telegram, store, library, clock, sleep, pacing, **webhook) as bot:
+        assert "Welcome" in await bot.ask(CHAT, "/start")
+    assert sleep.calls[:2] == [1, 2]
+    assert len([name for name, _ in telegram.calls if name == "setWebhook"]) == 3
+
+
+async def test_a_webhook_telegram_refuses_stops_the_start_with_one_line(
+    telegram, store, library, clock, sleep, webhook
+):
+    telegram.fail_next(
+        "setWebhook", error_code=400, description="Bad Request: bad webhook: Failed to resolve host"
+    )
+    config = parse_settings(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url, **webhook}
+    )
+    app = build_application(config, store, library, clock=clock, sleep=sleep)
+    with pytest.raises(WebhookError) as caught:
+        await serve(app, asyncio.Event(), sweep=False)
+    assert str(caught.value) == "Telegram refused WEBHOOK_URL: Bad webhook: failed to resolve host"
+    assert sleep.calls == []  # not retried: it needs a person
+    await app.bot.shutdown()
