@@ -1,11 +1,12 @@
 """Settings: defaults, `.env` files, and one clear line for every bad value."""
 
+import re
 from datetime import time
 from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings, parse_settings, raw_token
+from bot.config import _VARIABLES, ConfigError, load_settings, parse_settings, raw_token
 from emulator import TEST_TOKEN as TOKEN
 
 
@@ -224,3 +225,12 @@ def test_a_bad_webhook_secret_is_never_echoed():
         with pytest.raises(ConfigError) as caught:
             parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **WEBHOOK, "WEBHOOK_SECRET": secret})
         assert secret not in str(caught.value)
+
+
+def test_every_setting_is_in_the_readme_and_env_example():
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    for variable in ["TELEGRAM_BOT_TOKEN", *(name for name, _ in _VARIABLES.values())]:
+        assert f"| `{variable}` |" in readme, variable
+        assert re.search(rf"^#?{variable}=", example, re.MULTILINE), variable
