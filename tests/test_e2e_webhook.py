@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from telegram import Bot
 
 from bot.app import build_application
 from bot.config import parse_settings
@@ -155,3 +156,21 @@ async def test_a_webhook_telegram_refuses_stops_the_start_with_one_line(
     assert str(caught.value) == "Telegram refused WEBHOOK_URL: Bad webhook: failed to resolve host"
     assert sleep.calls == []  # not retried: it needs a person
     await app.bot.shutdown()
+
+
+def polling_said(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "bot.polling"]
+
+
+async def test_a_webhook_set_by_another_instance_is_named_while_polling(
+    telegram, store, library, clock, sleep, pacing, caplog
+):
+    async with running_bot(telegram, store, library, clock, sleep, pacing) as bot:
+        async with Bot(TOKEN, base_url=telegram.base_url) as rival:
+            await rival.set_webhook("https://bot.example.org/hook", secret_token=SECRET)
+        # Re-checked at every call: after a conflict the bot polls again within seconds.
+        assert await telegram.wait_until(lambda: polling_said(caplog) != [])
+        await bot.app.bot.delete_webhook()  # so that polling ends normally
+    assert polling_said(caplog)[0] == (
+        "Another instance set a webhook for this token (409 Conflict): run one instance per bot"
+    )
