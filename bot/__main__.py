@@ -56,9 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__)
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser(
-        "run",
-        help="run the bot (long polling, or a webhook with WEBHOOK_URL) until SIGINT/SIGTERM "
-        "(the default)",
+        "run", help="run the bot with long polling until SIGINT/SIGTERM (the default)"
     )
     commands.add_parser(
         "tips",

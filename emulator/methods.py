@@ -64,7 +64,8 @@ async def get_updates(state: State, params: dict[str, Any]) -> list[dict[str, An
     state.updates.arrived.notify()  # an older long poll ends now, with 409
 
     def answered() -> bool:
-        ended = state.closing or state.revoked or poll != state.polls or bool(state.webhook)
+        ended = state.closing or state.revoked or poll != state.polls
+        ended = ended or state.webhook is not None
         return ended or bool(state.updates.deliverable(limit))
 
     await state.updates.arrived.wait_until(answered, max(0.0, _number(params, "timeout", 0)))
@@ -87,14 +88,15 @@ async def set_webhook(state: State, params: dict[str, Any]) -> bool:
     url = params.get("url")
     if not isinstance(url, str):
         raise bad_request('parameter "url" is required')
+    secret = params.get("secret_token")
+    if url:
+        _check_webhook_url(url)
+    if secret is not None and not (isinstance(secret, str) and _SECRET_TOKEN.fullmatch(secret)):
+        raise bad_request("secret token contains unallowed characters")
     _drop_pending_if_asked(state, params)
     if not url:
         state.webhook = None
         return True
-    _check_webhook_url(url)
-    secret = params.get("secret_token")
-    if secret is not None and not (isinstance(secret, str) and _SECRET_TOKEN.fullmatch(secret)):
-        raise bad_request("secret token contains unallowed characters")
     if isinstance(params.get("allowed_updates"), list):
         state.updates.allowed = frozenset(params["allowed_updates"]) or None
     state.webhook = Webhook(url, secret, _int(params, "max_connections", 40))
