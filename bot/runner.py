@@ -39,9 +39,9 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
         return
     watch = PollingWatch(stop)
     lease = DeliveryLease(services.store, services.clock)
-    async with app:
-        if webhook is not None:  # listening at once: Telegram posts as soon as it can
-            webhook.start()
+    # A webhook server listens at once (Telegram posts as soon as it can) and is closed
+    # whatever happens; on a clean stop, in its place in the order below.
+    async with app, webhook or contextlib.nullcontext():
         await _register_commands(app)
         if sweep:
             Sweeper(app, lease).start()

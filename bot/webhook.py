@@ -76,9 +76,17 @@ class WebhookServer:
         logger.info("Receiving updates by webhook on %s:%d", listen, port)
 
     async def stop(self) -> None:
-        """Refuse new requests, then close the open ones (Telegram resends what it must)."""
+        """Refuse new requests, then close the open ones (Telegram resends what it must).
+        Stopping twice is harmless."""
         self._server.stop()
         await self._server.close_all_connections()
+
+    async def __aenter__(self) -> WebhookServer:
+        self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
 
 
 class UpdateReceiver(tornado.web.RequestHandler):

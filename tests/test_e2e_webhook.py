@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 from datetime import UTC, datetime
 
 import httpx
@@ -174,3 +175,20 @@ async def test_a_webhook_set_by_another_instance_is_named_while_polling(
     assert polling_said(caplog)[0] == (
         "Another instance set a webhook for this token (409 Conflict): run one instance per bot"
     )
+
+
+async def test_a_failure_after_listening_closes_the_webhook_port(
+    telegram, store, library, clock, sleep, webhook, monkeypatch
+):
+    async def broken(app):
+        raise RuntimeError("a bug after the server started")
+
+    monkeypatch.setattr("bot.runner._register_commands", broken)
+    config = parse_settings(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url, **webhook}
+    )
+    app = build_application(config, store, library, clock=clock, sleep=sleep)
+    with pytest.raises(RuntimeError, match="a bug after the server started"):
+        await serve(app, asyncio.Event(), sweep=False)
+    with socket.socket() as probe:  # free again
+        probe.bind(("127.0.0.1", int(webhook["WEBHOOK_PORT"])))
