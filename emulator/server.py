@@ -73,6 +73,8 @@ class BotAPIEmulator(BotAPI):
 
     Point python-telegram-bot at :attr:`base_url`; act as users with :meth:`user_sends` and
     :meth:`user_presses`; read what the bot sent in :attr:`sent`. The token is never logged.
+    Once the bot calls setWebhook with a loopback URL, updates are POSTed there instead
+    (with the ``X-Telegram-Bot-Api-Secret-Token`` header), and getUpdates answers 409.
     """
 
     def __init__(
