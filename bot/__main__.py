@@ -18,6 +18,7 @@ from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_c
 from bot.metrics import MetricsUnavailable
 from bot.polling import TokenRevoked
 from bot.runner import serve_until_signalled
+from bot.webhook import WebhookError
 from storage import Store, StoreError
 from tips import LibraryError, load_library
 from tips.__main__ import main as tips_main
@@ -76,7 +77,8 @@ def run() -> int:
         settings = load_settings()
     except ConfigError as problem:
         return _fail(str(problem))
-    configure_logging(settings.log_level, secrets=[settings.token])
+    secrets = [settings.token, settings.webhook_secret or ""]
+    configure_logging(settings.log_level, secrets, settings.log_format)
     try:
         library = load_library()
     except LibraryError as problem:
@@ -89,7 +91,7 @@ def run() -> int:
         asyncio.run(serve_until_signalled(build_application(settings, store, library)))
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather")
-    except MetricsUnavailable as problem:
+    except (MetricsUnavailable, WebhookError) as problem:
         return _fail(str(problem))
     except TokenRevoked:  # already said in the log; a distinct code for systemd and alerts
         return EXIT_TOKEN_REVOKED

@@ -20,6 +20,13 @@ from scheduler.due import Schedule
 
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_LOG_FORMATS = ("text", "json")
+# Telegram's rule for setWebhook's secret_token: 1-256 of these; we ask for at least 16.
+_SECRET = re.compile(r"[A-Za-z0-9_-]+")
+_SECRET_LENGTH = (16, 256)
+_SECRET_RULE = "16 to 256 characters of A-Z, a-z, 0-9, _ and -"
+WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ports Telegram POSTs to
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 FREE_RATE = 30.0  # messages a second Telegram allows a bot without paid broadcasts
 DEFAULT_DATABASE = Path("data/gutbone.db")
 
@@ -41,6 +48,16 @@ class Settings:
     paid_broadcast: bool = False
     metrics_port: int | None = None  # None: no metrics endpoint
     metrics_listen: str = "127.0.0.1"
+    log_format: str = "text"
+    webhook_url: str | None = None  # None: long polling
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook server answers on: WEBHOOK_URL's, as a reverse proxy passes it."""
+        return urlsplit(self.webhook_url or "").path or "/"
 
     @property
     def default_schedule(self) -> Schedule:
@@ -90,6 +107,8 @@ def parse_settings(values: Mapping[str, str]) -> Settings:
             f"BROADCAST_RATE above {FREE_RATE:g} needs PAID_BROADCAST=true "
             "(Telegram allows about 30 messages a second without paid broadcasts)"
         )
+    if settings.webhook_url and not settings.webhook_secret:
+        raise ConfigError(f"WEBHOOK_SECRET is required with WEBHOOK_URL: {_SECRET_RULE}")
     return settings
 
 
@@ -153,6 +172,69 @@ def _log_level(raw: str) -> str:
     return raw.upper()
 
 
+def _log_format(raw: str) -> str:
+    if raw.lower() not in _LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be {' or '.join(_LOG_FORMATS)}")
+    return raw.lower()
+
+
+def _webhook_url(raw: str) -> str:
+    """An https URL on a port Telegram posts to; plain http only on this machine (for the
+    emulator). Not echoed: its path may be meant as a secret too."""
+    try:
+        parts = urlsplit(raw)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host or parts.scheme not in ("https", "http") or parts.query or parts.fragment:
+        raise ConfigError("WEBHOOK_URL must be an https URL, like https://bot.example.org/telegram")
+    if parts.scheme == "http" and host not in _LOOPBACK:
+        raise ConfigError("WEBHOOK_URL must use https (plain http only on 127.0.0.1 or localhost)")
+    if parts.scheme == "https" and (port or 443) not in WEBHOOK_PORTS:
+        ports = ", ".join(map(str, WEBHOOK_PORTS))
+        raise ConfigError(f"WEBHOOK_URL's port must be one Telegram posts to: {ports}")
+    return raw
+
+
+def _listen(variable: str) -> Callable[[str], str]:
+    """A parser for the address a server listens on, naming `variable` when it is wrong."""
+
+    def parse(raw: str) -> str:
+        try:
+            return str(ipaddress.ip_address(raw))
+        except ValueError:
+            raise ConfigError(
+                f"{variable} must be an IP address to listen on, like 127.0.0.1 or 0.0.0.0"
+            ) from None
+
+    return parse
+
+
+def _port(variable: str) -> Callable[[str], int]:
+    """A parser for a TCP port, naming `variable` when it is wrong."""
+
+    def parse(raw: str) -> int:
+        if not re.fullmatch(r"\d{1,5}", raw) or not 1 <= int(raw) <= 65535:
+            raise ConfigError(f"{variable} must be a TCP port number, 1 to 65535")
+        return int(raw)
+
+    return parse
+
+
+def _webhook_secret(raw: str) -> str:
+    """Never echoed, not even in part; only what is wrong with it."""
+    shortest, longest = _SECRET_LENGTH
+    if not _SECRET.fullmatch(raw):
+        problem = "it has other characters"
+    elif len(raw) < shortest:
+        problem = f"it has {len(raw)}, too few to be hard to guess"
+    elif len(raw) > longest:
+        problem = f"it has {len(raw)}"
+    else:
+        return raw
+    raise ConfigError(f"WEBHOOK_SECRET must be {_SECRET_RULE} ({problem})")
+
+
 def _rate(raw: str) -> float:
     try:
         rate = float(raw)
@@ -170,22 +252,6 @@ def _flag(raw: str) -> bool:
     return value in ("true", "1", "yes")
 
 
-def _port(raw: str) -> int:
-    if not (raw.isdigit() and 1 <= int(raw) <= 65535):
-        raise ConfigError("METRICS_PORT must be a TCP port number, 1 to 65535")
-    return int(raw)
-
-
-def _listen(raw: str) -> str:
-    try:
-        ipaddress.ip_address(raw)
-    except ValueError:
-        raise ConfigError(
-            "METRICS_LISTEN must be an IP address, like 127.0.0.1 (this host only) or 0.0.0.0"
-        ) from None
-    return raw
-
-
 # Settings field → (environment variable, parser); the token is required and read first.
 _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "api_base_url": ("TELEGRAM_API_BASE_URL", _base_url),
@@ -196,6 +262,11 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "log_level": ("LOG_LEVEL", _log_level),
     "broadcast_rate": ("BROADCAST_RATE", _rate),
     "paid_broadcast": ("PAID_BROADCAST", _flag),
-    "metrics_port": ("METRICS_PORT", _port),
-    "metrics_listen": ("METRICS_LISTEN", _listen),
+    "metrics_port": ("METRICS_PORT", _port("METRICS_PORT")),
+    "metrics_listen": ("METRICS_LISTEN", _listen("METRICS_LISTEN")),
+    "log_format": ("LOG_FORMAT", _log_format),
+    "webhook_url": ("WEBHOOK_URL", _webhook_url),
+    "webhook_listen": ("WEBHOOK_LISTEN", _listen("WEBHOOK_LISTEN")),
+    "webhook_port": ("WEBHOOK_PORT", _port("WEBHOOK_PORT")),
+    "webhook_secret": ("WEBHOOK_SECRET", _webhook_secret),
 }

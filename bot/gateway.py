@@ -139,7 +139,10 @@ class Gateway(BaseRateLimiter[Send]):
                 self._pacer.pause(self._clock() + seconds)
                 self._changed.set()
                 logger.warning(
-                    "Telegram asked to wait %g s (chat %s); holding all sends", seconds, chat_id
+                    "Telegram asked to wait %g s (chat %s); holding all sends",
+                    seconds,
+                    chat_id,
+                    extra={"chat_id": chat_id},
                 )
 
     async def _turn(self, chat_id: int | None, send: Send) -> None:

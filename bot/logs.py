@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sys
 import threading
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -55,9 +57,41 @@ class RedactingFormatter(logging.Formatter):
         return self._redact(super().format(record))
 
 
-def configure_logging(level: str, secrets: Iterable[str]) -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line for log shippers: time (ISO 8601, UTC), level, logger,
+    message, `chat_id` when the record has one, and `exc` for a traceback; all redacted."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self._redact = Redactor(secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        moment = datetime.fromtimestamp(record.created, UTC)
+        entry: dict[str, Any] = {
+            "time": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": self._redact(record.getMessage()),
+        }
+        chat_id = getattr(record, "chat_id", None)
+        if chat_id is not None:
+            entry["chat_id"] = chat_id
+        if record.exc_info:
+            entry["exc"] = self._redact(self.formatException(record.exc_info))
+        if record.stack_info:
+            entry["stack"] = self._redact(self.formatStack(record.stack_info))
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+FORMATTERS: dict[str, type[RedactingFormatter | JsonFormatter]] = {
+    "text": RedactingFormatter,
+    "json": JsonFormatter,
+}
+
+
+def configure_logging(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter(secrets))
+    handler.setFormatter(FORMATTERS[log_format](secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

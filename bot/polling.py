@@ -4,8 +4,9 @@
   but the process stays alive and deaf, so systemd never restarts it nor tells anyone.
   `PollingWatch` notices, logs one line and sets the stop event; `serve()` then stops cleanly
   and raises `TokenRevoked`, which `main()` turns into exit code 3.
-- **Another instance** polling with the same token (409 Conflict). PTB retries on its own,
-  reporting each conflict; `PollingErrors` says so once a minute, not once a poll.
+- **Another instance** polling with the same token, or one that set a webhook for it (409
+  Conflict). PTB retries on its own, reporting each conflict; `PollingErrors` says so once a
+  minute, not once a poll.
 """
 
 from __future__ import annotations
@@ -70,19 +71,21 @@ class PollingErrors:
 
     def __call__(self, exc: TelegramError) -> None:
         if isinstance(exc, Conflict):
-            self._conflict()
+            self._conflict(exc)
         else:
             logger.warning("Polling failed, retrying: %s", exc)
 
-    def _conflict(self) -> None:
+    def _conflict(self, exc: Conflict) -> None:
         now = self._clock()
         if self._last_said is not None and now - self._last_said < self._every:
             self._unsaid += 1
             return
         since = f" ({self._unsaid} more since the last report)" if self._unsaid else ""
+        # Telegram refuses getUpdates too while a webhook is set (an instance in webhook mode).
+        rival = "set a webhook for" if "webhook" in exc.message.lower() else "is polling with"
         logger.error(
-            "Another instance is polling with this token (409 Conflict): run one instance "
-            "per bot%s",
+            "Another instance %s this token (409 Conflict): run one instance per bot%s",
+            rival,
             since,
         )
         self._last_said, self._unsaid = now, 0

@@ -1,4 +1,4 @@
-"""Running the Application: long polling, the delivery sweep, and a clean stop."""
+"""Running the Application: long polling (or a webhook), the delivery sweep, a clean stop."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.polling import PollingErrors, PollingWatch, TokenRevoked
 from bot.startup import connect
 from bot.sweeping import Sweeper
 from bot.texts import COMMANDS
+from bot.webhook import WebhookServer
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +26,13 @@ STOP_TIMEOUT = 8.0
 
 
 async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
-    """Poll for updates and deliver daily tips until `stop` is set, then shut down cleanly.
+    """Poll for updates (or receive them by webhook) and deliver daily tips until `stop` is
+    set, then shut down cleanly.
 
     Start-up waits for Telegram to answer (retrying with backoff); `TokenRevoked` is raised,
     after the clean shutdown, if Telegram stopped accepting the token while running. The
     metrics endpoint (with `METRICS_PORT`) is up from the start, before Telegram answers.
+    A webhook is left registered at a stop: Telegram keeps the updates until the next start.
     """
     with _metrics_served(services_of(app)):
         await _serve(app, stop, sweep=sweep)
@@ -37,25 +40,26 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
 
 async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
     services = services_of(app)
+    webhook = WebhookServer(app, services.settings) if services.settings.webhook_url else None
     if not await connect(app, stop, services.sleep):
         await app.bot.shutdown()  # close the connections the attempts opened
         logger.info("Stopped before Telegram answered")
         return
     watch = PollingWatch(stop)
     lease = DeliveryLease(services.store, services.clock)
-    async with app:
+    # A webhook server listens at once (Telegram posts as soon as it can) and is closed
+    # whatever happens; on a clean stop, in its place in the order below.
+    async with app, webhook or contextlib.nullcontext():
         await _register_commands(app)
         if sweep:
             Sweeper(app, lease).start()
-        assert app.updater is not None, "built with an Updater"
-        await app.updater.start_polling(allowed_updates=None, error_callback=PollingErrors())
-        watch.attach()
+        if webhook is None:
+            await _start_polling(app, watch)
         await app.start()  # also starts the JobQueue, and with it the sweep
         logger.info("GutBone Daily is running as @%s", app.bot.username)
         await stop.wait()
         logger.info("Stopping")
-        with contextlib.suppress(InvalidToken):  # the polling task's end, already reported
-            await app.updater.stop()
+        await _stop_receiving(app, webhook)
         # Before app.stop(), which waits for running jobs and handlers to finish: the sweep
         # starts nothing new, and whatever still waits in the gateway (a 429 pause) gives up.
         services.delivery.stop_starting()
@@ -82,6 +86,21 @@ def _metrics_served(services: Services) -> Iterator[None]:
         yield
     finally:
         server.stop()
+
+
+async def _start_polling(app: App, watch: PollingWatch) -> None:
+    assert app.updater is not None, "built with an Updater"
+    await app.updater.start_polling(allowed_updates=None, error_callback=PollingErrors())
+    watch.attach()
+
+
+async def _stop_receiving(app: App, webhook: WebhookServer | None) -> None:
+    if webhook is not None:
+        await webhook.stop()
+        return
+    assert app.updater is not None, "built with an Updater"
+    with contextlib.suppress(InvalidToken):  # the polling task's end, already reported
+        await app.updater.stop()
 
 
 async def serve_until_signalled(app: App) -> None:

@@ -15,7 +15,8 @@ from typing import Any
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.context import App
+from bot import webhook
+from bot.context import App, services_of
 from bot.gateway import retry_after_seconds
 
 __all__ = ["BACKOFF_CAP", "backoff", "connect"]
@@ -36,10 +37,12 @@ def backoff(first: float = BACKOFF_FIRST, cap: float = BACKOFF_CAP) -> Iterator[
 
 
 async def connect(app: App, stop: asyncio.Event, sleep: Sleep) -> bool:
-    """Initialize the Application (getMe) and clear any webhook, retrying network errors,
-    5xx and 429 answers; True once Telegram answered, False if `stop` was set first.
+    """Initialize the Application (getMe) and clear any webhook (or, with WEBHOOK_URL, set
+    ours), retrying network errors, 5xx and 429 answers; True once Telegram answered, False
+    if `stop` was set first.
 
-    `InvalidToken` (401/404) and `BadRequest` propagate: retrying will not fix them.
+    `InvalidToken` (401/404), `BadRequest` and `WebhookError` propagate: retrying will not
+    fix them.
     """
     delays, attempt = backoff(), 0
     while True:
@@ -61,9 +64,14 @@ async def connect(app: App, stop: asyncio.Event, sleep: Sleep) -> bool:
 
 async def _reach(app: App) -> bool:
     """The two calls python-telegram-bot makes before polling: getMe and deleteWebhook
-    (which it repeats when polling starts, then with nothing left to fail on)."""
+    (which it repeats when polling starts, then with nothing left to fail on); or, with a
+    webhook, getMe and setWebhook."""
     await app.initialize()  # a no-op once it succeeded
-    await app.bot.delete_webhook()
+    settings = services_of(app).settings
+    if settings.webhook_url:
+        await webhook.register(app.bot, settings)
+    else:
+        await app.bot.delete_webhook()
     return True
 
 

@@ -14,5 +14,14 @@ from emulator.errors import ApiError
 from emulator.server import TEST_TOKEN, BotAPIEmulator
 from emulator.state import SentMessage
 from emulator.users import GROUP_USER_ID
+from emulator.webhook import SECRET_HEADER
 
-__all__ = ["GROUP_USER_ID", "TEST_TOKEN", "ApiError", "BotAPI", "BotAPIEmulator", "SentMessage"]
+__all__ = [
+    "GROUP_USER_ID",
+    "SECRET_HEADER",
+    "TEST_TOKEN",
+    "ApiError",
+    "BotAPI",
+    "BotAPIEmulator",
+    "SentMessage",
+]

@@ -165,6 +165,16 @@ class BotAPI:
         """Updates queued but not yet confirmed by the bot."""
         return list(self._state.updates.pending)
 
+    @property
+    def webhook_url(self) -> str | None:
+        """The URL setWebhook registered (updates are POSTed there), or None: polling."""
+        return self._state.webhook.url if self._state.webhook else None
+
+    @property
+    def webhook_error(self) -> str | None:
+        """Why the last delivery to the webhook failed, as getWebhookInfo says, or None."""
+        return self._state.webhook.last_error_message if self._state.webhook else None
+
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         """Messages the bot sent to ``chat_id``, in order, as first sent."""
         return [message for message in self.sent if message.chat_id == chat_id]

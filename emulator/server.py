@@ -11,6 +11,7 @@ from aiohttp import web
 
 from emulator.core import BotAPI
 from emulator.errors import unauthorized
+from emulator.webhook import WebhookDelivery
 
 __all__ = ["TEST_TOKEN", "BotAPIEmulator", "decode_params"]
 
@@ -72,6 +73,8 @@ class BotAPIEmulator(BotAPI):
 
     Point python-telegram-bot at :attr:`base_url`; act as users with :meth:`user_sends` and
     :meth:`user_presses`; read what the bot sent in :attr:`sent`. The token is never logged.
+    Once the bot calls setWebhook with a loopback URL, updates are POSTed there instead
+    (with the ``X-Telegram-Bot-Api-Secret-Token`` header), and getUpdates answers 409.
     """
 
     def __init__(
@@ -88,6 +91,7 @@ class BotAPIEmulator(BotAPI):
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
+        self._webhook = WebhookDelivery(self._state)
 
     def __repr__(self) -> str:
         where = self.base_url if self._runner else "not started"
@@ -113,13 +117,15 @@ class BotAPIEmulator(BotAPI):
         self._port = runner.addresses[0][1]
         self._runner = runner
         self._state.closing = False
+        self._webhook.start()  # POSTs updates while the bot has a webhook set
 
     async def stop(self) -> None:
-        """End open long polls with [] and close the port."""
+        """End open long polls with [] and webhook deliveries, and close the port."""
         if self._runner is None:
             return
         self._state.closing = True
         self._state.updates.arrived.notify()
+        await self._webhook.stop()
         runner, self._runner = self._runner, None
         await runner.cleanup()
 

@@ -11,7 +11,7 @@ from emulator.entities import HTMLParseError, parse_html
 from emulator.faults import Faults, chat_type_of
 from emulator.flood import FloodControl
 
-__all__ = ["Chats", "SentMessage", "Signal", "State", "UpdateQueue"]
+__all__ = ["Chats", "SentMessage", "Signal", "State", "UpdateQueue", "Webhook"]
 
 # Update types Telegram leaves out unless allowed_updates names them.
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -44,6 +44,17 @@ class SentMessage:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         buttons = [button for row in rows for button in row]
         return [button["callback_data"] for button in buttons if "callback_data" in button]
+
+
+@dataclass
+class Webhook:
+    """What setWebhook registered, and how the last delivery to it went (getWebhookInfo)."""
+
+    url: str
+    secret_token: str | None = None
+    max_connections: int = 40
+    last_error_date: int | None = None
+    last_error_message: str | None = None
 
 
 class Signal:
@@ -155,6 +166,7 @@ class State:
     callback_ids: set[str] = field(default_factory=set)
     members: dict[tuple[int, int], str] = field(default_factory=dict)  # (chat, user) -> status
     changed: Signal = field(default_factory=Signal)
+    webhook: Webhook | None = None  # set: updates are POSTed to it, getUpdates answers 409
     polls: int = 0  # getUpdates requests so far: a newer one ends an older long poll
     closing: bool = False
     revoked: bool = False  # the token was revoked: every call answers 401

@@ -199,7 +199,11 @@ class Delivery:
             subscriber = self._store.subscriber(pending.chat_id)
             if subscriber is None or local_date(subscriber.schedule, now) > pending.local_date:
                 self._finish(pending.chat_id, pending.local_date, DeliveryStatus.RELEASED, None)
-                logger.info("Closed chat %s's tip for %s unsent: that day is over", *key)
+                logger.info(
+                    "Closed chat %s's tip for %s unsent: that day is over",
+                    *key,
+                    extra={"chat_id": pending.chat_id},
+                )
                 continue
             claims.append(Claim(pending.chat_id, pending.local_date, pending.tip_id))
         if claims:
@@ -231,13 +235,25 @@ class Delivery:
                 case Sent():
                     return DeliveryStatus.SENT, chat_id
                 case NotSent(reason=reason):
-                    logger.debug("Tip for chat %s not sent: %s", chat_id, reason)
+                    logger.debug(
+                        "Tip for chat %s not sent: %s", chat_id, reason, extra={"chat_id": chat_id}
+                    )
                     return DeliveryStatus.RELEASED, chat_id
                 case Gone(reason=reason):
-                    logger.info("Chat %s is gone (%s); deactivating", chat_id, reason)
+                    logger.info(
+                        "Chat %s is gone (%s); deactivating",
+                        chat_id,
+                        reason,
+                        extra={"chat_id": chat_id},
+                    )
                     return DeliveryStatus.BLOCKED, chat_id
                 case Rejected(reason=reason):
-                    logger.error("Telegram rejected tip %s: %s", claim.tip_id, reason)
+                    logger.error(
+                        "Telegram rejected tip %s: %s",
+                        claim.tip_id,
+                        reason,
+                        extra={"chat_id": chat_id},
+                    )
                     return DeliveryStatus.FAILED, chat_id
                 case Migrated(new_chat_id=new_chat_id):
                     self._store.migrate(chat_id, new_chat_id, self._clock())
@@ -249,13 +265,18 @@ class Delivery:
                         chat_id,
                         reason,
                         "; not retrying again" if uncertain > 1 else "; one retry in a minute",
+                        extra={"chat_id": chat_id},
                     )
                     if uncertain > 1:
                         return DeliveryStatus.SENT, chat_id
                     await self._sleep(UNCERTAIN_RETRY_AFTER)
                 case Transient(reason=reason):
                     logger.warning(
-                        "Sending to %s failed (%s), attempt %d", chat_id, reason, attempt
+                        "Sending to %s failed (%s), attempt %d",
+                        chat_id,
+                        reason,
+                        attempt,
+                        extra={"chat_id": chat_id},
                     )
                     await self._sleep(min(2**attempt, 30))
         return DeliveryStatus.FAILED, chat_id

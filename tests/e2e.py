@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 from contextlib import asynccontextmanager
 
 from bot.app import build_application, limits_for
@@ -13,6 +14,13 @@ from bot.gateway import Gateway
 from bot.runner import serve
 from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on (for the bot's webhook server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class RunningBot:
@@ -47,7 +55,8 @@ async def running_bot(telegram, store, library, clock, sleep, pacing=None, **set
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, stop, sweep=False))
     try:
-        await telegram.wait_for_calls("getUpdates")
+        # With a webhook the server listens before the command menu is set; polling: it polls.
+        await telegram.wait_for_calls("setMyCommands" if config.webhook_url else "getUpdates")
         yield RunningBot(app, telegram)
     finally:
         stop.set()

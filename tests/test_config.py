@@ -1,11 +1,19 @@
 """Settings: defaults, `.env` files, and one clear line for every bad value."""
 
+import re
 from datetime import time
 from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, database_path, load_settings, parse_settings, raw_token
+from bot.config import (
+    _VARIABLES,
+    ConfigError,
+    database_path,
+    load_settings,
+    parse_settings,
+    raw_token,
+)
 from emulator import TEST_TOKEN as TOKEN
 
 
@@ -127,13 +135,48 @@ def test_metrics_are_off_by_default_and_listen_on_loopback():
     assert (parse_settings(on).metrics_port, parse_settings(on).metrics_listen) == (9464, "::1")
 
 
+WEBHOOK = {"WEBHOOK_URL": "https://bot.example.org/telegram", "WEBHOOK_SECRET": "s3cret_-" * 4}
+
+
+def test_long_polling_and_text_logs_by_default():
+    settings = parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert (settings.webhook_url, settings.webhook_secret) == (None, None)
+    assert (settings.webhook_listen, settings.webhook_port) == ("127.0.0.1", 8443)
+    assert settings.log_format == "text"
+
+
+def test_webhook_settings_are_read_and_the_secret_stays_out_of_the_repr():
+    values = {"TELEGRAM_BOT_TOKEN": TOKEN, **WEBHOOK, "WEBHOOK_LISTEN": "0.0.0.0"}
+    settings = parse_settings({**values, "WEBHOOK_PORT": "9000", "LOG_FORMAT": "JSON"})
+    assert settings.webhook_url == "https://bot.example.org/telegram"
+    assert settings.webhook_path == "/telegram"
+    assert (settings.webhook_listen, settings.webhook_port) == ("0.0.0.0", 9000)
+    assert settings.log_format == "json"
+    assert WEBHOOK["WEBHOOK_SECRET"] not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bot.example.org",
+        "https://bot.example.org:88/x/y",
+        "https://bot.example.org:8443/",
+        "http://127.0.0.1:8081/hook",
+        "http://localhost/hook",
+    ],
+)
+def test_webhook_urls_telegram_can_post_to_are_accepted(url):
+    settings = parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **WEBHOOK, "WEBHOOK_URL": url})
+    assert settings.webhook_url == url
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [
         ({"METRICS_PORT": "0"}, "METRICS_PORT must be a TCP port number, 1 to 65535"),
         ({"METRICS_PORT": "65536"}, "METRICS_PORT must be a TCP port number, 1 to 65535"),
         ({"METRICS_PORT": "http"}, "METRICS_PORT must be a TCP port number, 1 to 65535"),
-        ({"METRICS_LISTEN": "localhost"}, "METRICS_LISTEN must be an IP address, like 127.0.0.1"),
+        ({"METRICS_LISTEN": "localhost"}, "METRICS_LISTEN must be an IP address to listen on"),
     ],
 )
 def test_bad_metrics_settings_say_what_to_fix(values, message):
@@ -145,3 +188,83 @@ def test_the_database_path_is_read_without_a_token(tmp_path):
     (tmp_path / ".env").write_text("DATABASE_PATH=/srv/bot.db\nTELEGRAM_BOT_TOKEN=\n")
     assert database_path({}, tmp_path / ".env") == Path("/srv/bot.db")
     assert database_path({}, tmp_path / "missing.env") == Path("data/gutbone.db")
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"LOG_FORMAT": "yaml"}, "LOG_FORMAT must be text or json"),
+        (
+            {"WEBHOOK_SECRET": " "},  # blank: not set
+            "WEBHOOK_SECRET is required with WEBHOOK_URL: "
+            "16 to 256 characters of A-Z, a-z, 0-9, _ and -",
+        ),
+        (
+            {"WEBHOOK_SECRET": "short-secret"},
+            "WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - "
+            "(it has 12, too few to be hard to guess)",
+        ),
+        (
+            {"WEBHOOK_SECRET": "a secret with spaces in it"},
+            "WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - "
+            "(it has other characters)",
+        ),
+        (
+            {"WEBHOOK_SECRET": "ünïcödé-but-long-enough"},
+            "WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - "
+            "(it has other characters)",
+        ),
+        (
+            {"WEBHOOK_SECRET": "x" * 257},
+            "WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (it has 257)",
+        ),
+        (
+            {"WEBHOOK_URL": "bot.example.org/hook"},
+            "WEBHOOK_URL must be an https URL, like https://bot.example.org/telegram",
+        ),
+        (
+            {"WEBHOOK_URL": "https://bot.example.org/hook?key=1"},
+            "WEBHOOK_URL must be an https URL, like https://bot.example.org/telegram",
+        ),
+        (
+            {"WEBHOOK_URL": "https://bot.example.org:99999/hook"},
+            "WEBHOOK_URL must be an https URL, like https://bot.example.org/telegram",
+        ),
+        (
+            {"WEBHOOK_URL": "http://bot.example.org/hook"},
+            "WEBHOOK_URL must use https (plain http only on 127.0.0.1 or localhost)",
+        ),
+        (
+            {"WEBHOOK_URL": "https://bot.example.org:8080/hook"},
+            "WEBHOOK_URL's port must be one Telegram posts to: 443, 80, 88, 8443",
+        ),
+        (
+            {"WEBHOOK_LISTEN": "example.org"},
+            "WEBHOOK_LISTEN must be an IP address to listen on, like 127.0.0.1 or 0.0.0.0",
+        ),
+        ({"WEBHOOK_PORT": "0"}, "WEBHOOK_PORT must be a TCP port number, 1 to 65535"),
+        ({"WEBHOOK_PORT": "65536"}, "WEBHOOK_PORT must be a TCP port number, 1 to 65535"),
+        ({"WEBHOOK_PORT": "https"}, "WEBHOOK_PORT must be a TCP port number, 1 to 65535"),
+    ],
+)
+def test_bad_webhook_and_log_settings_say_exactly_what_to_fix(values, message):
+    with pytest.raises(ConfigError) as caught:
+        parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **WEBHOOK, **values})
+    assert str(caught.value) == message
+    assert WEBHOOK["WEBHOOK_SECRET"] not in str(caught.value)
+
+
+def test_a_bad_webhook_secret_is_never_echoed():
+    for secret in ("tooshort", "has spaces but is long enough"):
+        with pytest.raises(ConfigError) as caught:
+            parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **WEBHOOK, "WEBHOOK_SECRET": secret})
+        assert secret not in str(caught.value)
+
+
+def test_every_setting_is_in_the_readme_and_env_example():
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    for variable in ["TELEGRAM_BOT_TOKEN", *(name for name, _ in _VARIABLES.values())]:
+        assert f"| `{variable}` |" in readme, variable
+        assert re.search(rf"^#?{variable}=", example, re.MULTILINE), variable

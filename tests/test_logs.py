@@ -1,8 +1,10 @@
 """The token never reaches a log line, not even inside a traceback."""
 
+import json
 import logging
 import sys
 import threading
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -121,3 +123,64 @@ def test_ptbs_traceback_for_a_rejected_token_is_left_to_the_runner(monkeypatch, 
         logging.captureWarnings(False)
     [line] = capsys.readouterr().err.splitlines()
     assert line.endswith("ERROR telegram.ext: Polling failed for [redacted]")
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+@pytest.fixture
+def json_logging(monkeypatch):
+    """Call it in the test (so the handler writes to the captured stderr):
+    `configure_logging(..., "json")`, undone after the test."""
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setattr(logging.getLogger("telegram.ext"), "filters", [])
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        monkeypatch.setattr(logging.getLogger(noisy), "level", logging.getLogger(noisy).level)
+    yield lambda: configure_logging("DEBUG", [TOKEN, "webhook-secret-0123456789"], "json")
+    logging.captureWarnings(False)
+
+
+def test_json_logs_are_one_object_per_line_with_time_level_logger_and_chat_id(json_logging, capsys):
+    json_logging()
+    logging.getLogger("scheduler.delivery").info(
+        "Chat %s is gone (%s)\non two lines", 42, "blocked", extra={"chat_id": 42}
+    )
+    logging.getLogger("bot.runner").warning("Stopping")
+    first, second = json_lines(capsys.readouterr().err)
+    assert set(first) == {"time", "level", "logger", "message", "chat_id"}
+    assert datetime.fromisoformat(first["time"]).utcoffset() == timedelta(0)
+    assert first["time"].endswith("Z")
+    assert (first["level"], first["logger"], first["chat_id"]) == ("INFO", "scheduler.delivery", 42)
+    assert first["message"] == "Chat 42 is gone (blocked)\non two lines"
+    assert second == {
+        "time": second["time"],
+        "level": "WARNING",
+        "logger": "bot.runner",
+        "message": "Stopping",
+    }
+
+
+def test_json_logs_redact_the_token_and_secrets_in_message_and_traceback(json_logging, capsys):
+    json_logging()
+    try:
+        raise RuntimeError(f"failed calling /bot{TOKEN}/sendMessage with {SECRET}")
+    except RuntimeError:
+        logging.getLogger("bot.handlers").error(
+            "Error for %s: %s", f"/bot{TOKEN}", "webhook-secret-0123456789", exc_info=True
+        )
+    output = capsys.readouterr().err
+    [entry] = json_lines(output)
+    assert entry["message"] == "Error for /bot[redacted]: [redacted]"
+    assert entry["exc"].startswith("Traceback (most recent call last):")
+    assert "RuntimeError: failed calling /bot[redacted]/sendMessage with [redacted]" in entry["exc"]
+    assert SECRET not in output and "webhook-secret-0123456789" not in output
+
+
+def test_ptbs_traceback_for_a_rejected_token_is_left_out_in_json_too(json_logging, capsys):
+    json_logging()
+    rejected = InvalidToken(f"The token `{TOKEN}` was rejected by the server.")
+    logging.getLogger("telegram.ext").error("Aborting retry loop.", exc_info=rejected)
+    assert capsys.readouterr().err == ""
