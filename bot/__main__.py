@@ -46,6 +46,8 @@ def _command(argv: Sequence[str] | None) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.command == "tips":
         return tips_main(rest)
+    if args.command == "sandbox":
+        return sandbox(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return run()
@@ -61,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
         "tips",
         help="the curator tools: check, stats, sync-references (see `gutbone-bot tips -h`)",
         add_help=False,  # `gutbone-bot tips -h` is answered by the tools themselves
+    )
+    commands.add_parser(
+        "sandbox",
+        help="try the bot in this terminal: no token, a throwaway database (`sandbox -h`)",
+        add_help=False,  # answered by the sandbox, which needs the emulator extra
     )
     return parser
 
@@ -90,6 +97,17 @@ def run() -> int:
     finally:
         store.close()
     return 0
+
+
+def sandbox(argv: Sequence[str]) -> int:
+    """The sandbox, or one line saying how to install the emulator it runs on."""
+    try:
+        from bot.sandbox import main as sandbox_main
+    except ModuleNotFoundError as missing:
+        if missing.name != "aiohttp":
+            raise
+        return _fail("the sandbox needs the emulator: pip install 'gutbone-daily[emulator]'")
+    return sandbox_main(argv)
 
 
 def _database_problem(settings: Settings, problem: Exception) -> str:
