@@ -36,7 +36,8 @@ from tips import load_library
 
 CHAT_ID = 1  # the private chat you type in
 ANSWER_TIMEOUT = 10.0  # seconds to wait for the bot's answer before reading the next line
-FAST_CLOCK_SPEED = 24 * 60  # --fast-clock: a sandbox day in a minute
+DAY = 24 * 60 * 60.0
+FAST_CLOCK_SPEED = DAY / 60  # --fast-clock: a sandbox day in a minute
 INTRO = (
     "GutBone Daily sandbox: the real bot, talking to a stand-in for Telegram on this machine\n"
     "(no token, nothing leaves 127.0.0.1). You are a new user in a private chat with the bot.\n"
@@ -105,13 +106,13 @@ class SandboxClock:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._start = start
-        self._speed = speed
+        self.speed = speed
         self._monotonic = monotonic
         self._started = monotonic()
         self._jumped = timedelta()
 
     def __call__(self) -> datetime:
-        elapsed = (self._monotonic() - self._started) * self._speed
+        elapsed = (self._monotonic() - self._started) * self.speed
         return self._start + self._jumped + timedelta(seconds=elapsed)
 
     def jump_to(self, moment: datetime) -> None:
@@ -120,7 +121,7 @@ class SandboxClock:
 
     def real_seconds_until(self, moment: datetime) -> float:
         """How long, in real seconds, until the clock shows `moment` (0 if it is past)."""
-        return max((moment - self()).total_seconds() / self._speed, 0.0)
+        return max((moment - self()).total_seconds() / self.speed, 0.0)
 
 
 async def converse(
@@ -149,7 +150,7 @@ async def converse(
             serving = asyncio.create_task(serve(app, stop, sweep=False))  # the sandbox sweeps
             try:
                 await _until_polling(telegram, serving)
-                write(INTRO)
+                write(_intro(clock))
                 await sandbox.chat(lines, echo=echo)
             finally:
                 sandbox.close()
@@ -157,6 +158,12 @@ async def converse(
                 await serving
     finally:
         store.close()
+
+
+def _intro(clock: SandboxClock) -> str:
+    if clock.speed == 1:
+        return INTRO
+    return f"{INTRO}\n⏩ The clock runs fast: a sandbox day passes in {DAY / clock.speed:g} s."
 
 
 async def _until_polling(telegram: BotAPIEmulator, serving: asyncio.Task[None]) -> None:

@@ -148,6 +148,7 @@ async def test_with_a_fast_clock_the_daily_tip_comes_by_itself(tmp_path, pacing)
         echo=True,
         gateway=paced_gateway(pacing),
     )
+    assert "a sandbox day passes in 60 s." in transcript.blocks[0]
     assert "⏰ Mon 02 Mar 2026, 08:00 (UTC) in the sandbox" in transcript.text
 
 
