@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "sandbox",
-        help="try the bot in this terminal: no token, a throwaway database (`sandbox -h`)",
+        help="try the bot in this terminal, no token needed (see `gutbone-bot sandbox -h`)",
         add_help=False,  # answered by the sandbox, which needs the emulator extra
     )
     return parser

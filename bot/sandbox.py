@@ -151,7 +151,7 @@ async def converse(
             try:
                 await _until_polling(telegram, serving)
                 write(_intro(clock))
-                await sandbox.chat(lines, echo=echo)
+                await sandbox.run(lines, echo=echo)
             finally:
                 sandbox.close()
                 stop.set()
@@ -195,7 +195,7 @@ class Sandbox:
         self._sweeps: set[asyncio.Task[None]] = set()
         services.wake_at = self.wake_at  # /start, /time and /timezone re-arm it
 
-    async def chat(self, lines: AsyncIterable[str], *, echo: bool) -> None:
+    async def run(self, lines: AsyncIterable[str], *, echo: bool) -> None:
         """Handle typed lines, showing the bot's messages as they come, until :quit."""
         watcher = asyncio.create_task(self._show_as_they_come())
         try:
@@ -237,7 +237,7 @@ class Sandbox:
 
     def wake_at(self, moment: datetime | None) -> None:
         """Sweep when the earliest daily tip falls due, by the sandbox clock (as the Sweeper
-        does by the real one)."""
+        does by the real one); the store knows that time, whatever `moment` a handler gives."""
         if self._timer is not None:
             self._timer.cancel()
         due = self._services.store.earliest_due()
