@@ -1,4 +1,4 @@
-"""`python -m bot` / `gutbone-bot`: run GutBone Daily, or the curator tools of the tip library."""
+"""`python -m bot` / `gutbone-bot`: run GutBone Daily, operate it, try it, or curate its tips."""
 
 from __future__ import annotations
 
@@ -49,6 +49,8 @@ def _command(argv: Sequence[str] | None) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.command == "tips":
         return tips_main(rest)
+    if args.command == "sandbox":
+        return sandbox(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     code = operate.run(args)
@@ -59,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__)
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser(
-        "run", help="run the bot with long polling until SIGINT/SIGTERM (the default)"
+        "run", help="run the bot (long polling, or a webhook) until SIGINT/SIGTERM (the default)"
     )
     commands.add_parser(
         "tips",
@@ -67,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,  # `gutbone-bot tips -h` is answered by the tools themselves
     )
     operate.add_parsers(commands)
+    commands.add_parser(
+        "sandbox",
+        help="try the bot in this terminal, no token needed (see `gutbone-bot sandbox -h`)",
+        add_help=False,  # answered by the sandbox, which needs the emulator extra
+    )
     return parser
 
 
@@ -98,6 +105,17 @@ def run() -> int:
     finally:
         store.close()
     return 0
+
+
+def sandbox(argv: Sequence[str]) -> int:
+    """The sandbox, or one line saying how to install the emulator it runs on."""
+    try:
+        from bot.sandbox import main as sandbox_main
+    except ModuleNotFoundError as missing:
+        if missing.name != "aiohttp":
+            raise
+        return _fail("the sandbox needs the emulator: pip install 'gutbone-daily[emulator]'")
+    return sandbox_main(argv)
 
 
 def _database_problem(settings: Settings, problem: Exception) -> str:

@@ -1,7 +1,8 @@
 """Run the emulator on its own: ``python -m emulator --port 8081 --token 123:ABC``.
 
 Point a bot at the printed base URL. Lines typed here reach the bot as messages from a user
-(``--chat``); ``:press MESSAGE_ID DATA`` presses an inline button; Ctrl-C stops.
+(``--chat``); ``:1`` presses the first button of the latest message with buttons,
+``:press MESSAGE_ID DATA`` any button; Ctrl-C stops.
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import shutil
 import sys
-import threading
 
+from emulator.chat import TerminalChat, stdin_lines
 from emulator.server import TEST_TOKEN, BotAPIEmulator
-from emulator.state import SentMessage
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,67 +43,29 @@ async def _serve(args: argparse.Namespace) -> None:
     async with emulator:
         print(f"Bot API emulator listening: base_url {emulator.base_url}", flush=True)
         print(f"Type to write to the bot as chat {args.chat}; Ctrl-C stops.", flush=True)
-        lines: asyncio.Queue[str | None] = asyncio.Queue()
-        _read_stdin(asyncio.get_running_loop(), lines)
-        watcher = asyncio.create_task(_print_bot_messages(emulator))
+        styled, width = sys.stdout.isatty(), shutil.get_terminal_size((100, 24)).columns
+        chat = TerminalChat(emulator, args.chat, _print, styled=styled, show_ids=True, width=width)
+        watcher = asyncio.create_task(_show_bot_messages(emulator, chat))
         try:
-            await _type_as_user(emulator, lines, args.chat)
+            async for line in stdin_lines():
+                try:
+                    chat.act(line)
+                except (LookupError, ValueError) as exc:
+                    print(f"! {exc}", flush=True)
             await asyncio.Event().wait()  # stdin closed: keep serving
         finally:
             watcher.cancel()
 
 
-def _read_stdin(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:
-    """Read stdin in a daemon thread, so a blocked read never holds up Ctrl-C."""
-
-    def read() -> None:
-        for line in sys.stdin:
-            loop.call_soon_threadsafe(lines.put_nowait, line.rstrip("\n"))
-        loop.call_soon_threadsafe(lines.put_nowait, None)
-
-    threading.Thread(target=read, name="emulator-stdin", daemon=True).start()
-
-
-async def _type_as_user(
-    emulator: BotAPIEmulator, lines: asyncio.Queue[str | None], chat_id: int
-) -> None:
-    while (line := await lines.get()) is not None:
-        try:
-            _act(emulator, line, chat_id)
-        except (LookupError, ValueError) as exc:
-            print(f"! {exc}", flush=True)
-
-
-def _act(emulator: BotAPIEmulator, line: str, chat_id: int) -> None:
-    if line.startswith(":press "):
-        _, message_id, data = line.split(" ", 2)
-        emulator.user_presses(chat_id, int(message_id), data)
-    elif line.strip():
-        emulator.user_sends(chat_id, line)
-
-
-async def _print_bot_messages(emulator: BotAPIEmulator) -> None:
-    shown = (0, 0)
-
-    def counts() -> tuple[int, int]:
-        return len(emulator.sent), len(emulator.edits)
-
+async def _show_bot_messages(emulator: BotAPIEmulator, chat: TerminalChat) -> None:
+    """Print what the bot sends as it arrives, whatever is being typed."""
     while True:
-
-        def changed(seen: tuple[int, int] = shown) -> bool:
-            return counts() != seen
-
-        await emulator.wait_until(changed, timeout=3600)
-        for message in emulator.sent[shown[0] :]:
-            print(_render("<-", message), flush=True)
-        for message in emulator.edits[shown[1] :]:
-            print(_render("<- edited", message), flush=True)
-        shown = counts()
+        await chat.wait_for_answer(chat.mark(), timeout=3600)
+        chat.show_new()
 
 
-def _render(arrow: str, message: SentMessage) -> str:
-    buttons = f"\n   [buttons: {', '.join(message.callback_data)}]" if message.callback_data else ""
-    return f"{arrow} #{message.message_id} to {message.chat_id}: {message.visible_text}{buttons}"
+def _print(text: str) -> None:
+    print(text, flush=True)
 
 
 if __name__ == "__main__":

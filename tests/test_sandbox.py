@@ -1,0 +1,224 @@
+"""`gutbone-bot sandbox`: a new user's first minute, typed as lines, read as a transcript."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from bot.app import limits_for
+from bot.config import parse_settings
+from bot.gateway import Gateway
+from bot.sandbox import CHAT_ID, FAST_CLOCK_SPEED, HELP, SandboxClock, converse
+from emulator import TEST_TOKEN
+from storage import Store
+
+MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # after the default 08:00: next tip tomorrow
+
+
+class Transcript:
+    """What the sandbox wrote, and a way to wait for a line that is still to come."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self._changed = asyncio.Event()
+
+    def write(self, block: str) -> None:
+        self.blocks.append(block)
+        self._changed.set()
+
+    async def wait_for(self, text: str, timeout: float = 5) -> None:
+        async with asyncio.timeout(timeout):
+            while text not in self.text:
+                self._changed.clear()
+                await self._changed.wait()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.blocks)
+
+    def after(self, typed: str) -> str:
+        """Everything shown after `you › typed`, up to the next typed line."""
+        exchanges = re.split(r"^you › ", self.text, flags=re.MULTILINE)
+        answers = [e.partition("\n")[2] for e in exchanges if e.partition("\n")[0] == typed]
+        assert answers, f"{typed!r} was not typed: {self.text}"
+        return answers[0]
+
+
+async def typed(lines: Iterable[str]) -> AsyncIterator[str]:
+    for line in lines:
+        yield line
+
+
+def paced_gateway(pacing) -> Gateway:
+    """The gateway with the tests' pacing time: Telegram's per-chat pauses pass at once."""
+    settings = parse_settings({"TELEGRAM_BOT_TOKEN": TEST_TOKEN})
+    return Gateway(limits_for(settings), clock=pacing.clock, sleep=pacing.sleep)
+
+
+async def run(tmp_path, pacing, lines, clock=None) -> Transcript:
+    transcript = Transcript()
+    await converse(
+        typed(lines) if isinstance(lines, list) else lines,
+        transcript.write,
+        tmp_path / "sandbox.db",
+        clock=clock or SandboxClock(MONDAY),
+        echo=True,
+        gateway=paced_gateway(pacing),
+    )
+    return transcript
+
+
+async def test_a_new_users_first_minute(tmp_path, pacing):
+    lines = ["/start", "/tip", ":1", ":tomorrow", ":quit", "/settings"]
+    transcript = await run(tmp_path, pacing, lines)
+    assert "You are a new user in a private chat" in transcript.blocks[0]
+    assert "bot › 🦴 Welcome to GutBone Daily!" in transcript.after("/start")
+    tip = transcript.after("/tip")
+    assert tip.startswith("bot › ") and tip.rstrip().endswith("[1] 📚 Source")
+    title = tip.partition("\n")[0].split(" ", 3)[3]  # "bot › 🥦 Title"
+    assert f"bot › 📚 Sources for “{title}”" in transcript.after(":1")
+    daily = transcript.after(":tomorrow")
+    assert daily.startswith("⏩ The clock moved on to Tue 03 Mar 2026, 08:00 (UTC)")
+    assert daily.rstrip().endswith("[1] 📚 Source") and "\nbot › " in daily
+    assert "/settings" not in transcript.text  # nothing is read after :quit
+    store = Store.open(tmp_path / "sandbox.db")
+    assert store.subscriber(CHAT_ID).last_delivery == date(2026, 3, 3)  # a real daily tip
+    store.close()
+
+
+async def test_the_sandbox_commands_are_listed_and_unknown_ones_refused(tmp_path, pacing):
+    transcript = await run(tmp_path, pacing, [":help", ":tomorow", ":1", ":now"])
+    for command in (":1, :2", ":tomorrow", ":now", ":help", ":quit"):
+        assert command in transcript.after(":help")
+    assert transcript.after(":tomorow") == "! :tomorow is no sandbox command; :help lists them\n"
+    assert transcript.after(":1") == "! no message with buttons yet\n"
+    assert transcript.after(":now").strip() == "🕰 Mon 02 Mar 2026, 10:00 (UTC) in the sandbox"
+
+
+async def test_tomorrow_before_start_says_how_to_subscribe(tmp_path, pacing):
+    transcript = await run(tmp_path, pacing, [":tomorrow", "/stop"])
+    assert transcript.after(":tomorrow") == "! no daily tip is coming: /start subscribes\n"
+    assert "not subscribed" in transcript.after("/stop")
+
+
+async def test_the_next_daily_tip_follows_the_chats_time_and_timezone(tmp_path, pacing):
+    lines = ["/start", "/timezone Asia/Tokyo", "/time 07:15", ":tomorrow", ":tomorrow"]
+    transcript = await run(tmp_path, pacing, lines)
+    assert "Tue 03 Mar 2026, 07:15 (Asia/Tokyo)" in transcript.after(":tomorrow")
+    assert "Wed 04 Mar 2026, 07:15 (Asia/Tokyo)" in transcript.text
+    assert transcript.text.count("your daily tip is due") == 2
+
+
+class HeldTime:
+    """A monotonic clock that stands still until released, then runs as the real one."""
+
+    def __init__(self) -> None:
+        self._held_at: float | None = time.monotonic()
+        self._lost = 0.0
+
+    def __call__(self) -> float:
+        return self._held_at if self._held_at is not None else time.monotonic() - self._lost
+
+    def release(self) -> None:
+        if self._held_at is not None:
+            self._lost, self._held_at = time.monotonic() - self._held_at, None
+
+
+async def test_with_a_fast_clock_the_daily_tip_comes_by_itself(tmp_path, pacing):
+    transcript, held = Transcript(), HeldTime()
+
+    async def lines() -> AsyncIterator[str]:
+        yield "/start"  # at 07:59 however long the start-up took; then a minute is 42 ms
+        held.release()
+        await transcript.wait_for("your daily tip is due")  # nobody types :tomorrow
+        await transcript.wait_for("[1] 📚 Source")
+
+    a_minute_early = datetime(2026, 3, 2, 7, 59, tzinfo=UTC)
+    await converse(
+        lines(),
+        transcript.write,
+        tmp_path / "sandbox.db",
+        clock=SandboxClock(a_minute_early, speed=FAST_CLOCK_SPEED, monotonic=held),
+        echo=True,
+        gateway=paced_gateway(pacing),
+    )
+    assert "a sandbox day passes in 60 s." in transcript.blocks[0]
+    assert "⏰ Mon 02 Mar 2026, 08:00 (UTC) in the sandbox" in transcript.text
+
+
+def test_the_fast_clock_makes_a_day_a_minute():
+    now = [100.0]
+    clock = SandboxClock(MONDAY, speed=FAST_CLOCK_SPEED, monotonic=lambda: now[0])
+    now[0] += 60
+    assert clock() == MONDAY + timedelta(days=1)
+    assert clock.real_seconds_until(MONDAY + timedelta(days=2)) == 60
+    clock.jump_to(MONDAY + timedelta(days=3))
+    clock.jump_to(MONDAY)  # the clock never goes back
+    assert clock() == MONDAY + timedelta(days=3)
+    assert clock.real_seconds_until(MONDAY) == 0
+
+
+def sandbox_process(tmp_path, *args: str, stdin: str = "/start\n", **env: str):
+    """`python -m bot sandbox` with piped input and its own TMPDIR, as an operator runs it."""
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    environ.update(TMPDIR=str(tmp_path / "tmp"), **env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", *args],
+        input=stdin,
+        env=environ,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_python_m_bot_sandbox_answers_and_exits_0_at_end_of_input(tmp_path):
+    done = sandbox_process(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "you › /start\nbot › 🦴 Welcome to GutBone Daily!" in done.stdout
+    assert done.stderr == ""  # no warning, no traceback
+    assert list((tmp_path / "tmp").iterdir()) == []  # the throwaway database is gone
+
+
+def test_keep_says_where_the_database_is_and_keeps_it(tmp_path):
+    done = sandbox_process(tmp_path, "--keep", stdin="/start\n:quit\n")
+    assert done.returncode == 0, done.stderr
+    where = done.stdout.strip().splitlines()[-1].removeprefix("The sandbox's database is kept: ")
+    store = Store.open(where)
+    assert store.subscriber(CHAT_ID).active
+    store.close()
+
+
+def test_sandbox_help_names_its_options(tmp_path):
+    done = sandbox_process(tmp_path, "--help", stdin="")
+    assert done.returncode == 0
+    assert "--fast-clock" in done.stdout and "--keep" in done.stdout
+
+
+def test_without_the_emulator_extra_the_sandbox_says_what_to_install(tmp_path):
+    planted = tmp_path / "planted"
+    planted.mkdir()
+    (planted / "sitecustomize.py").write_text("import sys\nsys.modules['aiohttp'] = None\n")
+    done = sandbox_process(tmp_path, PYTHONPATH=str(planted))
+    assert done.returncode == 2
+    assert done.stderr == (
+        "gutbone-bot: the sandbox needs the emulator: pip install 'gutbone-daily[emulator]'\n"
+    )
+
+
+def test_help_lists_every_sandbox_command():
+    assert re.findall(r"^  (:\w+)", HELP, flags=re.MULTILINE) == [
+        ":1",
+        ":tomorrow",
+        ":now",
+        ":help",
+        ":quit",
+    ]
