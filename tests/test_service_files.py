@@ -6,12 +6,7 @@ The Dockerfile itself is linted by hadolint in `.ci/run`; no Docker engine build
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
@@ -46,15 +41,6 @@ def test_ci_lints_the_dockerfile():
     assert "\n.venv/bin/hadolint Dockerfile\n" in (ROOT / ".ci" / "run").read_text()
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd is not installed")
-def test_systemd_accepts_the_unit(tmp_path):
-    """`systemd-analyze verify`, with the program path pointed at this venv's gutbone-bot."""
-    program = Path(sys.executable).parent / "gutbone-bot"
-    assert program.exists(), "the project is installed in this venv"
-    unit = tmp_path / "gutbone-bot.service"
-    unit.write_text(UNIT.replace("/opt/gutbone/bin/gutbone-bot", str(program)))
-    done = subprocess.run(
-        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
+def test_ci_verifies_the_systemd_unit_where_systemd_is_installed():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "systemd-analyze verify" in ci and "deploy/gutbone-bot.service" in ci
