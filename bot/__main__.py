@@ -13,7 +13,7 @@ from telegram.error import InvalidToken
 
 from bot import operate
 from bot.app import build_application
-from bot.config import ConfigError, Settings, load_settings, raw_token
+from bot.config import ConfigError, Settings, load_settings, raw_secrets
 from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
 from bot.metrics import MetricsUnavailable
 from bot.polling import TokenRevoked
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Anything unexpected ends as one redacted line and exit code 1, never a traceback that
     could quote the token; the traceback goes to the (redacting) log at DEBUG.
     """
-    redact = Redactor([raw_token()])
+    redact = Redactor(raw_secrets())
     install_crash_hooks(redact)
     try:
         return _command(argv)

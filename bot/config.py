@@ -77,6 +77,15 @@ def raw_token(environ: Mapping[str, str] | None = None, env_file: Path | None = 
     return _raw_values(environ, env_file).get("TELEGRAM_BOT_TOKEN", "").strip()
 
 
+def raw_secrets(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = None
+) -> list[str]:
+    """Every secret as configured, valid or not (the token and the webhook secret)."""
+    values = _raw_values(environ, env_file)
+    secrets = (values.get(name, "").strip() for name in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET"))
+    return [secret for secret in secrets if secret]
+
+
 def database_path(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Path:
     """Only `DATABASE_PATH`, read as `load_settings` reads it: for the commands that need
     nothing else (`stats`, `backup`, `health`), which must work without a token."""

@@ -12,6 +12,7 @@ from bot.config import (
     database_path,
     load_settings,
     parse_settings,
+    raw_secrets,
     raw_token,
 )
 from emulator import TEST_TOKEN as TOKEN
@@ -268,3 +269,13 @@ def test_every_setting_is_in_the_readme_and_env_example():
     for variable in ["TELEGRAM_BOT_TOKEN", *(name for name, _ in _VARIABLES.values())]:
         assert f"| `{variable}` |" in readme, variable
         assert re.search(rf"^#?{variable}=", example, re.MULTILINE), variable
+
+
+def test_every_configured_secret_is_known_for_redaction_even_if_invalid(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("WEBHOOK_SECRET=short\n")
+    assert raw_secrets({"TELEGRAM_BOT_TOKEN": " not-a-token "}, env_file) == [
+        "not-a-token",
+        "short",
+    ]
+    assert raw_secrets({}, tmp_path / "missing.env") == []
