@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "sandbox",
         help="try the bot in this terminal, no token needed (see `gutbone-bot sandbox -h`)",
-        add_help=False,  # answered by the sandbox, which needs the emulator extra
+        add_help=False,  # `gutbone-bot sandbox -h` is answered by the sandbox itself
     )
     return parser
 
@@ -108,13 +108,9 @@ def run() -> int:
 
 
 def sandbox(argv: Sequence[str]) -> int:
-    """The sandbox, or one line saying how to install the emulator it runs on."""
-    try:
-        from bot.sandbox import main as sandbox_main
-    except ModuleNotFoundError as missing:
-        if missing.name != "aiohttp":
-            raise
-        return _fail("the sandbox needs the emulator: pip install 'gutbone-daily[emulator]'")
+    """The sandbox: the bot and the emulator in this process (imported only when asked for)."""
+    from bot.sandbox import main as sandbox_main
+
     return sandbox_main(argv)
 
 

@@ -27,6 +27,7 @@ from bot import handlers
 from bot.config import FREE_RATE, Settings
 from bot.context import CONTEXT_TYPES, App, Context, Services
 from bot.gateway import Gateway
+from bot.http import AiohttpRequest
 from bot.keyboards import SOURCE
 from bot.metrics import Metrics
 from bot.sender import TipSender
@@ -74,10 +75,8 @@ def build_application(
         .job_queue(jobs)
         .rate_limiter(gateway)
         .concurrent_updates(True)  # a slow reply never holds up the next user
-        .connection_pool_size(workers + 16)  # every send in flight, plus replies
-        .read_timeout(READ_TIMEOUT)
-        .write_timeout(READ_TIMEOUT)
-        .pool_timeout(READ_TIMEOUT)
+        # every send in flight, plus replies, on the leaner client; long polling keeps PTB's
+        .request(AiohttpRequest(workers + 16, read_timeout=READ_TIMEOUT))
         .build()
     )
     rng = rng or random.Random()

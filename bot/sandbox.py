@@ -5,9 +5,6 @@ temporary folder that goes when the sandbox ends (unless `--keep`). You are a ne
 private chat: type /start, /tip, press a button with :1, and see the replies. `:tomorrow`
 moves the clock to your next daily tip, which then arrives at once; with `--fast-clock` a
 sandbox day passes in a minute, so daily tips come by themselves. `:help` lists the rest.
-
-The emulator is an optional extra (`pip install 'gutbone-daily[emulator]'`): a server that
-runs the bot for real has no use for it.
 """
 
 from __future__ import annotations

@@ -203,17 +203,6 @@ def test_sandbox_help_names_its_options(tmp_path):
     assert "--fast-clock" in done.stdout and "--keep" in done.stdout
 
 
-def test_without_the_emulator_extra_the_sandbox_says_what_to_install(tmp_path):
-    planted = tmp_path / "planted"
-    planted.mkdir()
-    (planted / "sitecustomize.py").write_text("import sys\nsys.modules['aiohttp'] = None\n")
-    done = sandbox_process(tmp_path, PYTHONPATH=str(planted))
-    assert done.returncode == 2
-    assert done.stderr == (
-        "gutbone-bot: the sandbox needs the emulator: pip install 'gutbone-daily[emulator]'\n"
-    )
-
-
 def test_help_lists_every_sandbox_command():
     assert re.findall(r"^  (:\w+)", HELP, flags=re.MULTILINE) == [
         ":1",

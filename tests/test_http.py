@@ -1,0 +1,90 @@
+"""The sends' HTTP client: Telegram's answers come back, and failures become PTB's errors."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+from aiohttp import web
+from telegram import InputFile
+from telegram.error import NetworkError, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter  # how PTB builds a request
+
+from bot.http import AiohttpRequest
+
+
+def param(name: str, value: object) -> RequestParameter:
+    return RequestParameter.from_input(name, value)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def serve(handler) -> tuple[web.AppRunner, str]:
+    app = web.Application()
+    app.router.add_post("/bot/{method}", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, f"http://127.0.0.1:{port}/bot"
+
+
+async def test_form_fields_and_uploads_arrive_as_telegram_expects():
+    seen: dict[str, object] = {}
+
+    async def handler(request: web.Request) -> web.Response:
+        form = await request.post()
+        for name, value in form.items():
+            upload = isinstance(value, web.FileField)
+            seen[name] = (value.filename, value.file.read()) if upload else value
+        return web.json_response({"ok": True, "result": True})
+
+    runner, base = await serve(handler)
+    client = AiohttpRequest(4)
+    await client.initialize()
+    try:
+        plain = RequestData([param("chat_id", 5), param("text", "hi")])
+        status, _ = await client.do_request(f"{base}/sendMessage", "POST", plain)
+        assert (status, seen) == (200, {"chat_id": "5", "text": "hi"})
+        seen.clear()
+        upload = InputFile(b'{"chat": 5}', filename="export.json")
+        files = RequestData([param("chat_id", 5), param("document", upload)])
+        await client.do_request(f"{base}/sendDocument", "POST", files)
+        assert seen == {"chat_id": "5", "document": ("export.json", b'{"chat": 5}')}
+    finally:
+        await client.shutdown()
+        await runner.cleanup()
+
+
+async def test_a_server_that_does_not_answer_in_time_is_a_timeout():
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(5)  # accepts, reads nothing, answers nothing
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = AiohttpRequest(2, read_timeout=0.2)
+    await client.initialize()
+    try:
+        with pytest.raises(TimedOut):
+            await client.do_request(f"http://127.0.0.1:{port}/bot/getMe", "POST")
+    finally:
+        await client.shutdown()
+        server.close()
+
+
+async def test_a_closed_port_is_a_network_error_and_an_uninitialised_client_refuses():
+    client = AiohttpRequest(2)
+    with pytest.raises(RuntimeError, match="not initialized"):
+        await client.do_request(f"http://127.0.0.1:{free_port()}/bot/getMe", "POST")
+    await client.initialize()
+    try:
+        with pytest.raises(NetworkError, match=r"^aiohttp\.ClientConnector"):
+            await client.do_request(f"http://127.0.0.1:{free_port()}/bot/getMe", "POST")
+    finally:
+        await client.shutdown()
