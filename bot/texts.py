@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape as html_escape
 
 from scheduler.due import Schedule
+from scheduler.streaks import FREEZE_EVERY, Streak
 from storage.heartbeat import Heartbeat
 from storage.stats import Stats
 from tips import Topic
@@ -17,6 +18,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("time", "Set your daily time: /time 07:30"),
     ("timezone", "Set your timezone: /timezone Europe/Berlin"),
     ("source", "Full sources of your last tip"),
+    ("streak", "Your run of days with a ✅ Did it"),
     ("settings", "Your subscription and next tip"),
     ("stop", "Stop the daily tip (settings are kept)"),
     ("help", "All commands and topics"),
@@ -149,6 +151,44 @@ def render_sorry() -> str:
 
 def render_stale_button() -> str:
     return "This button no longer works. Try /tip or /help."
+
+
+def render_button_retired() -> str:
+    return "That tip has been retired from the library. Try /tip for a current one."
+
+
+def render_vote_noted(vote: int, before: int | None) -> str:
+    """The short answer to 👍 or 👎 (shown by the client for a moment)."""
+    mark = "👍" if vote > 0 else "👎"
+    if before == vote:
+        return f"Already noted {mark}"
+    return f"Changed to {mark}, thanks" if before is not None else f"Thanks — noted {mark}"
+
+
+def render_checked_in(new: bool) -> str:
+    """The short answer to ✅ Did it."""
+    return "✅ Done for today — see /streak" if new else "Already checked in today ✅"
+
+
+def render_streak(streak: Streak) -> str:
+    if streak.longest == 0:
+        return (
+            "🔥 No check-ins yet. Press ✅ Did it under a tip on a day you tried it, "
+            "and /streak counts the days in a row."
+        )
+    today = (
+        "Today is done ✅" if streak.today else "Not checked in today yet: ✅ Did it under a tip."
+    )
+    return (
+        f"🔥 <b>Current streak: {_days(streak.current)}</b>\n"
+        f"🏆 Longest: {_days(streak.longest)}\n{today}\n\n"
+        f"One missed day in any {FREEZE_EVERY} days is forgiven (a freeze); "
+        "two in a row end the streak."
+    )
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def render_no_tip_yet() -> str:
