@@ -36,11 +36,11 @@ async def pressed(update: Update, context: Context) -> None:
     press = parse_press(query.data)
     tip = context.services.library.tip(press.tip_id) if press else None
     message = query.message if isinstance(query.message, Message) else None
-    if press is None or (tip is None and press.action is not Action.SOURCE):
-        problem = texts.render_stale_button() if press is None else texts.render_button_retired()
-        await answer(query, problem)
+    if press is None:
+        await answer(query, texts.render_stale_button())
     elif tip is None:
-        await answer(query, texts.render_tip_retired())
+        source = press.action is Action.SOURCE
+        await answer(query, texts.render_tip_retired() if source else texts.render_button_retired())
     elif message is None or not _carries(message, press):
         await answer(query, texts.render_stale_button())  # forged, or its message is gone
     else:
