@@ -8,7 +8,7 @@ from html import escape as html_escape
 from scheduler.due import Schedule
 from scheduler.streaks import FREEZE_EVERY, Streak
 from storage.heartbeat import Heartbeat
-from storage.stats import Stats
+from storage.stats import Stats, TipVotes
 from tips import Topic
 
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -210,11 +210,19 @@ def render_stats(stats: Stats) -> str:
         f"Due now, not yet claimed: {stats.due_backlog}",
         f"Last sweep: {render_sweep(stats.last_sweep, stats.at)}",
         f"Last 24 h: {stats.rate_limited_24h} × 429, {stats.failed_24h} failed deliveries",
-        "Top and bottom tips by 👍/👎: no feedback collected yet",
+        render_tip_feedback(stats.tip_feedback),
     ]
     if stats.unreadable:
         lines.insert(2, f"Unreadable rows (no tips until fixed): {stats.unreadable}")
     return "\n".join(lines)
+
+
+def render_tip_feedback(votes: tuple[TipVotes, ...]) -> str:
+    """The best and worst tips by 👍 − 👎, on one line (best first)."""
+    if not votes:
+        return "Top and bottom tips by 👍/👎: no feedback collected yet"
+    shown = ", ".join(f"{v.tip_id} {v.up}/{v.down}" for v in votes)
+    return f"Top and bottom tips by 👍/👎: {shown}"
 
 
 def render_sweep(beat: Heartbeat | None, now: datetime) -> str:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import tips.__main__ as tips_cli
 from bot.__main__ import main as bot_main
+from bot.texts import render_stats
 from storage import Store
 from tips.stats import feedback_table
 
@@ -47,3 +48,29 @@ def test_a_missing_database_is_one_line_and_not_created(capsys, tmp_path):
     assert bot_main(["tips", "stats", "--database", str(path)]) == 1
     assert capsys.readouterr().err.strip() == f"error: no database at {path}"
     assert not path.exists()
+
+
+def test_the_operators_figures_name_the_best_and_worst_tips(store):
+    votes = {"a": [1, 1, 1], "b": [1, 1], "c": [1], "d": [1, -1], "e": [-1], "f": [-1, -1]}
+    votes |= {"g": [-1, -1, -1]}
+    for tip_id, given in votes.items():
+        for chat_id, vote in enumerate(given):
+            store.vote(chat_id, tip_id, vote, NOW)
+    figures = store.stats(NOW)
+    assert [(v.tip_id, v.up, v.down) for v in figures.tip_feedback] == [
+        ("a", 3, 0),
+        ("b", 2, 0),
+        ("c", 1, 0),
+        ("e", 0, 1),
+        ("f", 0, 2),
+        ("g", 0, 3),
+    ]
+    assert render_stats(figures).splitlines()[-1] == (
+        "Top and bottom tips by 👍/👎: a 3/0, b 2/0, c 1/0, e 0/1, f 0/2, g 0/3"
+    )
+
+
+def test_few_votes_show_each_tip_once(store):
+    store.vote(1, "a", 1, NOW)
+    store.vote(1, "b", -1, NOW)
+    assert [v.tip_id for v in store.stats(NOW).tip_feedback] == ["a", "b"]

@@ -63,7 +63,7 @@ def test_the_figures_after_a_known_week(store):
     assert stats.due_backlog == 2  # 4 (its retry at 08:10) and 5 (08:00): not yet claimed
     assert (stats.rate_limited_24h, stats.failed_24h) == (1, 1)
     assert stats.last_sweep.seconds == 2.0 and not stats.last_sweep.running
-    assert stats.paused is None and stats.tip_feedback is None
+    assert stats.paused is None and stats.tip_feedback == ()
 
 
 def test_the_figures_rendered(store):
