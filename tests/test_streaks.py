@@ -1,4 +1,4 @@
-"""The /streak rule: pure functions of check-in dates and the local today."""
+"""The /streak rule (pure functions of check-in dates and the local today), and its texts."""
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.texts import render_checked_in, render_streak, render_vote_noted
 from scheduler.due import Schedule, local_date
 from scheduler.streaks import Streak, streak
 
@@ -109,3 +110,18 @@ def test_without_a_miss_the_streak_is_every_day(offsets):
     run = sorted(offsets)
     full = list(range(run[0], run[-1] + 1))
     assert streak(days(*full), MON + timedelta(days=run[-1])).current == len(full)
+
+
+def test_the_streak_message():
+    assert "No check-ins yet" in render_streak(Streak(0, 0, today=False))
+    shown = render_streak(Streak(1, 12, today=True))
+    assert "Current streak: 1 day</b>" in shown and "Longest: 12 days" in shown
+    assert "Today is done ✅" in shown and "One missed day in any 7 days is forgiven" in shown
+    assert "Not checked in today yet" in render_streak(Streak(0, 3, today=False))
+
+
+def test_the_answers_to_a_press():
+    assert render_vote_noted(1, None) == "Thanks — noted 👍"
+    assert render_vote_noted(-1, 1) == "Changed to 👎, thanks"
+    assert render_vote_noted(-1, -1) == "Already noted 👎"
+    assert render_checked_in(True) != render_checked_in(False)
