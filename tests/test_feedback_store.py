@@ -5,9 +5,12 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlite_utils import Database
 
 from scheduler.due import Schedule
+from storage import Store
 from storage.feedback import Votes
+from storage.schema import LATEST, MIGRATIONS, schema_version
 
 DAY = date(2026, 3, 2)
 
@@ -48,3 +51,20 @@ def test_a_group_upgrade_moves_votes_and_check_ins(store, clock):
     store.migrate(-5, -1005, clock())
     assert store.vote_of(-1005, "a") == 1 and store.check_in_days(-1005) == [DAY]
     assert store.vote_of(-5, "a") is None and store.check_in_days(-5) == []
+
+
+def test_a_version_5_database_gains_the_feedback_tables_and_keeps_its_rows(tmp_path, clock):
+    path = tmp_path / "v5.db"
+    db = Database(sqlite3.connect(path))
+    for number, migration in enumerate(MIGRATIONS[:5], 1):
+        migration(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    db.conn.commit()
+    db.close()
+    store = Store.open(path)
+    try:
+        assert schema_version(store.db) == LATEST >= 6
+        assert {"feedback", "checkins"} <= set(store.db.table_names())
+        assert store.check_in(1, DAY, "k2-a", clock()) and store.check_in_days(1) == [DAY]
+    finally:
+        store.close()
