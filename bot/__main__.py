@@ -8,6 +8,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from telegram.error import InvalidToken
 
@@ -22,6 +23,7 @@ from bot.webhook import WebhookError
 from storage import Store, StoreError
 from tips import LibraryError, load_library
 from tips.__main__ import main as tips_main
+from tips.stats import FeedbackUnreadable
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ def _command(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args, rest = parser.parse_known_args(argv)
     if args.command == "tips":
-        return tips_main(rest)
+        return tips_main(rest, read_feedback)
     if args.command == "sandbox":
         return sandbox(rest)
     if rest:
@@ -105,6 +107,20 @@ def run() -> int:
     finally:
         store.close()
     return 0
+
+
+def read_feedback(path: Path) -> dict[str, tuple[int, int]]:
+    """👍 and 👎 per tip from the bot's database, for `gutbone-bot tips stats --database`."""
+    if not path.is_file():  # opening would create an empty one
+        raise FeedbackUnreadable(f"no database at {path}")
+    try:
+        store = Store.open(path)
+    except (sqlite3.Error, OSError, StoreError) as problem:
+        raise FeedbackUnreadable(f"cannot read the database at {path}: {problem}") from problem
+    try:
+        return {tip_id: (v.up, v.down) for tip_id, v in store.feedback_counts().items()}
+    finally:
+        store.close()
 
 
 def sandbox(argv: Sequence[str]) -> int:

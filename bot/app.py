@@ -23,12 +23,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import handlers, presses
 from bot.config import FREE_RATE, Settings
 from bot.context import CONTEXT_TYPES, App, Context, Services
 from bot.gateway import Gateway
 from bot.http import AiohttpRequest
-from bot.keyboards import SOURCE
 from bot.metrics import Metrics
 from bot.sender import TipSender
 from scheduler.delivery import Delivery, Sleep, workers_for
@@ -133,6 +132,7 @@ def add_handlers(app: App) -> None:
         "time": handlers.set_time,
         "timezone": handlers.set_timezone,
         "source": handlers.source,
+        "streak": handlers.streak,
         "settings": handlers.settings,
         "help": handlers.help_command,
         "about": handlers.about,
@@ -151,6 +151,6 @@ def add_handlers(app: App) -> None:
     )
     # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
     app.add_handler(MessageHandler(new & private, handlers.hint))
-    app.add_handler(CallbackQueryHandler(handlers.source_button, pattern=f"^{SOURCE}"))
-    app.add_handler(CallbackQueryHandler(handlers.stale_button))
+    # Every button: the tip's buttons, old ones (`source:`) included; anything else is stale.
+    app.add_handler(CallbackQueryHandler(presses.pressed))
     app.add_error_handler(handlers.on_error)

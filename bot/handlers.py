@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,10 +14,11 @@ from telegram.error import BadRequest
 
 from bot import metrics, permissions, texts
 from bot.context import Context
-from bot.keyboards import source_tip_id, tip_keyboard
+from bot.keyboards import tip_keyboard
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
 from bot.sender import reply_patiently
-from scheduler.due import next_due
+from scheduler import streaks
+from scheduler.due import local_date, next_due
 from scheduler.records import Subscriber
 from tips import Tip, next_tip, render_sources, render_tip
 
@@ -87,26 +88,50 @@ async def tip(update: Update, context: Context) -> None:
     """A tip now, from the whole library or from the topic named after the command."""
     library = context.services.library
     if not context.args:
-        await _send_tip_from(update, context, library.tips)
+        await send_tip_from(update, context, library.tips)
         return
     topic = library.topic("".join(context.args))
     if topic is None:
         shown = " ".join(context.args)
         await reply(update, context, texts.render_unknown_topic(shown, library.topics))
         return
-    await _send_tip_from(update, context, library.tips_in([topic.id]))
+    await send_tip_from(update, context, library.tips_in([topic.id]))
 
 
 async def avoid(update: Update, context: Context) -> None:
     """A tip from the "what to avoid" part of the library."""
-    await _send_tip_from(update, context, context.services.library.avoid_tips)
+    await send_tip_from(update, context, context.services.library.avoid_tips)
 
 
-async def _send_tip_from(update: Update, context: Context, pool: tuple[Tip, ...]) -> None:
+async def send_tip_from(update: Update, context: Context, pool: tuple[Tip, ...]) -> None:
+    """The chat's next tip from `pool` (the rotation of /tip), with its buttons."""
     s, chat_id = context.services, _chat(update).id
     chosen = next_tip(s.store, pool, chat_id, s.rng, s.clock())
-    if not await reply(update, context, render_tip(chosen, s.library), tip_keyboard(chosen.id)):
+    markup = tip_markup(context, chat_id, chosen.id)
+    if not await reply(update, context, render_tip(chosen, s.library), markup):
         s.store.forget_seen(chat_id, [chosen.id])  # seen only when it was delivered
+
+
+def tip_markup(context: Context, chat_id: int, tip_id: str) -> InlineKeyboardMarkup:
+    """The buttons under a tip, showing the chat's vote on it and today's check-in."""
+    s = context.services
+    done = s.store.checked_in(chat_id, local_today(context, chat_id))
+    return tip_keyboard(tip_id, vote=s.store.vote_of(chat_id, tip_id), done=done)
+
+
+def local_today(context: Context, chat_id: int) -> date:
+    """The chat's date now, in its timezone (the default one if it has none)."""
+    s = context.services
+    subscriber = s.store.subscriber(chat_id, s.settings.default_schedule)
+    schedule = subscriber.schedule if subscriber else s.settings.default_schedule
+    return local_date(schedule, s.clock())
+
+
+async def streak(update: Update, context: Context) -> None:
+    """Current and longest run of days with a ✅ check-in."""
+    s, chat_id = context.services, _chat(update).id
+    shown = streaks.streak(s.store.check_in_days(chat_id), local_today(context, chat_id))
+    await reply(update, context, texts.render_streak(shown))
 
 
 async def source(update: Update, context: Context) -> None:
@@ -120,18 +145,6 @@ async def source(update: Update, context: Context) -> None:
         await reply(update, context, texts.render_tip_retired())
     else:
         await reply(update, context, texts.render_no_tip_yet())
-
-
-async def source_button(update: Update, context: Context) -> None:
-    """The "Source" button under a tip: send that tip's full sources."""
-    query, s = update.callback_query, context.services
-    if query is None:
-        return
-    shown = s.library.tip(source_tip_id(query.data) or "")
-    await _answer(query, None if shown else texts.render_tip_retired())
-    if shown is not None and query.message is not None:
-        text, chat_id = render_sources(shown, s.library), query.message.chat.id
-        await reply_patiently(lambda: context.bot.send_message(chat_id, text), s.sleep)
 
 
 @admins_only
@@ -239,12 +252,6 @@ async def membership_changed(update: Update, context: Context) -> None:
         s.store.deactivate(change.chat.id, s.clock())
 
 
-async def stale_button(update: Update, context: Context) -> None:
-    """A button this version does not know (an old message): stop the client's spinner."""
-    if update.callback_query is not None:
-        await _answer(update.callback_query, texts.render_stale_button())
-
-
 async def on_error(update: object, context: Context) -> None:
     """Log the failure with its traceback; tell the user something short and kind."""
     logger.error("Error while handling an update", exc_info=context.error)
@@ -270,7 +277,8 @@ def _upcoming(subscriber: Subscriber, now: datetime) -> datetime | None:
     return next_due(subscriber.schedule, subscriber.last_delivery, now)
 
 
-async def _answer(query: CallbackQuery, text: str | None) -> None:
+async def answer(query: CallbackQuery, text: str | None) -> None:
+    """Stop the client's spinner, with a short text shown for a moment (or none)."""
     try:
         await query.answer(text)
     except BadRequest as exc:  # "query is too old": the spinner has stopped by itself

@@ -6,8 +6,9 @@ from datetime import datetime
 from html import escape as html_escape
 
 from scheduler.due import Schedule
+from scheduler.streaks import FREEZE_EVERY, Streak
 from storage.heartbeat import Heartbeat
-from storage.stats import Stats
+from storage.stats import Stats, TipVotes
 from tips import Topic
 
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -17,6 +18,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("time", "Set your daily time: /time 07:30"),
     ("timezone", "Set your timezone: /timezone Europe/Berlin"),
     ("source", "Full sources of your last tip"),
+    ("streak", "Your run of days with a ✅ Did it"),
     ("settings", "Your subscription and next tip"),
     ("stop", "Stop the daily tip (settings are kept)"),
     ("help", "All commands and topics"),
@@ -151,6 +153,44 @@ def render_stale_button() -> str:
     return "This button no longer works. Try /tip or /help."
 
 
+def render_button_retired() -> str:
+    return "That tip has been retired from the library. Try /tip for a current one."
+
+
+def render_vote_noted(vote: int, before: int | None) -> str:
+    """The short answer to 👍 or 👎 (shown by the client for a moment)."""
+    mark = "👍" if vote > 0 else "👎"
+    if before == vote:
+        return f"Already noted {mark}"
+    return f"Changed to {mark}, thanks" if before is not None else f"Thanks — noted {mark}"
+
+
+def render_checked_in(new: bool) -> str:
+    """The short answer to ✅ Did it."""
+    return "✅ Done for today — see /streak" if new else "Already checked in today ✅"
+
+
+def render_streak(streak: Streak) -> str:
+    if streak.longest == 0:
+        return (
+            "🔥 No check-ins yet. Press ✅ Did it under a tip on a day you tried it, "
+            "and /streak counts the days in a row."
+        )
+    today = (
+        "Today is done ✅" if streak.today else "Not checked in today yet: ✅ Did it under a tip."
+    )
+    return (
+        f"🔥 <b>Current streak: {_days(streak.current)}</b>\n"
+        f"🏆 Longest: {_days(streak.longest)}\n{today}\n\n"
+        f"One missed day in any {FREEZE_EVERY} days is forgiven (a freeze); "
+        "two in a row end the streak."
+    )
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def render_no_tip_yet() -> str:
     return "You haven't had a tip yet. Try /tip, then /source shows where it comes from."
 
@@ -170,11 +210,19 @@ def render_stats(stats: Stats) -> str:
         f"Due now, not yet claimed: {stats.due_backlog}",
         f"Last sweep: {render_sweep(stats.last_sweep, stats.at)}",
         f"Last 24 h: {stats.rate_limited_24h} × 429, {stats.failed_24h} failed deliveries",
-        "Top and bottom tips by 👍/👎: no feedback collected yet",
+        render_tip_feedback(stats.tip_feedback),
     ]
     if stats.unreadable:
         lines.insert(2, f"Unreadable rows (no tips until fixed): {stats.unreadable}")
     return "\n".join(lines)
+
+
+def render_tip_feedback(votes: tuple[TipVotes, ...]) -> str:
+    """The best and worst tips by 👍 − 👎, on one line (best first)."""
+    if not votes:
+        return "Top and bottom tips by 👍/👎: no feedback collected yet"
+    shown = ", ".join(f"{v.tip_id} {v.up}/{v.down}" for v in votes)
+    return f"Top and bottom tips by 👍/👎: {shown}"
 
 
 def render_sweep(beat: Heartbeat | None, now: datetime) -> str:

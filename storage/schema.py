@@ -191,12 +191,37 @@ def _v5_operations(db: Database) -> None:
     db.execute("CREATE INDEX deliveries_sent_at ON deliveries (delivered_at) WHERE status = 'sent'")
 
 
+def _v6_feedback(db: Database) -> None:
+    """One-tap feedback: a chat's 👍/👎 per tip (one vote, changeable), and its ✅ check-ins,
+    one per local day (the subscriber's date when they pressed, kept as that date)."""
+    db.execute(
+        """CREATE TABLE feedback (
+            chat_id INTEGER NOT NULL,
+            tip_id TEXT NOT NULL,
+            vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+            voted_at INTEGER NOT NULL,        -- UTC epoch seconds of the latest press
+            PRIMARY KEY (chat_id, tip_id)
+        )"""
+    )
+    db.execute("CREATE INDEX feedback_by_tip ON feedback (tip_id, vote)")
+    db.execute(
+        """CREATE TABLE checkins (
+            chat_id INTEGER NOT NULL,
+            local_date TEXT NOT NULL,         -- the chat's local date at the press
+            tip_id TEXT NOT NULL,             -- the tip whose button was pressed
+            checked_at INTEGER NOT NULL,      -- UTC epoch seconds
+            PRIMARY KEY (chat_id, local_date)
+        )"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_delivery_instants,
     _v3_row_problems,
     _v4_lease,
     _v5_operations,
+    _v6_feedback,
 )
 LATEST = len(MIGRATIONS)
 

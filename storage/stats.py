@@ -1,7 +1,7 @@
 """The figures an operator asks for (`/stats`, `gutbone-bot stats`), in one frozen value.
 
 Each figure is one query, most of them on an index; days are UTC days. Paused subscriptions
-and tip feedback (👍/👎) do not exist yet: their fields are None until they do.
+do not exist yet: their field is None until they do.
 """
 
 from __future__ import annotations
@@ -21,6 +21,18 @@ WEEK = timedelta(days=7)
 DAY = timedelta(days=1)
 
 
+SHOWN_TIPS = 3  # how many of the best, and of the worst, tips by 👍 − 👎
+
+
+@dataclass(frozen=True)
+class TipVotes:
+    """The 👍 and 👎 one tip got (one vote per chat)."""
+
+    tip_id: str
+    up: int
+    down: int
+
+
 @dataclass(frozen=True)
 class Stats:
     """Subscribers, deliveries and trouble, as of `at`."""
@@ -38,7 +50,7 @@ class Stats:
     failed_24h: int
     last_sweep: Heartbeat | None
     paused: int | None = None  # no pause feature yet
-    tip_feedback: None = None  # no 👍/👎 yet
+    tip_feedback: tuple[TipVotes, ...] = ()  # the best and the worst by 👍 − 👎, best first
 
     def as_json(self) -> dict[str, Any]:
         """Plain JSON values: instants as ISO 8601 text in UTC."""
@@ -62,7 +74,22 @@ def gather(db: Database, now: datetime) -> Stats:
         rate_limited_24h=events.count(db, EventKind.RATE_LIMITED, now - DAY),
         failed_24h=events.count(db, EventKind.FAILED, now - DAY),
         last_sweep=heartbeat.read(db),
+        tip_feedback=_best_and_worst(db),
     )
+
+
+def _best_and_worst(db: Database) -> tuple[TipVotes, ...]:
+    """The `SHOWN_TIPS` best and worst voted tips by 👍 − 👎 (each tip once), best first."""
+    order = "sum(vote) {0}, sum(vote = -1) {1}, tip_id"
+    query = (
+        "SELECT tip_id, sum(vote = 1), sum(vote = -1) FROM feedback GROUP BY tip_id"
+        " ORDER BY {} LIMIT ?"
+    )
+    best = db.execute(query.format(order.format("DESC", "ASC")), [SHOWN_TIPS]).fetchall()
+    worst = db.execute(query.format(order.format("ASC", "DESC")), [SHOWN_TIPS]).fetchall()
+    shown = {row[0] for row in best}
+    rows = best + [row for row in reversed(worst) if row[0] not in shown]
+    return tuple(TipVotes(tip_id, int(up), int(down)) for tip_id, up, down in rows)
 
 
 def _subscribers(db: Database) -> tuple[int, int, int]:

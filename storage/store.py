@@ -23,7 +23,7 @@ from sqlite_utils import Database
 
 from scheduler.due import Schedule, day_start, delivered_day, next_due, rescheduled
 from scheduler.records import TAKEN, DeliveryStatus, PendingDelivery, Subscriber
-from storage import events, heartbeat, lease, stats
+from storage import events, feedback, heartbeat, lease, stats
 from storage.events import EventKind
 from storage.files import FileWatch, check_integrity, prepare_file
 from storage.merge import merge_history, merge_subscriber
@@ -339,6 +339,32 @@ class Store:
                 self.db.execute(
                     "DELETE FROM seen_tips WHERE chat_id = ? AND tip_id = ?", [chat_id, tip_id]
                 )
+
+    # Feedback and check-ins ---------------------------------------------------------------
+
+    def vote(self, chat_id: int, tip_id: str, value: int, now: datetime) -> int | None:
+        """Record a 👍 (1) or 👎 (-1) on a tip, replacing the chat's earlier vote (returned)."""
+        with self.transaction():
+            return feedback.vote(self.db, chat_id, tip_id, value, now)
+
+    def vote_of(self, chat_id: int, tip_id: str) -> int | None:
+        return feedback.vote_of(self.db, chat_id, tip_id)
+
+    def check_in(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
+        """Record the chat's ✅ for local `day`; False if it had one already."""
+        with self.transaction():
+            return feedback.check_in(self.db, chat_id, day, tip_id, now)
+
+    def checked_in(self, chat_id: int, day: date) -> bool:
+        return feedback.checked_in(self.db, chat_id, day)
+
+    def check_in_days(self, chat_id: int) -> list[date]:
+        """The local days the chat checked in on, oldest first."""
+        return feedback.check_in_days(self.db, chat_id)
+
+    def feedback_counts(self) -> dict[str, feedback.Votes]:
+        """👍 and 👎 per tip id, for the curators' `tips stats`."""
+        return feedback.counts(self.db)
 
     # The delivery lease --------------------------------------------------------------------
 

@@ -131,13 +131,14 @@ async def test_replies_stay_quick_during_a_broadcast(telegram, store, library, c
         assert await broadcast == {"sent": 60}
 
 
-async def test_the_daily_tip_carries_a_source_button(bot, telegram, clock):
+async def test_the_daily_tip_carries_its_buttons(bot, telegram, clock):
     await bot.ask(CHAT, "/start")
     clock.set(EIGHT)
     await bot.delivery.sweep()
     daily = telegram.messages_to(CHAT)[-1]
-    [[button]] = daily.reply_markup["inline_keyboard"]
-    assert button["callback_data"].startswith("source:")
+    rows = [[button["text"] for button in row] for row in daily.reply_markup["inline_keyboard"]]
+    assert rows == [["👍", "👎", "✅ Did it"], ["Another tip", "📚 Source"]]
+    assert daily.callback_data[-1].startswith("v1:src:")
 
 
 async def test_a_claim_for_a_removed_tip_is_replaced_later(bot, telegram, store, clock):

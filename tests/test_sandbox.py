@@ -75,17 +75,35 @@ async def run(tmp_path, pacing, lines, clock=None) -> Transcript:
 
 
 async def test_a_new_users_first_minute(tmp_path, pacing):
-    lines = ["/start", "/tip", ":1", ":tomorrow", ":quit", "/settings"]
-    transcript = await run(tmp_path, pacing, lines)
+    transcript = Transcript()
+
+    async def lines() -> AsyncIterator[str]:
+        for line in ["/start", "/tip", ":1"]:
+            yield line
+        await transcript.wait_for("👍 ✓")  # the pop-up comes first, the edited buttons next
+        for line in [":5", ":tomorrow", ":quit", "/settings"]:
+            yield line
+
+    await converse(
+        lines(),
+        transcript.write,
+        tmp_path / "sandbox.db",
+        clock=SandboxClock(MONDAY),
+        echo=True,
+        gateway=paced_gateway(pacing),
+    )
     assert "You are a new user in a private chat" in transcript.blocks[0]
     assert "bot › 🦴 Welcome to GutBone Daily!" in transcript.after("/start")
     tip = transcript.after("/tip")
-    assert tip.startswith("bot › ") and tip.rstrip().endswith("[1] 📚 Source")
+    assert tip.startswith("bot › ") and tip.rstrip().endswith("[4] Another tip   [5] 📚 Source")
     title = tip.partition("\n")[0].split(" ", 3)[3]  # "bot › 🥦 Title"
-    assert f"bot › 📚 Sources for “{title}”" in transcript.after(":1")
+    voted = transcript.after(":1")
+    assert voted.startswith("bot (pop-up) › Thanks — noted 👍\nbot (edited) › ")
+    assert "[1] 👍 ✓   [2] 👎" in voted
+    assert f"bot › 📚 Sources for “{title}”" in transcript.after(":5")
     daily = transcript.after(":tomorrow")
     assert daily.startswith("⏩ The clock moved on to Tue 03 Mar 2026, 08:00 (UTC)")
-    assert daily.rstrip().endswith("[1] 📚 Source") and "\nbot › " in daily
+    assert daily.rstrip().endswith("[5] 📚 Source") and "\nbot › " in daily
     assert "/settings" not in transcript.text  # nothing is read after :quit
     store = Store.open(tmp_path / "sandbox.db")
     assert store.subscriber(CHAT_ID).last_delivery == date(2026, 3, 3)  # a real daily tip
@@ -137,7 +155,7 @@ async def test_with_a_fast_clock_the_daily_tip_comes_by_itself(tmp_path, pacing)
         yield "/start"  # at 07:59 however long the start-up took; then a minute is 42 ms
         held.release()
         await transcript.wait_for("your daily tip is due")  # nobody types :tomorrow
-        await transcript.wait_for("[1] 📚 Source")
+        await transcript.wait_for("[5] 📚 Source")
 
     a_minute_early = datetime(2026, 3, 2, 7, 59, tzinfo=UTC)
     await converse(

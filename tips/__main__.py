@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tips.check import REFERENCES_FILE, check_library, summary
 from tips.loader import LIBRARY_DIR, Problem, read_library
 from tips.model import Tip
-from tips.stats import render_stats
+from tips.stats import Feedback, FeedbackUnreadable, render_stats
 from tips.sync import (
     BibliographyError,
     UnverifiedReferences,
@@ -20,10 +20,17 @@ from tips.sync import (
     select_references,
 )
 
+ReadFeedback = Callable[[Path], Feedback]
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return the exit code (1 when the library has problems)."""
+
+def main(argv: Sequence[str] | None = None, read_feedback: ReadFeedback | None = None) -> int:
+    """Run one command; return the exit code (1 when the library has problems).
+
+    `read_feedback` reads the votes from a bot database for `stats --database PATH`; only
+    the bot can (`gutbone-bot tips stats --database PATH` passes it in).
+    """
     args = _parser().parse_args(argv)
+    args.read_feedback = read_feedback
     return int(args.command(args))
 
 
@@ -40,10 +47,13 @@ def _parser() -> argparse.ArgumentParser:
         if name != "stats":
             required = name == "sync-references"
             sub.add_argument("--shared", type=Path, metavar="PATH", required=required, help=_SHARED)
+        else:
+            sub.add_argument("--database", type=Path, metavar="PATH", help=_DATABASE)
         sub.set_defaults(command=command)
     return parser
 
 
+_DATABASE = "the bot's database: add readers' 👍/👎 per tip (run as `gutbone-bot tips stats`)"
 _SHARED = "the verified bibliography (a references.yaml) to compare with or copy from"
 
 
@@ -60,8 +70,16 @@ def check(args: argparse.Namespace) -> int:
 
 def stats(args: argparse.Namespace) -> int:
     """Print the tables; the counts are shown even when the library has problems."""
+    feedback = None
+    if args.database is not None:
+        if args.read_feedback is None:
+            return _fail([], "--database is read by the bot: run `gutbone-bot tips stats`")
+        try:
+            feedback = args.read_feedback(args.database)
+        except FeedbackUnreadable as exc:
+            return _fail([], str(exc))
     library, problems = read_library(args.library)
-    print(render_stats(library))
+    print(render_stats(library, feedback))
     if problems:
         _note(f"the library has {len(problems)} problem(s); run `python -m tips check`")
     return 0

@@ -1,16 +1,45 @@
-"""Plain-text counts for curators: tips per topic, and tips per reference."""
+"""Plain-text counts for curators: tips per topic, tips per reference, and readers' 👍/👎.
+
+The votes live in the bot's database, which this package does not read: whoever can read it
+passes them in as `Feedback` (`gutbone-bot tips stats --database PATH` does).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tips.model import Library
 
+# 👍 and 👎 per tip id, as counted by the bot (one vote per chat and tip).
+Feedback = Mapping[str, tuple[int, int]]
 
-def render_stats(library: Library) -> str:
-    """Both tables, separated by a blank line."""
-    return f"{topic_table(library)}\n\n{reference_table(library)}"
+
+class FeedbackUnreadable(Exception):
+    """The readers' votes could not be read; the message says where and why."""
+
+
+def render_stats(library: Library, feedback: Feedback | None = None) -> str:
+    """The tables, separated by a blank line; the votes' table only when `feedback` is given."""
+    tables = [topic_table(library), reference_table(library)]
+    if feedback is not None:
+        tables.append(feedback_table(library, feedback))
+    return "\n\n".join(tables)
+
+
+def feedback_table(library: Library, feedback: Feedback) -> str:
+    """👍 and 👎 per voted tip, the most disliked first (the ones to rewrite), then a count
+    of the tips nobody voted on; flags votes for tips no longer in the library."""
+    known = {tip.id for tip in library.tips}
+    voted = [(tip_id, up, down) for tip_id, (up, down) in feedback.items() if up or down]
+    voted.sort(key=lambda row: (row[1] - row[2], -row[2], row[0]))
+    rows = [
+        (tip_id, str(up), str(down), "" if tip_id in known else "not in the library")
+        for tip_id, up, down in voted
+    ]
+    silent = len(known - {row[0] for row in voted})
+    table = _table(("tip", "👍", "👎", ""), rows)
+    return f"{table}\n{silent} tip(s) without votes"
 
 
 def topic_table(library: Library) -> str:

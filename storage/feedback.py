@@ -1,0 +1,72 @@
+"""One-tap feedback: 👍/👎 votes per (chat, tip) and ✅ check-ins per (chat, local day).
+
+A vote can be changed (the latest press wins) and a check-in happens once a local day, so
+pressing again, or after a restart, changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class Votes:
+    """How many chats voted 👍 and 👎 on one tip."""
+
+    up: int = 0
+    down: int = 0
+
+
+def vote(db: Database, chat_id: int, tip_id: str, value: int, now: datetime) -> int | None:
+    """Record the chat's vote (1 or -1) on a tip; return the vote it replaced, if any."""
+    before = vote_of(db, chat_id, tip_id)
+    db.execute(
+        "INSERT INTO feedback (chat_id, tip_id, vote, voted_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (chat_id, tip_id) DO UPDATE SET vote = excluded.vote,"
+        " voted_at = excluded.voted_at",
+        [chat_id, tip_id, value, int(now.timestamp())],
+    )
+    return before
+
+
+def vote_of(db: Database, chat_id: int, tip_id: str) -> int | None:
+    row = db.execute(
+        "SELECT vote FROM feedback WHERE chat_id = ? AND tip_id = ?", [chat_id, tip_id]
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def check_in(db: Database, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
+    """Record local `day`'s check-in; False if the chat had already checked in that day."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO checkins (chat_id, local_date, tip_id, checked_at)"
+        " VALUES (?, ?, ?, ?)",
+        [chat_id, day.isoformat(), tip_id, int(now.timestamp())],
+    )
+    return cursor.rowcount == 1
+
+
+def checked_in(db: Database, chat_id: int, day: date) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM checkins WHERE chat_id = ? AND local_date = ?", [chat_id, day.isoformat()]
+    ).fetchone()
+    return row is not None
+
+
+def check_in_days(db: Database, chat_id: int) -> list[date]:
+    """The local days the chat checked in on, oldest first."""
+    rows = db.execute(
+        "SELECT local_date FROM checkins WHERE chat_id = ? ORDER BY local_date", [chat_id]
+    ).fetchall()
+    return [date.fromisoformat(row[0]) for row in rows]
+
+
+def counts(db: Database) -> dict[str, Votes]:
+    """👍 and 👎 per tip id, for every tip that has a vote."""
+    rows = db.execute(
+        "SELECT tip_id, sum(vote = 1), sum(vote = -1) FROM feedback GROUP BY tip_id"
+    ).fetchall()
+    return {tip_id: Votes(int(up), int(down)) for tip_id, up, down in rows}

@@ -1,0 +1,70 @@
+"""Votes and check-ins in a real SQLite file: one vote per (chat, tip), one ✅ per local day."""
+
+import sqlite3
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlite_utils import Database
+
+from scheduler.due import Schedule
+from storage import Store
+from storage.feedback import Votes
+from storage.schema import LATEST, MIGRATIONS, schema_version
+
+DAY = date(2026, 3, 2)
+
+
+def test_a_vote_is_stored_with_its_time_and_can_be_changed(store, clock):
+    assert store.vote(1, "k2-a", 1, clock()) is None
+    clock.advance(minutes=5)
+    assert store.vote(1, "k2-a", -1, clock()) == 1  # the vote it replaced
+    assert store.vote_of(1, "k2-a") == -1
+    row = store.db.execute("SELECT vote, voted_at FROM feedback").fetchall()
+    assert row == [(-1, int(clock().timestamp()))]
+
+
+def test_votes_are_counted_per_tip_one_per_chat(store, clock):
+    for chat_id, tip_id, vote in [(1, "a", 1), (2, "a", 1), (3, "a", -1), (1, "b", -1)]:
+        store.vote(chat_id, tip_id, vote, clock())
+    store.vote(1, "a", 1, clock())  # again: still one vote
+    assert store.feedback_counts() == {"a": Votes(2, 1), "b": Votes(0, 1)}
+
+
+def test_the_schema_refuses_a_vote_other_than_up_or_down(store, clock):
+    with pytest.raises(sqlite3.IntegrityError):
+        store.vote(1, "a", 2, clock())
+
+
+def test_one_check_in_per_local_day(store, clock):
+    assert store.check_in(1, DAY, "k2-a", clock())
+    assert not store.check_in(1, DAY, "fiber-b", clock())  # idempotent, whichever tip
+    assert store.check_in(1, DAY + timedelta(days=1), "k2-a", clock())
+    assert store.checked_in(1, DAY) and not store.checked_in(2, DAY)
+    assert store.check_in_days(1) == [DAY, DAY + timedelta(days=1)]
+
+
+def test_a_group_upgrade_moves_votes_and_check_ins(store, clock):
+    store.subscribe(-5, "group", Schedule(time(8), ZoneInfo("UTC")), clock())
+    store.vote(-5, "a", 1, clock())
+    store.check_in(-5, DAY, "a", clock())
+    store.migrate(-5, -1005, clock())
+    assert store.vote_of(-1005, "a") == 1 and store.check_in_days(-1005) == [DAY]
+    assert store.vote_of(-5, "a") is None and store.check_in_days(-5) == []
+
+
+def test_a_version_5_database_gains_the_feedback_tables_and_keeps_its_rows(tmp_path, clock):
+    path = tmp_path / "v5.db"
+    db = Database(sqlite3.connect(path))
+    for number, migration in enumerate(MIGRATIONS[:5], 1):
+        migration(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    db.conn.commit()
+    db.close()
+    store = Store.open(path)
+    try:
+        assert schema_version(store.db) == LATEST >= 6
+        assert {"feedback", "checkins"} <= set(store.db.table_names())
+        assert store.check_in(1, DAY, "k2-a", clock()) and store.check_in_days(1) == [DAY]
+    finally:
+        store.close()
