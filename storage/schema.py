@@ -191,12 +191,19 @@ def _v5_operations(db: Database) -> None:
     db.execute("CREATE INDEX deliveries_sent_at ON deliveries (delivered_at) WHERE status = 'sent'")
 
 
+def _preferences(db: Database) -> None:
+    """What a chat chose to receive: its topics (NULL: all of them) and a pause's end."""
+    db.execute("ALTER TABLE subscribers ADD COLUMN topics TEXT")  # topic ids, comma-separated
+    db.execute("ALTER TABLE subscribers ADD COLUMN paused_until INTEGER")  # UTC epoch seconds
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_delivery_instants,
     _v3_row_problems,
     _v4_lease,
     _v5_operations,
+    _preferences,  # numbered at merge, after the feedback tables
 )
 LATEST = len(MIGRATIONS)
 

@@ -1,7 +1,7 @@
 """The figures an operator asks for (`/stats`, `gutbone-bot stats`), in one frozen value.
 
-Each figure is one query, most of them on an index; days are UTC days. Paused subscriptions
-and tip feedback (👍/👎) do not exist yet: their fields are None until they do.
+Each figure is one query, most of them on an index; days are UTC days. Tip feedback (👍/👎)
+does not exist yet: its field is None until it does.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class Stats:
     rate_limited_24h: int
     failed_24h: int
     last_sweep: Heartbeat | None
-    paused: int | None = None  # no pause feature yet
+    paused: int | None = None  # active subscribers in a pause that has not ended
     tip_feedback: None = None  # no 👍/👎 yet
 
     def as_json(self) -> dict[str, Any]:
@@ -62,6 +62,7 @@ def gather(db: Database, now: datetime) -> Stats:
         rate_limited_24h=events.count(db, EventKind.RATE_LIMITED, now - DAY),
         failed_24h=events.count(db, EventKind.FAILED, now - DAY),
         last_sweep=heartbeat.read(db),
+        paused=_paused(db, now),
     )
 
 
@@ -86,6 +87,14 @@ def _due(db: Database, now: datetime) -> int:
     row = db.execute(
         "SELECT count(*) FROM subscribers WHERE next_due_at IS NOT NULL AND next_due_at <= ?"
         " AND active = 1",
+        [int(now.timestamp())],
+    ).fetchone()
+    return int(row[0])
+
+
+def _paused(db: Database, now: datetime) -> int:
+    row = db.execute(
+        "SELECT count(*) FROM subscribers WHERE active = 1 AND paused_until > ?",
         [int(now.timestamp())],
     ).fetchone()
     return int(row[0])

@@ -55,7 +55,8 @@ def test_today_is_skipped_when_paused_before_its_tip():
 def test_a_pause_that_ended_changes_nothing():
     schedule = Schedule(time(8, 0), BERLIN, paused_until=utc(2026, 3, 1, 23, 0))
     now = utc(2026, 3, 2, 6, 0)
-    assert next_due(schedule, None, now) == next_due(replace(schedule, paused_until=None), None, now)
+    unpaused = replace(schedule, paused_until=None)
+    assert next_due(schedule, None, now) == next_due(unpaused, None, now)
 
 
 def test_a_pause_across_the_spring_forward_keeps_the_local_time():
