@@ -13,7 +13,7 @@ from telegram import CallbackQuery, Chat, ChatMember, InlineKeyboardMarkup, Upda
 from telegram.error import BadRequest
 
 from bot import metrics, permissions, texts
-from bot.context import Context
+from bot.context import Context, Services
 from bot.keyboards import source_tip_id, tip_keyboard
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
 from bot.sender import reply_patiently
@@ -39,6 +39,18 @@ async def reply(
     if sent is not None:
         context.services.metrics.replied()
     return sent is not None
+
+
+async def edit_in_place(
+    query: CallbackQuery, s: Services, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show `text` (and `markup`) in place of the message a pressed button was under."""
+    try:
+        await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup), s.sleep)
+    except BadRequest as exc:  # a second press on the same state: nothing to change
+        if "not modified" not in exc.message.lower():
+            raise
+        logger.debug("Edit skipped: %s", exc)
 
 
 async def received(update: Update, context: Context) -> None:
@@ -67,7 +79,7 @@ def admins_only(handler: Handler) -> Handler:
 @admins_only
 async def start(update: Update, context: Context) -> None:
     """Subscribe (or re-activate) the chat and say what to expect."""
-    s, chat = context.services, _chat(update)
+    s, chat = context.services, chat_of(update)
     now = s.clock()
     subscriber, newly = s.store.subscribe(chat.id, chat.type, s.settings.default_schedule, now)
     upcoming = next_due(subscriber.schedule, subscriber.last_delivery, now)
@@ -79,15 +91,18 @@ async def start(update: Update, context: Context) -> None:
 async def stop(update: Update, context: Context) -> None:
     """Unsubscribe, keeping the chat's settings for a later /start."""
     s = context.services
-    was_active = s.store.unsubscribe(_chat(update).id, s.clock())
+    was_active = s.store.unsubscribe(chat_of(update).id, s.clock())
     await reply(update, context, texts.render_stopped(was_active))
 
 
 async def tip(update: Update, context: Context) -> None:
-    """A tip now, from the whole library or from the topic named after the command."""
-    library = context.services.library
+    """A tip now, from the chat's chosen topics or from the topic named after the command."""
+    s = context.services
+    library = s.library
     if not context.args:
-        await _send_tip_from(update, context, library.tips)
+        subscriber = s.store.subscriber(chat_of(update).id)
+        chosen = subscriber.topics if subscriber else None
+        await _send_tip_from(update, context, library.tips_for(chosen))
         return
     topic = library.topic("".join(context.args))
     if topic is None:
@@ -103,7 +118,7 @@ async def avoid(update: Update, context: Context) -> None:
 
 
 async def _send_tip_from(update: Update, context: Context, pool: tuple[Tip, ...]) -> None:
-    s, chat_id = context.services, _chat(update).id
+    s, chat_id = context.services, chat_of(update).id
     chosen = next_tip(s.store, pool, chat_id, s.rng, s.clock())
     if not await reply(update, context, render_tip(chosen, s.library), tip_keyboard(chosen.id)):
         s.store.forget_seen(chat_id, [chosen.id])  # seen only when it was delivered
@@ -112,7 +127,7 @@ async def _send_tip_from(update: Update, context: Context, pool: tuple[Tip, ...]
 async def source(update: Update, context: Context) -> None:
     """The full sources of the last tip this chat received."""
     s = context.services
-    last_id = s.store.last_seen_tip(_chat(update).id)
+    last_id = s.store.last_seen_tip(chat_of(update).id)
     last = s.library.tip(last_id) if last_id else None
     if last is not None:
         await reply(update, context, render_sources(last, s.library))
@@ -128,7 +143,7 @@ async def source_button(update: Update, context: Context) -> None:
     if query is None:
         return
     shown = s.library.tip(source_tip_id(query.data) or "")
-    await _answer(query, None if shown else texts.render_tip_retired())
+    await answer_query(query, None if shown else texts.render_tip_retired())
     if shown is not None and query.message is not None:
         text, chat_id = render_sources(shown, s.library), query.message.chat.id
         await reply_patiently(lambda: context.bot.send_message(chat_id, text), s.sleep)
@@ -163,26 +178,14 @@ async def set_timezone(update: Update, context: Context) -> None:
 async def _change_schedule(
     update: Update, context: Context, *, at: time | None = None, timezone: ZoneInfo | None = None
 ) -> None:
-    s, chat = context.services, _chat(update)
+    s, chat = context.services, chat_of(update)
     now, default = s.clock(), s.settings.default_schedule
     subscriber = s.store.set_schedule(
         chat.id, now, chat_type=chat.type, default=default, at=at, timezone=timezone
     )
-    upcoming = _upcoming(subscriber, now)
+    upcoming = upcoming_tip(subscriber, now)
     s.wake_at(upcoming)
     await reply(update, context, texts.render_schedule_changed(subscriber.schedule, upcoming))
-
-
-async def settings(update: Update, context: Context) -> None:
-    """Subscription state, time, timezone and the next delivery in local time."""
-    s, chat = context.services, _chat(update)
-    default = s.settings.default_schedule
-    subscriber = s.store.subscriber(chat.id, default) or Subscriber(
-        chat.id, chat.type, False, default, None
-    )
-    upcoming = _upcoming(subscriber, s.clock())
-    text = texts.render_settings(subscriber.schedule, upcoming, unreadable=bool(subscriber.problem))
-    await reply(update, context, text)
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -199,7 +202,7 @@ async def about(update: Update, context: Context) -> None:
 async def stats(update: Update, context: Context) -> None:
     """Figures for operators, in a private chat with one of `ADMIN_USER_IDS`; anyone else
     gets what an unknown command gets."""
-    s, chat, user = context.services, _chat(update), update.effective_user
+    s, chat, user = context.services, chat_of(update), update.effective_user
     if chat.type != Chat.PRIVATE or user is None or user.id not in s.settings.admin_user_ids:
         await (hint if chat.type == Chat.PRIVATE else addressed_hint)(update, context)
         return
@@ -242,7 +245,7 @@ async def membership_changed(update: Update, context: Context) -> None:
 async def stale_button(update: Update, context: Context) -> None:
     """A button this version does not know (an old message): stop the client's spinner."""
     if update.callback_query is not None:
-        await _answer(update.callback_query, texts.render_stale_button())
+        await answer_query(update.callback_query, texts.render_stale_button())
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -255,7 +258,7 @@ async def on_error(update: object, context: Context) -> None:
             logger.debug("Could not send the apology", exc_info=True)
 
 
-def _chat(update: Update) -> Chat:
+def chat_of(update: Update) -> Chat:
     """The chat of a command; every handler that asks is registered for messages only."""
     chat = update.effective_chat
     if chat is None:
@@ -263,14 +266,14 @@ def _chat(update: Update) -> Chat:
     return chat
 
 
-def _upcoming(subscriber: Subscriber, now: datetime) -> datetime | None:
+def upcoming_tip(subscriber: Subscriber, now: datetime) -> datetime | None:
     """When the next daily tip goes out; None while not subscribed."""
     if not subscriber.active:
         return None
     return next_due(subscriber.schedule, subscriber.last_delivery, now)
 
 
-async def _answer(query: CallbackQuery, text: str | None) -> None:
+async def answer_query(query: CallbackQuery, text: str | None) -> None:
     try:
         await query.answer(text)
     except BadRequest as exc:  # "query is too old": the spinner has stopped by itself

@@ -27,6 +27,7 @@ from scheduler.due import (
     delivered_day,
     is_paused,
     next_due,
+    pause_end,
     rescheduled,
 )
 from scheduler.records import TAKEN, DeliveryStatus, PendingDelivery, Subscriber
@@ -220,12 +221,14 @@ class Store:
             self._update(chat_id, now, **changes)
             return self.refresh(chat_id, now)
 
-    def pause(self, chat_id: int, until: datetime, now: datetime) -> Subscriber | None:
-        """No daily tips until `until`; None (and nothing changed) if the chat is not active."""
+    def pause(self, chat_id: int, days: int, now: datetime) -> Subscriber | None:
+        """No daily tips for `days` days after today (`scheduler.due.pause_end`); None, and
+        nothing changed, if the chat is not active."""
         with self.transaction():
             current = self.subscriber(chat_id)
             if current is None or not current.active:
                 return None
+            until = pause_end(current.schedule, days, now)
             self._update(chat_id, now, paused_until=_epoch(until))
             return self.refresh(chat_id, now)
 
@@ -264,6 +267,11 @@ class Store:
         with self.transaction():
             self._leave(chat_id, now)
             return privacy.erase(self.db, chat_id)
+
+    def stored_since(self, chat_id: int) -> datetime | None:
+        """When the chat's subscriber row was created (None: there is none)."""
+        row = self._one("SELECT subscribed_at FROM subscribers WHERE chat_id = ?", [chat_id])
+        return _moment(row["subscribed_at"]) if row else None
 
     def export_chat(self, chat_id: int, now: datetime) -> dict[str, Any]:
         """Everything stored about the chat, as JSON values (`storage.privacy`)."""

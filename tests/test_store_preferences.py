@@ -22,7 +22,7 @@ def subscribed(store: Store, chat_id: int = CHAT) -> None:
 def test_a_pause_takes_the_chat_out_of_the_queue_until_it_ends(store):
     subscribed(store)
     until = pause_end(BERLIN_EIGHT, 3, NOW)
-    paused = store.pause(CHAT, until, NOW)
+    paused = store.pause(CHAT, 3, NOW)
     assert paused.schedule.paused_until == until
     assert store.due_subscribers(NOW + timedelta(days=3), 10) == []
     assert store.earliest_due() == datetime(2026, 3, 6, 7, 0, tzinfo=UTC)  # Friday 08:00
@@ -35,7 +35,7 @@ def test_a_pause_takes_the_chat_out_of_the_queue_until_it_ends(store):
 
 def test_resume_ends_the_pause_and_owes_only_what_is_ahead_today(store):
     subscribed(store)
-    store.pause(CHAT, pause_end(BERLIN_EIGHT, 7, NOW), NOW)
+    store.pause(CHAT, 7, NOW)
     resumed, was_paused = store.resume(CHAT, NOW)
     assert was_paused and resumed.schedule.paused_until is None
     assert store.earliest_due() == datetime(2026, 3, 3, 7, 0, tzinfo=UTC)  # tomorrow, not now
@@ -43,11 +43,11 @@ def test_resume_ends_the_pause_and_owes_only_what_is_ahead_today(store):
 
 
 def test_pause_and_resume_need_an_active_subscription(store):
-    assert store.pause(CHAT, NOW + timedelta(days=2), NOW) is None
+    assert store.pause(CHAT, 2, NOW) is None
     assert store.resume(CHAT, NOW) == (None, False)
     subscribed(store)
     store.unsubscribe(CHAT, NOW)
-    assert store.pause(CHAT, NOW + timedelta(days=2), NOW) is None
+    assert store.pause(CHAT, 2, NOW) is None
 
 
 def test_topics_are_stored_and_none_means_all(store):
@@ -119,7 +119,7 @@ def test_export_has_every_table_with_iso_instants_and_is_json(store):
     with_history(store, CHAT)
     with_history(store, OTHER)
     store.set_topics(CHAT, frozenset({"fiber"}), NOW, chat_type="private", default=BERLIN_EIGHT)
-    store.pause(CHAT, datetime(2026, 3, 5, 23, 0, tzinfo=UTC), NOW)
+    store.pause(CHAT, 3, NOW)
     document = json.loads(json.dumps(store.export_chat(CHAT, NOW)))
     assert document["chat_id"] == CHAT and document["exported_at"] == "2026-03-02T09:00:00+00:00"
     assert set(document["tables"]) == {"deliveries", "seen_tips", "subscribers"}
@@ -140,3 +140,9 @@ def test_a_delivery_finishing_after_the_chat_was_erased_is_harmless(store):
     store.erase_chat(CHAT, NOW)
     store.finish_delivery(CHAT, day, DeliveryStatus.RELEASED, NOW, None)
     assert store.subscriber(CHAT) is None
+
+
+def test_stored_since_is_when_the_row_was_made(store):
+    assert store.stored_since(CHAT) is None
+    subscribed(store)
+    assert store.stored_since(CHAT) == NOW - timedelta(days=3)
