@@ -104,11 +104,18 @@ def render_settings(
 
 
 def render_chosen(topics: tuple[Topic, ...], chosen: frozenset[str] | None) -> str:
-    """One line: the topics daily tips come from."""
+    """One line: the topics daily tips come from (or, when shorter, those left out)."""
     on = [topic for topic in topics if is_chosen(chosen, topic.id)]
-    if chosen is None or not on or len(on) == len(topics):
+    off = [topic for topic in topics if not is_chosen(chosen, topic.id)]
+    if not on or not off:
         return "🗂 Topics: all"
-    return "🗂 Topics: " + ", ".join(f"{t.emoji} {escape(t.title)}" for t in on)
+    if len(off) < len(on):
+        return f"🗂 Topics: all but {_titles(off)}"
+    return f"🗂 Topics: {_titles(on)}"
+
+
+def _titles(topics: list[Topic]) -> str:
+    return ", ".join(f"{topic.emoji} {escape(topic.title)}" for topic in topics)
 
 
 def render_topic_choice() -> str:

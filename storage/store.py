@@ -133,7 +133,8 @@ class Store:
     ) -> tuple[Subscriber, bool]:
         """Activate a chat, keeping its earlier settings; True if it was not active before.
 
-        Settings that cannot be read any more are replaced by `default`.
+        Settings that cannot be read any more are replaced by `default`; a pause left from
+        before an unsubscribe ends.
         """
         with self.transaction():
             row = self._row(chat_id)
@@ -143,6 +144,7 @@ class Store:
             if row is not None and newly:
                 fixes = repairs(row, default, now)
                 fixes |= {"active": 1, "chat_type": chat_type, "schedule_since": _epoch(now)}
+                fixes["paused_until"] = None  # subscribing again asks for tips: no old pause
                 self._update(chat_id, now, **fixes)
             if newly:
                 events.record(self.db, EventKind.JOINED, now)

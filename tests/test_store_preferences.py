@@ -50,6 +50,15 @@ def test_pause_and_resume_need_an_active_subscription(store):
     assert store.pause(CHAT, 2, NOW) is None
 
 
+def test_subscribing_again_ends_a_pause_left_from_before(store):
+    subscribed(store)
+    store.pause(CHAT, 30, NOW)
+    store.unsubscribe(CHAT, NOW)
+    again, newly = store.subscribe(CHAT, "private", BERLIN_EIGHT, NOW)
+    assert newly and again.schedule.paused_until is None
+    assert store.earliest_due() == datetime(2026, 3, 3, 7, 0, tzinfo=UTC)
+
+
 def test_topics_are_stored_and_none_means_all(store):
     subscribed(store)
     assert store.subscriber(CHAT).topics is None

@@ -81,6 +81,10 @@ def test_settings_show_a_pause_in_local_time_and_the_chosen_topics(library):
     assert "Daily tip: paused ⏸ until Fri 06 Mar, 00:00 (/resume)" in text
     assert "🗂 Topics: 🌾 Fiber &amp; prebiotics, 🫘 Vitamin K2" in text
     assert "🗂 Topics: all" in texts.render_settings(SCHEDULE, NEXT, topics=library.topics)
+    most = frozenset(topic.id for topic in library.topics) - {"avoid"}
+    assert "🗂 Topics: all but 🚫 What to avoid" in texts.render_settings(
+        SCHEDULE, NEXT, topics=library.topics, chosen=most
+    )
 
 
 def test_about_says_what_is_stored_and_how_to_get_or_erase_it(library):
