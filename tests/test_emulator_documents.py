@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 
 from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator, SentDocument
@@ -49,3 +49,10 @@ async def test_an_empty_file_or_a_bad_caption_is_refused(
 async def test_waiting_for_a_document_that_never_comes_says_so(telegram: BotAPIEmulator) -> None:
     with pytest.raises(TimeoutError, match="expected 1 document"):
         await telegram.wait_for_documents(42, timeout=0.05)
+
+
+async def test_a_blocked_chat_gets_no_document(client: Bot, telegram: BotAPIEmulator) -> None:
+    telegram.block(42)
+    with pytest.raises(Forbidden, match="bot was blocked by the user"):
+        await client.send_document(42, b"{}", filename="data.json")
+    assert telegram.documents == []
