@@ -29,6 +29,7 @@ async def delete_me(update: Update, context: Context) -> None:
     await reply(update, context, texts.render_delete_confirm(), delete_keyboard(issued))
 
 
+@admins_only  # a group's rows may name its members (feedback, check-ins)
 async def export(update: Update, context: Context) -> None:
     """Everything stored about the chat, as a JSON document sent in the chat."""
     s, chat, message = context.services, chat_of(update), update.effective_message

@@ -228,7 +228,7 @@ def render_help(topics: tuple[Topic, ...]) -> str:
     commands = "\n".join(f"/{name} — {escape(description)}" for name, description in COMMANDS)
     groups = (
         "In a group, only its admins can /start, /stop, change /time, /timezone and /topics, "
-        "/pause, /resume or /delete_me."
+        "/pause, /resume, /export or /delete_me."
     )
     return f"<b>Commands</b>\n{commands}\n{groups}\n\n<b>Topics</b>\n{render_topics(topics)}"
 

@@ -169,7 +169,7 @@ async def test_in_a_group_members_are_refused_commands_and_buttons(bot, telegram
     telegram.make_admin(GROUP, GROUP_USER_ID)
     group = {"chat_type": "supergroup"}
     await bot.ask(GROUP, "/start", user_id=GROUP_USER_ID, **group)
-    for command in ("/topics", "/pause", "/resume", "/delete_me"):
+    for command in ("/topics", "/pause", "/resume", "/export", "/delete_me"):
         assert await bot.ask(GROUP, command, user_id=MEMBER, **group) == render_ask_an_admin()
     await bot.ask(GROUP, "/settings", user_id=MEMBER, **group)  # reading stays open
     message = telegram.messages_to(GROUP)[-1]
