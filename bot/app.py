@@ -23,11 +23,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import choices, handlers, privacy
+from bot import choices, handlers, keyboards, privacy
 from bot.config import FREE_RATE, Settings
 from bot.context import CONTEXT_TYPES, App, Context, Services
 from bot.gateway import Gateway
-from bot.keyboards import PRESS_PATTERN, SOURCE
+from bot.keyboards import SOURCE
 from bot.metrics import Metrics
 from bot.sender import TipSender
 from scheduler.delivery import ChooseTip, Delivery, Sleep, workers_for
@@ -169,6 +169,6 @@ def add_handlers(app: App) -> None:
     # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
     app.add_handler(MessageHandler(new & private, handlers.hint))
     app.add_handler(CallbackQueryHandler(handlers.source_button, pattern=f"^{SOURCE}"))
-    app.add_handler(CallbackQueryHandler(choices.press, pattern=PRESS_PATTERN))
+    app.add_handler(CallbackQueryHandler(choices.press, pattern=keyboards.PRESS_PATTERN))
     app.add_handler(CallbackQueryHandler(handlers.stale_button))
     app.add_error_handler(handlers.on_error)
