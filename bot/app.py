@@ -23,14 +23,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, presses
+from bot import choices, handlers, presses, privacy, settings_buttons
 from bot.config import FREE_RATE, Settings
 from bot.context import CONTEXT_TYPES, App, Context, Services
 from bot.gateway import Gateway
 from bot.http import AiohttpRequest
 from bot.metrics import Metrics
 from bot.sender import TipSender
-from scheduler.delivery import Delivery, Sleep, workers_for
+from scheduler.delivery import ChooseTip, Delivery, Sleep, workers_for
 from scheduler.pacing import Limits
 from storage import Store
 from storage.events import EventKind
@@ -81,7 +81,7 @@ def build_application(
     rng = rng or random.Random()
     delivery = Delivery(
         store,
-        lambda chat_id, now: next_tip(store, library.tips, chat_id, rng, now).id,
+        tip_chooser(store, library, rng),
         TipSender(app.bot, library, paid=settings.paid_broadcast).send,
         clock,
         workers=workers,
@@ -92,6 +92,17 @@ def build_application(
     observe(services, gateway)
     add_handlers(app)
     return app
+
+
+def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTip:
+    """The daily tip for a chat: the next one in its rotation, from the topics it chose."""
+
+    def choose(chat_id: int, now: datetime) -> str:
+        subscriber = store.subscriber(chat_id)
+        pool = library.tips_for(subscriber.topics if subscriber else None)
+        return next_tip(store, pool, chat_id, rng, now).id
+
+    return choose
 
 
 def observe(services: Services, gateway: Gateway) -> None:
@@ -133,7 +144,12 @@ def add_handlers(app: App) -> None:
         "timezone": handlers.set_timezone,
         "source": handlers.source,
         "streak": handlers.streak,
-        "settings": handlers.settings,
+        "topics": choices.topics,
+        "pause": choices.pause,
+        "resume": choices.resume,
+        "settings": choices.settings,
+        "export": privacy.export,
+        "delete_me": privacy.delete_me,
         "help": handlers.help_command,
         "about": handlers.about,
     }
@@ -151,6 +167,8 @@ def add_handlers(app: App) -> None:
     )
     # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
     app.add_handler(MessageHandler(new & private, handlers.hint))
-    # Every button: the tip's buttons, old ones (`source:`) included; anything else is stale.
+    # Buttons: settings, topics and /delete_me; then the tips' own (old `source:` ones
+    # included), where anything else is answered as stale.
+    app.add_handler(CallbackQueryHandler(choices.press, pattern=settings_buttons.PRESS_PATTERN))
     app.add_handler(CallbackQueryHandler(presses.pressed))
     app.add_error_handler(handlers.on_error)

@@ -13,7 +13,7 @@ from telegram import CallbackQuery, Chat, ChatMember, InlineKeyboardMarkup, Upda
 from telegram.error import BadRequest
 
 from bot import metrics, permissions, texts
-from bot.context import Context
+from bot.context import Context, Services
 from bot.keyboards import tip_keyboard
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
 from bot.sender import reply_patiently
@@ -42,6 +42,18 @@ async def reply(
     return sent is not None
 
 
+async def edit_in_place(
+    query: CallbackQuery, s: Services, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show `text` (and `markup`) in place of the message a pressed button was under."""
+    try:
+        await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup), s.sleep)
+    except BadRequest as exc:  # a second press on the same state: nothing to change
+        if "not modified" not in exc.message.lower():
+            raise
+        logger.debug("Edit skipped: %s", exc)
+
+
 async def received(update: Update, context: Context) -> None:
     """Before any other handler: note when this update's processing started."""
     metrics.mark_received()
@@ -68,7 +80,7 @@ def admins_only(handler: Handler) -> Handler:
 @admins_only
 async def start(update: Update, context: Context) -> None:
     """Subscribe (or re-activate) the chat and say what to expect."""
-    s, chat = context.services, _chat(update)
+    s, chat = context.services, chat_of(update)
     now = s.clock()
     subscriber, newly = s.store.subscribe(chat.id, chat.type, s.settings.default_schedule, now)
     upcoming = next_due(subscriber.schedule, subscriber.last_delivery, now)
@@ -80,15 +92,18 @@ async def start(update: Update, context: Context) -> None:
 async def stop(update: Update, context: Context) -> None:
     """Unsubscribe, keeping the chat's settings for a later /start."""
     s = context.services
-    was_active = s.store.unsubscribe(_chat(update).id, s.clock())
+    was_active = s.store.unsubscribe(chat_of(update).id, s.clock())
     await reply(update, context, texts.render_stopped(was_active))
 
 
 async def tip(update: Update, context: Context) -> None:
-    """A tip now, from the whole library or from the topic named after the command."""
-    library = context.services.library
+    """A tip now, from the chat's chosen topics or from the topic named after the command."""
+    s = context.services
+    library = s.library
     if not context.args:
-        await send_tip_from(update, context, library.tips)
+        subscriber = s.store.subscriber(chat_of(update).id)
+        chosen = subscriber.topics if subscriber else None
+        await send_tip_from(update, context, library.tips_for(chosen))
         return
     topic = library.topic("".join(context.args))
     if topic is None:
@@ -105,7 +120,7 @@ async def avoid(update: Update, context: Context) -> None:
 
 async def send_tip_from(update: Update, context: Context, pool: tuple[Tip, ...]) -> None:
     """The chat's next tip from `pool` (the rotation of /tip), with its buttons."""
-    s, chat_id = context.services, _chat(update).id
+    s, chat_id = context.services, chat_of(update).id
     chosen = next_tip(s.store, pool, chat_id, s.rng, s.clock())
     markup = tip_markup(context, chat_id, chosen.id)
     if not await reply(update, context, render_tip(chosen, s.library), markup):
@@ -129,7 +144,7 @@ def local_today(context: Context, chat_id: int) -> date:
 
 async def streak(update: Update, context: Context) -> None:
     """Current and longest run of days with a ✅ check-in."""
-    s, chat_id = context.services, _chat(update).id
+    s, chat_id = context.services, chat_of(update).id
     shown = streaks.streak(s.store.check_in_days(chat_id), local_today(context, chat_id))
     await reply(update, context, texts.render_streak(shown))
 
@@ -137,7 +152,7 @@ async def streak(update: Update, context: Context) -> None:
 async def source(update: Update, context: Context) -> None:
     """The full sources of the last tip this chat received."""
     s = context.services
-    last_id = s.store.last_seen_tip(_chat(update).id)
+    last_id = s.store.last_seen_tip(chat_of(update).id)
     last = s.library.tip(last_id) if last_id else None
     if last is not None:
         await reply(update, context, render_sources(last, s.library))
@@ -176,26 +191,14 @@ async def set_timezone(update: Update, context: Context) -> None:
 async def _change_schedule(
     update: Update, context: Context, *, at: time | None = None, timezone: ZoneInfo | None = None
 ) -> None:
-    s, chat = context.services, _chat(update)
+    s, chat = context.services, chat_of(update)
     now, default = s.clock(), s.settings.default_schedule
     subscriber = s.store.set_schedule(
         chat.id, now, chat_type=chat.type, default=default, at=at, timezone=timezone
     )
-    upcoming = _upcoming(subscriber, now)
+    upcoming = upcoming_tip(subscriber, now)
     s.wake_at(upcoming)
     await reply(update, context, texts.render_schedule_changed(subscriber.schedule, upcoming))
-
-
-async def settings(update: Update, context: Context) -> None:
-    """Subscription state, time, timezone and the next delivery in local time."""
-    s, chat = context.services, _chat(update)
-    default = s.settings.default_schedule
-    subscriber = s.store.subscriber(chat.id, default) or Subscriber(
-        chat.id, chat.type, False, default, None
-    )
-    upcoming = _upcoming(subscriber, s.clock())
-    text = texts.render_settings(subscriber.schedule, upcoming, unreadable=bool(subscriber.problem))
-    await reply(update, context, text)
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -212,7 +215,7 @@ async def about(update: Update, context: Context) -> None:
 async def stats(update: Update, context: Context) -> None:
     """Figures for operators, in a private chat with one of `ADMIN_USER_IDS`; anyone else
     gets what an unknown command gets."""
-    s, chat, user = context.services, _chat(update), update.effective_user
+    s, chat, user = context.services, chat_of(update), update.effective_user
     if chat.type != Chat.PRIVATE or user is None or user.id not in s.settings.admin_user_ids:
         await (hint if chat.type == Chat.PRIVATE else addressed_hint)(update, context)
         return
@@ -262,7 +265,7 @@ async def on_error(update: object, context: Context) -> None:
             logger.debug("Could not send the apology", exc_info=True)
 
 
-def _chat(update: Update) -> Chat:
+def chat_of(update: Update) -> Chat:
     """The chat of a command; every handler that asks is registered for messages only."""
     chat = update.effective_chat
     if chat is None:
@@ -270,14 +273,14 @@ def _chat(update: Update) -> Chat:
     return chat
 
 
-def _upcoming(subscriber: Subscriber, now: datetime) -> datetime | None:
+def upcoming_tip(subscriber: Subscriber, now: datetime) -> datetime | None:
     """When the next daily tip goes out; None while not subscribed."""
     if not subscriber.active:
         return None
     return next_due(subscriber.schedule, subscriber.last_delivery, now)
 
 
-async def answer(query: CallbackQuery, text: str | None) -> None:
+async def answer_query(query: CallbackQuery, text: str | None) -> None:
     """Stop the client's spinner, with a short text shown for a moment (or none)."""
     try:
         await query.answer(text)

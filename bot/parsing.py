@@ -55,3 +55,13 @@ def parse_timezone(text: str, index: ZoneIndex | None = None) -> ZoneInfo:
 def canonical_timezone(name: str) -> str | None:
     """The canonical key for an exact IANA name (configuration, where guessing is wrong)."""
     return zone_index().resolve(name)
+
+
+def parse_days(text: str, default: int, most: int) -> int:
+    """`/pause` days: empty → `default`; a whole number from 1 to `most`."""
+    text = text.strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= most:
+        raise ArgumentError(f"Please send a number of days from 1 to {most}.")
+    return int(text)

@@ -1,7 +1,7 @@
 """Who may change a group's subscription: its administrators, as Telegram says, cached briefly.
 
 In a private chat the person is the whole audience, so anything goes. In a group the daily tip
-reaches everyone, so /start, /stop, /time and /timezone are for the group's admins: a member is
+reaches everyone, so its settings commands and buttons are for the group's admins: a member is
 told to ask one, and messages from other bots or sent as a channel are ignored (a bot loop or a
 linked channel must not switch the group's tips on and off). A message sent as the group itself
 comes from an anonymous admin, who is an admin.
@@ -13,9 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from telegram import Bot, Chat, ChatMember, Message
+from telegram import Bot, Chat, ChatMember, Message, User
 
-__all__ = ["ADMIN_TTL", "AdminCache", "Sender", "Verdict", "sender_of", "verdict"]
+__all__ = [
+    "ADMIN_TTL",
+    "AdminCache",
+    "Sender",
+    "Verdict",
+    "press_verdict",
+    "sender_of",
+    "verdict",
+]
 
 ADMIN_TTL = timedelta(seconds=60)
 _GROUPS = frozenset({Chat.GROUP, Chat.SUPERGROUP})
@@ -94,7 +102,23 @@ async def verdict(message: Message, bot: Bot, cache: AdminCache, now: datetime) 
     sender = sender_of(message)
     if sender is not Sender.PERSON or message.from_user is None:
         return _BY_SENDER.get(sender, Verdict.IGNORE)
-    chat_id, user_id = message.chat.id, message.from_user.id
+    return await _admin_verdict(message.chat.id, message.from_user.id, bot, cache, now)
+
+
+async def press_verdict(
+    chat: Chat, presser: User, bot: Bot, cache: AdminCache, now: datetime
+) -> Verdict:
+    """May the user who pressed a button under a message in `chat` change its settings?"""
+    if chat.type not in _GROUPS:
+        return Verdict.ALLOW
+    if presser.is_bot:
+        return Verdict.IGNORE
+    return await _admin_verdict(chat.id, presser.id, bot, cache, now)
+
+
+async def _admin_verdict(
+    chat_id: int, user_id: int, bot: Bot, cache: AdminCache, now: datetime
+) -> Verdict:
     is_admin = cache.get(chat_id, user_id, now)
     if is_admin is None:
         member = await bot.get_chat_member(chat_id, user_id)

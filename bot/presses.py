@@ -18,7 +18,7 @@ from telegram.error import BadRequest
 
 from bot import texts
 from bot.context import Context
-from bot.handlers import answer, local_today, send_tip_from, tip_markup
+from bot.handlers import answer_query, local_today, send_tip_from, tip_markup
 from bot.keyboards import VOTES, Action, Press, keyboard_tip_ids, parse_press
 from bot.sender import reply_patiently
 from tips import Tip, render_sources
@@ -37,12 +37,14 @@ async def pressed(update: Update, context: Context) -> None:
     tip = context.services.library.tip(press.tip_id) if press else None
     message = query.message if isinstance(query.message, Message) else None
     if press is None:
-        await answer(query, texts.render_stale_button())
+        await answer_query(query, texts.render_stale_button())
     elif tip is None:
         source = press.action is Action.SOURCE
-        await answer(query, texts.render_tip_retired() if source else texts.render_button_retired())
+        await answer_query(
+            query, texts.render_tip_retired() if source else texts.render_button_retired()
+        )
     elif message is None or not _carries(message, press):
-        await answer(query, texts.render_stale_button())  # forged, or its message is gone
+        await answer_query(query, texts.render_stale_button())  # forged, or its message is gone
     else:
         await ACTIONS[press.action](update, context, message, tip, press.action)
 
@@ -56,7 +58,7 @@ async def vote(update: Update, context: Context, message: Message, tip: Tip, act
     """👍 or 👎: one vote per chat and tip; a second press changes it."""
     s, query = context.services, _query(update)
     before = s.store.vote(message.chat.id, tip.id, VOTES[act], s.clock())
-    await answer(query, texts.render_vote_noted(VOTES[act], before))
+    await answer_query(query, texts.render_vote_noted(VOTES[act], before))
     await _show_state(query, context, message, tip)
 
 
@@ -64,20 +66,23 @@ async def did_it(update: Update, context: Context, message: Message, tip: Tip, _
     """✅ Did it: the chat's check-in for its local today (once a day)."""
     s, query, chat_id = context.services, _query(update), message.chat.id
     new = s.store.check_in(chat_id, local_today(context, chat_id), tip.id, s.clock())
-    await answer(query, texts.render_checked_in(new))
+    await answer_query(query, texts.render_checked_in(new))
     await _show_state(query, context, message, tip)
 
 
 async def another(update: Update, context: Context, message: Message, tip: Tip, _: Action) -> None:
     """Another tip: the chat's next one, as /tip would choose it, in a new message."""
-    await answer(_query(update), None)
-    await send_tip_from(update, context, context.services.library.tips)
+    await answer_query(_query(update), None)
+    s = context.services
+    subscriber = s.store.subscriber(message.chat.id)
+    chosen = subscriber.topics if subscriber else None
+    await send_tip_from(update, context, s.library.tips_for(chosen))  # the chosen topics
 
 
 async def source(update: Update, context: Context, message: Message, tip: Tip, _: Action) -> None:
     """📚 Source: the tip's full sources, in a new message."""
     s = context.services
-    await answer(_query(update), None)
+    await answer_query(_query(update), None)
     text, chat_id = render_sources(tip, s.library), message.chat.id
     await reply_patiently(lambda: context.bot.send_message(chat_id, text), s.sleep)
 

@@ -9,7 +9,7 @@ from scheduler.due import Schedule
 from scheduler.streaks import FREEZE_EVERY, Streak
 from storage.heartbeat import Heartbeat
 from storage.stats import Stats, TipVotes
-from tips import Topic
+from tips import Topic, is_chosen
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Subscribe to one gut–bone tip a day"),
@@ -19,10 +19,15 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("timezone", "Set your timezone: /timezone Europe/Berlin"),
     ("source", "Full sources of your last tip"),
     ("streak", "Your run of days with a ✅ Did it"),
-    ("settings", "Your subscription and next tip"),
+    ("topics", "Choose the topics of your daily tips"),
+    ("pause", "No daily tips for a while: /pause 7"),
+    ("resume", "End a pause now"),
+    ("settings", "Your subscription, with buttons to change it"),
     ("stop", "Stop the daily tip (settings are kept)"),
+    ("export", "Everything stored about this chat, as a file"),
+    ("delete_me", "Erase everything stored about this chat"),
     ("help", "All commands and topics"),
-    ("about", "What this bot is, its sources, disclaimer"),
+    ("about", "What this bot is, what it stores, disclaimer"),
 )
 
 # For `ADMIN_USER_IDS` only: not in the menu or /help (everyone else gets the unknown-command
@@ -74,10 +79,19 @@ def render_stopped(was_active: bool) -> str:
 
 
 def render_settings(
-    schedule: Schedule, next_tip: datetime | None, *, unreadable: bool = False
+    schedule: Schedule,
+    next_tip: datetime | None,
+    *,
+    unreadable: bool = False,
+    paused_until: datetime | None = None,
+    topics: tuple[Topic, ...] = (),
+    chosen: frozenset[str] | None = None,
 ) -> str:
-    """`next_tip` is None while the chat is not subscribed (or its stored row is unreadable)."""
+    """`next_tip` is None while the chat is not subscribed (or its stored row is unreadable);
+    `paused_until` is given while a pause runs; `chosen` topics of `topics` (None: all)."""
     state = "on ✅" if next_tip else "off ⏸ (/start to turn it on)"
+    if next_tip and paused_until:
+        state = f"paused ⏸ until {render_local(paused_until, schedule)} (/resume)"
     problem = (
         "\n\nYour saved time or timezone could not be read, so daily tips are paused. "
         "/start turns them back on with the defaults shown above."
@@ -86,9 +100,104 @@ def render_settings(
     )
     return (
         f"⚙️ <b>Your settings</b>\nDaily tip: {state}\n"
-        f"{render_schedule(schedule, next_tip)}\n\n"
-        f"Change with /time 07:30 and /timezone Europe/Berlin.{problem}"
+        f"{render_schedule(schedule, next_tip)}\n{render_chosen(topics, chosen)}\n\n"
+        f"Change with the buttons below, /time 07:30 and /timezone Europe/Berlin.{problem}"
     )
+
+
+def render_chosen(topics: tuple[Topic, ...], chosen: frozenset[str] | None) -> str:
+    """One line: the topics daily tips come from (or, when shorter, those left out)."""
+    on = [topic for topic in topics if is_chosen(chosen, topic.id)]
+    off = [topic for topic in topics if not is_chosen(chosen, topic.id)]
+    if not on or not off:
+        return "🗂 Topics: all"
+    if len(off) < len(on):
+        return f"🗂 Topics: all but {_titles(off)}"
+    return f"🗂 Topics: {_titles(on)}"
+
+
+def _titles(topics: list[Topic]) -> str:
+    return ", ".join(f"{topic.emoji} {escape(topic.title)}" for topic in topics)
+
+
+def render_topic_choice() -> str:
+    return (
+        "🗂 <b>Your topics</b>\nDaily tips and /tip come from the topics ticked below: tap one "
+        "to switch it on or off.\n/tip with a topic (/tip fiber) still gives any topic, "
+        "and /avoid always has its own."
+    )
+
+
+def render_last_topic() -> str:
+    """A button answer (plain text, at most 200 characters)."""
+    return "At least one topic stays on: tick another one before switching this one off."
+
+
+def render_topic_gone() -> str:
+    """A button answer (plain text)."""
+    return "That topic is no longer in the library. Send /topics for the current list."
+
+
+def render_pause_usage(problem: str) -> str:
+    return f"{escape(problem)}\nExample: <code>/pause 7</code> (no daily tips for a week)."
+
+
+def render_paused(paused_until: datetime, next_tip: datetime, schedule: Schedule) -> str:
+    return (
+        f"⏸ Paused: no daily tips until {render_local(paused_until, schedule)}.\n"
+        f"They come back by themselves; the next one is on {render_local(next_tip, schedule)}.\n"
+        "/resume ends the pause sooner."
+    )
+
+
+def render_resumed(was_paused: bool, next_tip: datetime, schedule: Schedule) -> str:
+    if not was_paused:
+        return f"You're not paused. Next tip: {render_local(next_tip, schedule)}"
+    return f"▶️ Welcome back! Next tip: {render_local(next_tip, schedule)}"
+
+
+def render_nothing_to_pause() -> str:
+    return (
+        "You're not subscribed, so there's nothing to pause or resume. /start to get a daily tip."
+    )
+
+
+def render_time_hint() -> str:
+    return f"🕗 To change the time of your daily tip, send /time with a time.\n{TIME_EXAMPLE}"
+
+
+def render_timezone_hint() -> str:
+    return f"🌍 To change your timezone, send /timezone with its name.\n{TIMEZONE_EXAMPLE}"
+
+
+def render_delete_confirm() -> str:
+    return (
+        "🗑 <b>Delete everything stored about this chat?</b>\n"
+        "Your subscription, settings, tip history and anything else saved for this chat will "
+        "be erased, and can't be brought back. /export first if you want a copy."
+    )
+
+
+def render_deleted(anything: bool) -> str:
+    if not anything:
+        return "There was nothing stored about this chat, so nothing to delete."
+    return (
+        "🗑 Deleted: nothing about this chat is stored any more. "
+        "/start whenever you'd like tips again."
+    )
+
+
+def render_delete_cancelled() -> str:
+    return "Nothing was deleted."
+
+
+def render_delete_expired() -> str:
+    """A button answer (plain text): an old confirmation, or one from before a new /start."""
+    return "This confirmation is out of date and nothing was deleted. Send /delete_me again."
+
+
+def render_export_caption() -> str:
+    return "📦 Everything stored about this chat, as JSON. /delete_me erases it."
 
 
 def render_schedule_changed(schedule: Schedule, next_tip: datetime | None) -> str:
@@ -119,7 +228,10 @@ def render_topics(topics: tuple[Topic, ...]) -> str:
 
 def render_help(topics: tuple[Topic, ...]) -> str:
     commands = "\n".join(f"/{name} — {escape(description)}" for name, description in COMMANDS)
-    groups = "In a group, only its admins can /start, /stop or change /time and /timezone."
+    groups = (
+        "In a group, only its admins can /start, /stop, change /time, /timezone and /topics, "
+        "/pause, /resume, /export or /delete_me."
+    )
     return f"<b>Commands</b>\n{commands}\n{groups}\n\n<b>Topics</b>\n{render_topics(topics)}"
 
 
@@ -131,9 +243,20 @@ def render_about(tip_count: int, reference_count: int) -> str:
         "shown under the tip. Much of this research is early: many findings come from mice "
         "or rats, or measure bone density or calcium absorption rather than fractures, and the "
         "tips say so.\n\n"
+        f"{render_what_is_stored()}\n\n"
         "⚕️ <b>Not medical advice.</b> The tips are general information and no substitute for "
         "your doctor's care. If you have osteoporosis, take bone medication or blood thinners "
         "such as warfarin, or are thinking about supplements, talk to your clinician first."
+    )
+
+
+def render_what_is_stored() -> str:
+    return (
+        "🔒 <b>What is stored, and why.</b> For each chat: its id and type, whether it is "
+        "subscribed, its delivery time, timezone, topics and any pause (to send your tip when "
+        "you asked for it), and which tips it had and when (so a day gets one tip and tips "
+        "don't repeat), plus anything you record with the buttons. Not your name and not what "
+        "you type. /export sends you all of it; /delete_me erases it."
     )
 
 

@@ -12,7 +12,7 @@ Usage::
 from emulator.core import BotAPI
 from emulator.errors import ApiError
 from emulator.server import TEST_TOKEN, BotAPIEmulator
-from emulator.state import SentMessage
+from emulator.state import SentDocument, SentMessage
 from emulator.users import GROUP_USER_ID
 from emulator.webhook import SECRET_HEADER
 
@@ -23,5 +23,6 @@ __all__ = [
     "ApiError",
     "BotAPI",
     "BotAPIEmulator",
+    "SentDocument",
     "SentMessage",
 ]

@@ -4,7 +4,8 @@ The emulator's typing mode (``python -m emulator``) and any product's sandbox sh
 line reaches the bot as a message; ``:N`` presses button N of the latest message with buttons,
 ``:press MESSAGE_ID DATA`` any button by its data. The bot's messages are shown as a person
 reads them in Telegram: the HTML gone (bold and italic kept on a terminal that shows them),
-each link followed by its address, the buttons numbered, a button's pop-up answer quoted.
+each link followed by its address, the buttons numbered, a button's pop-up answer quoted, a
+file by its name and size.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from typing import Any
 
 from emulator.core import BotAPI
 from emulator.entities import HTMLParseError, parse_html
-from emulator.state import SentMessage
+from emulator.state import SentDocument, SentMessage
 
-__all__ = ["TerminalChat", "is_press", "readable", "stdin_lines"]
+__all__ = ["TerminalChat", "attachment", "is_press", "readable", "stdin_lines"]
 
 _INDENT = " " * 6
+Mark = tuple[int, int, int, int]  # sent, edits, calls, documents: see TerminalChat.mark
 # ANSI styles for entities a terminal can show; everything else is shown as plain text.
 _STYLES = {"bold": ("\x1b[1m", "\x1b[22m"), "italic": ("\x1b[3m", "\x1b[23m")}
 
@@ -50,6 +52,7 @@ class TerminalChat:
         self._width = width
         self._shown = (0, 0)  # how many of telegram.sent and telegram.edits were looked at
         self._answers_shown = 0  # how many of telegram.calls were looked at for pop-ups
+        self._documents_shown = 0  # how many of telegram.documents were looked at
         self._pressed: set[str] = set()  # callback query ids of this chat's presses
         self._buttons: tuple[int, list[str]] | None = None  # message id, callback data
 
@@ -75,21 +78,24 @@ class TerminalChat:
         mine = [(m, edited) for m, edited in new if m.chat_id == self.chat_id]
         for message, edited in mine:
             self._show(message, edited)
-        return len(mine) + self._show_pop_ups()
+        return len(mine) + self._show_documents() + self._show_pop_ups()
 
-    async def wait_for_answer(self, since: tuple[int, int, int], timeout: float) -> bool:
+    async def wait_for_answer(self, since: Mark, timeout: float) -> bool:
         """Wait until the bot answered in this chat after ``since`` (from :meth:`mark`): a new
-        message or edit, or a pop-up; False when ``timeout`` seconds passed first."""
+        message, edit or file, or a pop-up; False when ``timeout`` seconds passed first."""
         return await self._telegram.wait_until(lambda: self._answered_since(since), timeout)
 
-    def mark(self) -> tuple[int, int, int]:
+    def mark(self) -> Mark:
         """Where the conversation stands now, for :meth:`wait_for_answer`."""
-        return len(self._telegram.sent), len(self._telegram.edits), len(self._telegram.calls)
+        t = self._telegram
+        return len(t.sent), len(t.edits), len(t.calls), len(t.documents)
 
-    def _answered_since(self, since: tuple[int, int, int]) -> bool:
-        sent, edits, calls = since
+    def _answered_since(self, since: Mark) -> bool:
+        sent, edits, calls, documents = since
         new = self._telegram.sent[sent:] + self._telegram.edits[edits:]
         if any(message.chat_id == self.chat_id for message in new):
+            return True
+        if any(d.chat_id == self.chat_id for d in self._telegram.documents[documents:]):
             return True
         return any(self._pop_up(params) for _, params in self._telegram.calls[calls:])
 
@@ -117,6 +123,14 @@ class TerminalChat:
             self._buttons = (message.message_id, message.callback_data)
         self._write(_block(f"{who} › ", body, self._width))
 
+    def _show_documents(self) -> int:
+        new = self._telegram.documents[self._documents_shown :]
+        self._documents_shown = len(self._telegram.documents)
+        mine = [document for document in new if document.chat_id == self.chat_id]
+        for document in mine:
+            self._write(_block("bot › ", attachment(document), self._width))
+        return len(mine)
+
     def _show_pop_ups(self) -> int:
         calls = self._telegram.calls[self._answers_shown :]
         self._answers_shown = len(self._telegram.calls)
@@ -131,6 +145,13 @@ class TerminalChat:
             return None
         text = params.get("text")
         return str(text) if text else None
+
+
+def attachment(document: SentDocument) -> str:
+    """A file as a chat shows it before it is opened: its name and size, then the caption."""
+    name = document.file_name or "file"
+    caption = f"\n{_without_html(document.caption)}" if document.caption else ""
+    return f"📎 {name} ({len(document.content):,} bytes){caption}"
 
 
 def is_press(line: str) -> bool:
@@ -159,6 +180,13 @@ def readable(message: SentMessage, *, styled: bool = False) -> str:
     for index, _, insert in sorted(inserts, reverse=True):
         text = text[:index] + insert + text[index:]
     return text
+
+
+def _without_html(text: str) -> str:
+    try:
+        return parse_html(text)[0]
+    except HTMLParseError:
+        return text
 
 
 def _utf16_offsets(text: str) -> dict[int, int]:

@@ -9,7 +9,7 @@ from typing import Any
 from emulator import users
 from emulator.errors import ApiError, unauthorized
 from emulator.methods import METHODS, canonical_name
-from emulator.state import SentMessage, State
+from emulator.state import SentDocument, SentMessage, State
 
 __all__ = ["BotAPI"]
 
@@ -21,6 +21,7 @@ class BotAPI:
         self._state = State(bot=_bot_user(bot_id, bot_username))
         self.sent: list[SentMessage] = self._state.sent
         self.edits: list[SentMessage] = self._state.edits
+        self.documents: list[SentDocument] = self._state.documents
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.errors: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         self._callback_queries = 0
@@ -191,6 +192,21 @@ class BotAPI:
     ) -> list[SentMessage]:
         """Wait until the bot sent ``chat_id`` at least ``count`` messages; return them all."""
         return await self._wait(self.sent, chat_id, count, timeout, "message")
+
+    async def wait_for_documents(
+        self, chat_id: int, count: int = 1, timeout: float = 5.0
+    ) -> list[SentDocument]:
+        """Wait until the bot sent ``chat_id`` at least ``count`` files; return them all."""
+
+        def found() -> list[SentDocument]:
+            return [document for document in self.documents if document.chat_id == chat_id]
+
+        if not await self._state.changed.wait_until(lambda: len(found()) >= count, timeout):
+            raise TimeoutError(
+                f"expected {count} document(s) to chat {chat_id} within {timeout} s,"
+                f" got {len(found())}"
+            )
+        return found()
 
     async def wait_for_edits(
         self, chat_id: int, count: int = 1, timeout: float = 5.0

@@ -10,7 +10,7 @@ __all__ = ["CHAT_METHODS", "Faults", "chat_type_of"]
 
 # Methods that address a chat and so fail when the bot cannot reach it.
 CHAT_METHODS = frozenset(
-    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendChatAction"}
+    {"sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup", "sendChatAction"}
 )
 _SUPERGROUP_IDS_BELOW = -1_000_000_000_000  # supergroup and channel ids look like -100xxxxxxxxxx
 

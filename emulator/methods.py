@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 
 from emulator import users, validation
 from emulator.errors import ApiError, bad_request, unauthorized
-from emulator.state import SentMessage, State, Webhook
+from emulator.state import SentDocument, SentMessage, State, Webhook
 
 __all__ = ["METHODS", "canonical_name"]
 
 Handler = Callable[[State, dict[str, Any]], Awaitable[Any]]
+MAX_CAPTION = 1024
 _CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -164,6 +165,56 @@ async def send_message(state: State, params: dict[str, Any]) -> dict[str, Any]:
     state.bot_messages[chat_id, message_id] = (sent, message)
     state.sent.append(sent)
     return message
+
+
+async def send_document(state: State, params: dict[str, Any]) -> dict[str, Any]:
+    """Keep an uploaded file (or one sent by file_id or URL) with its caption, as sent."""
+    chat_id = validation.chat_id(params)
+    document = validation.require(params, "document")
+    uploaded = document if isinstance(document, dict) else {}
+    content: bytes = uploaded.get("content", b"")
+    if uploaded and not content:
+        raise bad_request("file must be non-empty")
+    caption = params.get("caption") or None
+    message: dict[str, Any] = {}
+    if caption is not None:
+        message = _captioned(caption, params.get("parse_mode"))
+    markup = validation.reply_markup(params)
+    _check_flood(state, chat_id)
+    message_id = state.chats.next_message_id(chat_id)
+    name = uploaded.get("filename")
+    message |= {
+        "message_id": message_id,
+        "from": state.bot,
+        "chat": state.chats.get(chat_id),
+        "date": int(time.time()),
+        "document": _document(chat_id, message_id, name, content, uploaded.get("content_type")),
+    }
+    if markup and "inline_keyboard" in markup:
+        message["reply_markup"] = markup
+    state.documents.append(
+        SentDocument(chat_id, message_id, name, content, caption, time.monotonic())
+    )
+    return message
+
+
+def _captioned(caption: str, parse_mode: str | None) -> dict[str, Any]:
+    if len(caption) > MAX_CAPTION:
+        raise bad_request("message caption is too long")
+    visible, entities = validation.message_text({"text": caption, "parse_mode": parse_mode})
+    return {"caption": visible} | ({"caption_entities": entities} if entities else {})
+
+
+def _document(
+    chat_id: int, message_id: int, name: str | None, content: bytes, mime: str | None
+) -> dict[str, Any]:
+    unique = f"doc{abs(chat_id)}m{message_id}"
+    document: dict[str, Any] = {"file_id": f"BQ{unique}", "file_unique_id": unique}
+    if name:
+        document["file_name"] = name
+    if mime:
+        document["mime_type"] = mime
+    return document | {"file_size": len(content)}
 
 
 async def edit_message_text(state: State, params: dict[str, Any]) -> dict[str, Any]:
@@ -317,6 +368,7 @@ METHODS: dict[str, Handler] = {
     "getMyCommands": get_my_commands,
     "deleteMyCommands": delete_my_commands,
     "sendMessage": send_message,
+    "sendDocument": send_document,
     "editMessageText": edit_message_text,
     "editMessageReplyMarkup": edit_message_reply_markup,
     "answerCallbackQuery": answer_callback_query,

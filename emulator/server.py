@@ -53,7 +53,11 @@ def decode_params(form: Any) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for name, value in form.items():
         if isinstance(value, web.FileField):
-            params[name] = {"filename": value.filename, "content_type": value.content_type}
+            params[name] = {
+                "filename": value.filename,
+                "content_type": value.content_type,
+                "content": value.file.read(),
+            }
         elif name in _STRING_PARAMS:
             params[name] = value
         else:

@@ -11,7 +11,15 @@ from emulator.entities import HTMLParseError, parse_html
 from emulator.faults import Faults, chat_type_of
 from emulator.flood import FloodControl
 
-__all__ = ["Chats", "SentMessage", "Signal", "State", "UpdateQueue", "Webhook"]
+__all__ = [
+    "Chats",
+    "SentDocument",
+    "SentMessage",
+    "Signal",
+    "State",
+    "UpdateQueue",
+    "Webhook",
+]
 
 # Update types Telegram leaves out unless allowed_updates names them.
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -44,6 +52,19 @@ class SentMessage:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         buttons = [button for row in rows for button in row]
         return [button["callback_data"] for button in buttons if "callback_data" in button]
+
+
+@dataclass(frozen=True)
+class SentDocument:
+    """A file the bot sent with sendDocument: its name, bytes (empty when it was sent by
+    file_id or URL rather than uploaded) and caption."""
+
+    chat_id: int
+    message_id: int
+    file_name: str | None
+    content: bytes
+    caption: str | None
+    at: float
 
 
 @dataclass
@@ -157,6 +178,7 @@ class State:
     flood_control: bool = False
     sent: list[SentMessage] = field(default_factory=list)
     edits: list[SentMessage] = field(default_factory=list)
+    documents: list[SentDocument] = field(default_factory=list)
     # (chat_id, message_id) -> the message now, as the bot wrote it and as Telegram returns it
     bot_messages: dict[tuple[int, int], tuple[SentMessage, dict[str, Any]]] = field(
         default_factory=dict

@@ -25,11 +25,14 @@ class Schedule:
     `since` is the instant from which tips are owed: a day whose delivery time came before it
     is not owed, so subscribing at 23:00 with a 07:00 schedule does not send a tip at once.
     `rescheduled` moves it when the time or timezone changes (see there).
+    `paused_until` is the instant a pause ends (`/pause`): no day whose delivery time comes
+    before it is owed, and the first one after it is, with nothing to do to resume.
     """
 
     at: time
     timezone: ZoneInfo
     since: datetime | None = None
+    paused_until: datetime | None = None
 
 
 def local_date(schedule: Schedule, now: datetime) -> date:
@@ -49,6 +52,18 @@ def day_start(schedule: Schedule, day: date) -> datetime:
     meet without a hole.
     """
     return datetime.combine(day, time(0), schedule.timezone).astimezone(UTC)
+
+
+def pause_end(schedule: Schedule, days: int, now: datetime) -> datetime:
+    """When a pause of `days` days asked for at `now` ends: the start of the local day after
+    the `days` following today, so `/pause 1` skips all of tomorrow (and whatever of today's
+    tip has not gone out yet)."""
+    return day_start(schedule, local_date(schedule, now) + timedelta(days=days + 1))
+
+
+def is_paused(schedule: Schedule, now: datetime) -> bool:
+    """True while a pause set on this schedule has not ended."""
+    return schedule.paused_until is not None and now < schedule.paused_until
 
 
 def rescheduled(
@@ -94,10 +109,20 @@ def next_due(schedule: Schedule, last_delivery: date | None, now: datetime) -> d
     `schedule.since`; otherwise tomorrow's. A tip missed on an earlier day (the bot was down
     all day) is not owed any more: one tip per local day, never two to make up. A tip owed
     since earlier today is due `now`, so what `/settings` promises is when it really comes.
+    While paused, the first delivery time at or after `schedule.paused_until` is next.
     """
     today = local_date(schedule, now)
     day = today if last_delivery is None or last_delivery < today else today + _DAY
     due = slot(schedule, day)
     if schedule.since is not None and due < schedule.since:
         due = slot(schedule, day + _DAY)
+    if schedule.paused_until is not None and due < schedule.paused_until:
+        due = _first_slot_from(schedule, schedule.paused_until)
     return max(due, now)
+
+
+def _first_slot_from(schedule: Schedule, moment: datetime) -> datetime:
+    """The first delivery instant at or after `moment`."""
+    day = local_date(schedule, moment)
+    due = slot(schedule, day)
+    return due if due >= moment else slot(schedule, day + _DAY)

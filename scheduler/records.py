@@ -37,6 +37,7 @@ class Subscriber:
     `problem` says why a stored row could not be read (a timezone that does not load, a time
     that does not parse); such a subscriber is reported inactive with fallback settings until
     a command stores good ones, so nothing promises a tip that will not come.
+    `topics` are the topic ids daily tips come from (None: the whole library).
     """
 
     chat_id: int
@@ -45,6 +46,7 @@ class Subscriber:
     schedule: Schedule
     last_delivery: date | None
     problem: str | None = None
+    topics: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

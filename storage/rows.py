@@ -10,6 +10,7 @@ stores settings (`/start`, `/time`, `/timezone`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,6 +68,34 @@ _READERS: dict[str, tuple[Callable[[object], object], Callable[[Schedule], objec
 }
 
 
+def _topics(value: object) -> frozenset[str] | None:
+    if value is None:
+        return None
+    return frozenset(topic for topic in _text(value).split(",") if topic) or None
+
+
+#: Preferences that never make a row unusable: an unreadable one reads as "not chosen".
+_PREFERENCES: dict[str, Callable[[object], object]] = {
+    "topics": _topics,
+    "paused_until": _optional_instant,
+}
+
+
+def _preferences(row: Row) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for column, read in _PREFERENCES.items():
+        try:
+            values[column] = read(row[column]) if column in row else None
+        except GARBAGE:
+            values[column] = None
+    return values
+
+
+def topics_column(topics: frozenset[str] | None) -> str | None:
+    """How a choice of topics is stored (None: all of them)."""
+    return ",".join(sorted(topics)) if topics else None
+
+
 def parse_subscriber(row: Row, fallback: Schedule) -> Subscriber:
     """The subscriber a row describes, judged by its columns alone."""
     values: dict[str, Any] = {}
@@ -77,7 +106,13 @@ def parse_subscriber(row: Row, fallback: Schedule) -> Subscriber:
         except GARBAGE as exc:
             values[column] = substitute(fallback)
             problems.append(f"{column} {row[column]!r} is unreadable ({exc})")
-    schedule = Schedule(values["delivery_time"], values["timezone"], values["schedule_since"])
+    preferences = _preferences(row)
+    schedule = Schedule(
+        values["delivery_time"],
+        values["timezone"],
+        values["schedule_since"],
+        paused_until=preferences["paused_until"],
+    )
     return Subscriber(
         chat_id=row["chat_id"],
         chat_type=values["chat_type"],
@@ -85,6 +120,7 @@ def parse_subscriber(row: Row, fallback: Schedule) -> Subscriber:
         schedule=schedule,
         last_delivery=delivered_day(schedule, values["last_delivered_at"]),
         problem="; ".join(problems) or None,
+        topics=preferences["topics"],
     )
 
 
@@ -92,14 +128,7 @@ def read_subscriber(row: Row, fallback: Schedule) -> Subscriber:
     """As `parse_subscriber`, and inactive while the row is flagged with a problem."""
     subscriber = parse_subscriber(row, fallback)
     if subscriber.problem is None and row["problem"] is not None:
-        return Subscriber(
-            subscriber.chat_id,
-            subscriber.chat_type,
-            False,
-            subscriber.schedule,
-            subscriber.last_delivery,
-            row["problem"],
-        )
+        return replace(subscriber, active=False, problem=row["problem"])
     return subscriber
 
 

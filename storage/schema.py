@@ -215,6 +215,12 @@ def _v6_feedback(db: Database) -> None:
     )
 
 
+def _v7_preferences(db: Database) -> None:
+    """What a chat chose to receive: its topics (NULL: all of them) and a pause's end."""
+    db.execute("ALTER TABLE subscribers ADD COLUMN topics TEXT")  # topic ids, comma-separated
+    db.execute("ALTER TABLE subscribers ADD COLUMN paused_until INTEGER")  # UTC epoch seconds
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_delivery_instants,
@@ -222,6 +228,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v4_lease,
     _v5_operations,
     _v6_feedback,
+    _v7_preferences,
 )
 LATEST = len(MIGRATIONS)
 

@@ -1,7 +1,6 @@
 """The figures an operator asks for (`/stats`, `gutbone-bot stats`), in one frozen value.
 
-Each figure is one query, most of them on an index; days are UTC days. Paused subscriptions
-do not exist yet: their field is None until they do.
+Each figure is one query, most of them on an index; days are UTC days.
 """
 
 from __future__ import annotations
@@ -49,7 +48,7 @@ class Stats:
     rate_limited_24h: int
     failed_24h: int
     last_sweep: Heartbeat | None
-    paused: int | None = None  # no pause feature yet
+    paused: int | None = None  # active subscribers in a pause that has not ended
     tip_feedback: tuple[TipVotes, ...] = ()  # the best and the worst by 👍 − 👎, best first
 
     def as_json(self) -> dict[str, Any]:
@@ -75,6 +74,7 @@ def gather(db: Database, now: datetime) -> Stats:
         failed_24h=events.count(db, EventKind.FAILED, now - DAY),
         last_sweep=heartbeat.read(db),
         tip_feedback=_best_and_worst(db),
+        paused=_paused(db, now),
     )
 
 
@@ -113,6 +113,14 @@ def _due(db: Database, now: datetime) -> int:
     row = db.execute(
         "SELECT count(*) FROM subscribers WHERE next_due_at IS NOT NULL AND next_due_at <= ?"
         " AND active = 1",
+        [int(now.timestamp())],
+    ).fetchone()
+    return int(row[0])
+
+
+def _paused(db: Database, now: datetime) -> int:
+    row = db.execute(
+        "SELECT count(*) FROM subscribers WHERE active = 1 AND paused_until > ?",
         [int(now.timestamp())],
     ).fetchone()
     return int(row[0])

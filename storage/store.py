@@ -21,20 +21,36 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from scheduler.due import Schedule, day_start, delivered_day, next_due, rescheduled
+from scheduler.due import (
+    Schedule,
+    day_start,
+    delivered_day,
+    is_paused,
+    next_due,
+    pause_end,
+    rescheduled,
+)
 from scheduler.records import TAKEN, DeliveryStatus, PendingDelivery, Subscriber
-from storage import events, feedback, heartbeat, lease, stats
+from storage import events, feedback, heartbeat, lease, privacy, stats
 from storage.events import EventKind
 from storage.files import FileWatch, check_integrity, prepare_file
 from storage.merge import merge_history, merge_subscriber
-from storage.rows import FALLBACK, GARBAGE, Row, parse_subscriber, read_subscriber, repairs
+from storage.rows import (
+    FALLBACK,
+    GARBAGE,
+    Row,
+    parse_subscriber,
+    read_subscriber,
+    repairs,
+    topics_column,
+)
 from storage.schema import upgrade
 
 logger = logging.getLogger(__name__)
 
 _SUBSCRIBER_COLUMNS = (
     "chat_id, chat_type, active, delivery_time, timezone, schedule_since, last_delivered_at,"
-    " problem"
+    " problem, topics, paused_until"
 )
 # A day whose claim ended in one of these may be claimed again (a retry, or after /start).
 _RECLAIMABLE = ", ".join(f"'{status}'" for status in DeliveryStatus if status not in TAKEN)
@@ -117,7 +133,8 @@ class Store:
     ) -> tuple[Subscriber, bool]:
         """Activate a chat, keeping its earlier settings; True if it was not active before.
 
-        Settings that cannot be read any more are replaced by `default`.
+        Settings that cannot be read any more are replaced by `default`; a pause left from
+        before an unsubscribe ends.
         """
         with self.transaction():
             row = self._row(chat_id)
@@ -127,6 +144,7 @@ class Store:
             if row is not None and newly:
                 fixes = repairs(row, default, now)
                 fixes |= {"active": 1, "chat_type": chat_type, "schedule_since": _epoch(now)}
+                fixes["paused_until"] = None  # subscribing again asks for tips: no old pause
                 self._update(chat_id, now, **fixes)
             if newly:
                 events.record(self.db, EventKind.JOINED, now)
@@ -204,6 +222,62 @@ class Store:
             }
             self._update(chat_id, now, **changes)
             return self.refresh(chat_id, now)
+
+    def pause(self, chat_id: int, days: int, now: datetime) -> Subscriber | None:
+        """No daily tips for `days` days after today (`scheduler.due.pause_end`); None, and
+        nothing changed, if the chat is not active."""
+        with self.transaction():
+            current = self.subscriber(chat_id)
+            if current is None or not current.active:
+                return None
+            until = pause_end(current.schedule, days, now)
+            self._update(chat_id, now, paused_until=_epoch(until))
+            return self.refresh(chat_id, now)
+
+    def resume(self, chat_id: int, now: datetime) -> tuple[Subscriber | None, bool]:
+        """End a pause now; True if one was running. Only tips still ahead today are owed,
+        as after /start. None if the chat is not active."""
+        with self.transaction():
+            current = self.subscriber(chat_id)
+            if current is None or not current.active:
+                return None, False
+            was_paused = is_paused(current.schedule, now)
+            if was_paused:
+                self._update(chat_id, now, paused_until=None, schedule_since=_epoch(now))
+            return self.refresh(chat_id, now), was_paused
+
+    def set_topics(
+        self,
+        chat_id: int,
+        topics: frozenset[str] | None,
+        now: datetime,
+        *,
+        chat_type: str,
+        default: Schedule,
+    ) -> Subscriber:
+        """Choose the topics daily tips come from (None: all); an unknown chat is stored
+        inactive, as by /time."""
+        with self.transaction():
+            if self._row(chat_id) is None:
+                self._insert(chat_id, chat_type, default, now, active=False)
+            self._update(chat_id, now, topics=topics_column(topics))
+            return self.refresh(chat_id, now)
+
+    def erase_chat(self, chat_id: int, now: datetime) -> dict[str, int]:
+        """Delete every row about the chat, in every table with a `chat_id` column; the rows
+        deleted per table (`storage.privacy`)."""
+        with self.transaction():
+            self._leave(chat_id, now)
+            return privacy.erase(self.db, chat_id)
+
+    def stored_since(self, chat_id: int) -> datetime | None:
+        """When the chat's subscriber row was created (None: there is none)."""
+        row = self._one("SELECT subscribed_at FROM subscribers WHERE chat_id = ?", [chat_id])
+        return _moment(row["subscribed_at"]) if row else None
+
+    def export_chat(self, chat_id: int, now: datetime) -> dict[str, Any]:
+        """Everything stored about the chat, as JSON values (`storage.privacy`)."""
+        return privacy.export(self.db, chat_id, now)
 
     def migrate(self, old_chat_id: int, new_chat_id: int, now: datetime | None = None) -> None:
         """Move a group's subscription and history to its new supergroup id.
@@ -293,8 +367,8 @@ class Store:
             )
             if status is DeliveryStatus.BLOCKED:
                 self.deactivate(chat_id, now)
-            elif status not in TAKEN:  # the day is free again: it re-enters the queue
-                self.refresh(chat_id, now)
+            elif status not in TAKEN and self._row(chat_id) is not None:
+                self.refresh(chat_id, now)  # the day is free again: it re-enters the queue
             if status is DeliveryStatus.FAILED:
                 events.record(self.db, EventKind.FAILED, now)
             if status is DeliveryStatus.FAILED and retry_at is not None:

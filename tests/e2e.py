@@ -61,3 +61,25 @@ async def running_bot(telegram, store, library, clock, sleep, pacing=None, **set
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+async def press(telegram: BotAPIEmulator, chat_id: int, message_id: int, data: str, **kwargs):
+    """Press a button as a user; return the bot's answerCallbackQuery for that press (its
+    `text` is None for a silent answer). Whatever the press edits follows the answer."""
+    query_id = telegram.user_presses(chat_id, message_id, data, **kwargs)["callback_query"]["id"]
+
+    def answered() -> list[dict]:
+        return [
+            params
+            for name, params in telegram.calls
+            if name == "answerCallbackQuery" and params["callback_query_id"] == query_id
+        ]
+
+    assert await telegram.wait_until(lambda: bool(answered())), f"{data!r} was not answered"
+    return {"text": None, **answered()[0]}
+
+
+def buttons(message) -> dict[str, str]:
+    """A message's inline buttons: label -> callback data."""
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return {button["text"]: button["callback_data"] for row in rows for button in row}

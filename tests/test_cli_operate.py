@@ -111,9 +111,9 @@ def test_stats_json_needs_only_the_database(tmp_path):
     assert (figures["active"], figures["inactive"], figures["joined_7d"]) == (3, 0, 3)
     assert figures["due_backlog"] == 3 and figures["sent_today"] == 0
     assert figures["last_sweep"]["seconds"] == 3.0
-    assert figures["paused"] is None and figures["tip_feedback"] == []
+    assert figures["paused"] == 0 and figures["tip_feedback"] == []
     text = gutbone("stats", db_path=db_path, cwd=tmp_path)
-    assert "Subscribers: 3 active, paused —, 0 inactive" in text.stdout
+    assert "Subscribers: 3 active, paused 0, 0 inactive" in text.stdout
 
 
 def test_stats_of_a_missing_database_is_one_line(tmp_path):

@@ -56,7 +56,7 @@ async def test_an_admin_sees_the_figures_of_a_known_morning(
         lines = (await bot.ask(ADMIN, "/stats")).splitlines()
     assert lines[:5] == [
         "📊 GutBone Daily, 2026-03-02 08:00 UTC",
-        "Subscribers: 3 active, paused —, 1 inactive",
+        "Subscribers: 3 active, paused 0, 1 inactive",
         "Last 7 days: 4 joined, 1 left",
         "Tips sent (UTC days): 3 today, 0 yesterday",
         "Due now, not yet claimed: 0",

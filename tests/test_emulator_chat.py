@@ -138,3 +138,14 @@ async def test_long_lines_wrap_under_the_first_keeping_addresses_whole(telegram,
         "      doi",
         f"      ({url})",
     ]
+
+
+async def test_a_file_is_shown_by_name_and_size_and_counts_as_an_answer(telegram, shown):
+    chat = TerminalChat(telegram, CHAT, shown.append)
+    since = chat.mark()
+    document = {"filename": "data.json", "content_type": "application/json", "content": b"{}"}
+    params = {"chat_id": CHAT, "document": document, "caption": "<b>Your</b> data"}
+    await telegram.call("sendDocument", params)
+    assert await chat.wait_for_answer(since, timeout=1)
+    assert chat.show_new() == 1
+    assert shown == ["bot › 📎 data.json (2 bytes)\n      Your data"]

@@ -35,7 +35,62 @@ def all_renders(library):
         texts.render_about(len(library.tips), len(library.references)),
         texts.render_hint(),
         texts.render_sorry(),
+        texts.render_settings(
+            SCHEDULE, NEXT, paused_until=NEXT, topics=library.topics, chosen=frozenset({"k2"})
+        ),
+        texts.render_topic_choice(),
+        texts.render_pause_usage("Please send a number <of> days & more"),
+        texts.render_paused(NEXT, NEXT, SCHEDULE),
+        texts.render_resumed(True, NEXT, SCHEDULE),
+        texts.render_resumed(False, NEXT, SCHEDULE),
+        texts.render_nothing_to_pause(),
+        texts.render_time_hint(),
+        texts.render_timezone_hint(),
+        texts.render_delete_confirm(),
+        texts.render_deleted(True),
+        texts.render_deleted(False),
+        texts.render_delete_cancelled(),
+        texts.render_export_caption(),
+        texts.render_what_is_stored(),
     ]
+
+
+BUTTON_ANSWERS = [
+    texts.render_last_topic,
+    texts.render_topic_gone,
+    texts.render_delete_expired,
+    texts.render_stale_button,
+    texts.render_ask_an_admin,
+]
+
+
+@pytest.mark.parametrize("render", BUTTON_ANSWERS)
+def test_button_answers_are_plain_text_within_telegrams_200_characters(render):
+    text = render()
+    assert "<" not in text and 0 < len(text) <= 200
+
+
+def test_settings_show_a_pause_in_local_time_and_the_chosen_topics(library):
+    text = texts.render_settings(
+        SCHEDULE,
+        NEXT,
+        paused_until=datetime(2026, 3, 5, 23, 0, tzinfo=UTC),
+        topics=library.topics,
+        chosen=frozenset({"k2", "fiber"}),
+    )
+    assert "Daily tip: paused ⏸ until Fri 06 Mar, 00:00 (/resume)" in text
+    assert "🗂 Topics: 🌾 Fiber &amp; prebiotics, 🫘 Vitamin K2" in text
+    assert "🗂 Topics: all" in texts.render_settings(SCHEDULE, NEXT, topics=library.topics)
+    most = frozenset(topic.id for topic in library.topics) - {"avoid"}
+    assert "🗂 Topics: all but 🚫 What to avoid" in texts.render_settings(
+        SCHEDULE, NEXT, topics=library.topics, chosen=most
+    )
+
+
+def test_about_says_what_is_stored_and_how_to_get_or_erase_it(library):
+    about = texts.render_about(len(library.tips), len(library.references))
+    assert "What is stored, and why" in about
+    assert "/export" in about and "/delete_me" in about
 
 
 def test_every_text_is_valid_telegram_html(library):

@@ -1,5 +1,6 @@
 """The curated tip library and how to pick from it. Pure: no Telegram, no database."""
 
+from tips.choice import LastTopic, is_chosen, toggle_topic
 from tips.choosing import SeenHistory, next_tip
 from tips.loader import LIBRARY_DIR, LibraryError, Problem, load_library, read_library
 from tips.model import Library, Reference, Tip, Topic
@@ -8,6 +9,7 @@ from tips.rotation import Pick, pick_tip
 
 __all__ = [
     "LIBRARY_DIR",
+    "LastTopic",
     "Library",
     "LibraryError",
     "Pick",
@@ -16,6 +18,7 @@ __all__ = [
     "SeenHistory",
     "Tip",
     "Topic",
+    "is_chosen",
     "load_library",
     "next_tip",
     "pick_tip",
@@ -24,4 +27,5 @@ __all__ = [
     "render_reference",
     "render_sources",
     "render_tip",
+    "toggle_topic",
 ]

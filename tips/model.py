@@ -86,6 +86,13 @@ class Library:
         wanted = set(topic_ids)
         return tuple(tip for tip in self.tips if tip.topic in wanted)
 
+    def tips_for(self, chosen: Iterable[str] | None) -> tuple[Tip, ...]:
+        """The daily pool of a chat that chose `chosen` topics (None: all). Topics no longer
+        in the library are ignored; if none of the chosen ones is left, the whole library."""
+        if chosen is None:
+            return self.tips
+        return self.tips_in(chosen) or self.tips
+
     @property
     def avoid_tips(self) -> tuple[Tip, ...]:
         return self.tips_in(topic.id for topic in self.topics if topic.avoid)

@@ -1,0 +1,167 @@
+"""The buttons of /settings, /topics and /delete_me, and reading back what they send.
+
+Their callback data is versioned and self-contained like the tip buttons' (`bot.keyboards`),
+with kinds of its own (`v1:topic:…`, `v1:pause:…`, `v1:resume`, `v1:set:…`, `v1:del:…`), so
+the two never read each other's presses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from tips import Topic, is_chosen
+
+# Preferences and privacy: versioned, self-contained data, read back by `parse_press`.
+# (`v1:` keeps old buttons answerable after a format change: a `v2` would be new data.)
+PRESS_PATTERN = r"^v1:(topic|pause|resume|set|del)(:|$)"
+MAX_DATA = 64  # bytes, Telegram's limit for callback data
+MAX_PAUSE_DAYS = 90
+SETTINGS_PAUSE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ToggleTopic:
+    topic_id: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    days: int
+
+
+@dataclass(frozen=True)
+class Resume:
+    pass
+
+
+class Show(StrEnum):
+    """A view or hint a settings button asks for."""
+
+    SETTINGS = "show"
+    TOPICS = "topics"
+    TIME = "time"
+    TIMEZONE = "tz"
+
+
+@dataclass(frozen=True)
+class ConfirmDelete:
+    issued: int  # UTC epoch seconds when /delete_me asked: an old button is refused
+
+
+@dataclass(frozen=True)
+class CancelDelete:
+    pass
+
+
+Press = ToggleTopic | Pause | Resume | Show | ConfirmDelete | CancelDelete
+
+_TOPIC_ID = re.compile(r"[a-z0-9_-]{1,40}", re.ASCII)
+_NUMBER = re.compile(r"[0-9]{1,12}", re.ASCII)
+
+
+def parse_press(data: str | None) -> Press | None:
+    """What a preferences or privacy button asks for; None for anything else or forged."""
+    if not data or len(data.encode()) > MAX_DATA:
+        return None
+    version, _, rest = data.partition(":")
+    if version != "v1":
+        return None
+    kind, _, argument = rest.partition(":")
+    read = _READERS.get(kind)
+    return read(argument) if read else None
+
+
+def _toggle(argument: str) -> Press | None:
+    return ToggleTopic(argument) if _TOPIC_ID.fullmatch(argument) else None
+
+
+def _pause(argument: str) -> Press | None:
+    if not _NUMBER.fullmatch(argument) or not 1 <= int(argument) <= MAX_PAUSE_DAYS:
+        return None
+    return Pause(int(argument))
+
+
+def _show(argument: str) -> Press | None:
+    return Show(argument) if argument in tuple(Show) else None
+
+
+def _delete(argument: str) -> Press | None:
+    answer, _, issued = argument.partition(":")
+    if answer == "yes" and _NUMBER.fullmatch(issued):
+        return ConfirmDelete(int(issued))
+    return CancelDelete() if argument == "no" else None
+
+
+_READERS: dict[str, Callable[[str], Press | None]] = {
+    "topic": _toggle,
+    "pause": _pause,
+    "resume": lambda argument: None if argument else Resume(),
+    "set": _show,
+    "del": _delete,
+}
+
+
+def press_data(press: Press) -> str:
+    """The callback data of a button that sends `press` (the inverse of `parse_press`)."""
+    match press:
+        case ToggleTopic(topic_id):
+            return f"v1:topic:{topic_id}"
+        case Pause(days):
+            return f"v1:pause:{days}"
+        case Resume():
+            return "v1:resume"
+        case Show():
+            return f"v1:set:{press.value}"
+        case ConfirmDelete(issued):
+            return f"v1:del:yes:{issued}"
+        case CancelDelete():
+            return "v1:del:no"
+
+
+def _button(label: str, press: Press) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=press_data(press))
+
+
+def topics_keyboard(topics: Sequence[Topic], chosen: frozenset[str] | None) -> InlineKeyboardMarkup:
+    """One ✅ toggle per topic (all ticked when `chosen` is None), then back to settings."""
+    rows = [
+        [
+            _button(
+                f"{'✅' if is_chosen(chosen, t.id) else '▫️'} {t.emoji} {t.title}", ToggleTopic(t.id)
+            )
+        ]
+        for t in topics
+    ]
+    rows.append([_button("⚙️ Settings", Show.SETTINGS)])
+    return InlineKeyboardMarkup(rows)
+
+
+def settings_keyboard(*, subscribed: bool, paused: bool) -> InlineKeyboardMarkup:
+    """Topics; pause or resume (for a subscription); the time and timezone hints."""
+    rows = [[_button("🗂 Topics", Show.TOPICS)]]
+    if subscribed:
+        pause = (
+            _button("▶️ Resume", Resume())
+            if paused
+            else _button(f"⏸ Pause {SETTINGS_PAUSE_DAYS} days", Pause(SETTINGS_PAUSE_DAYS))
+        )
+        rows.append([pause])
+    rows.append([_button("🕗 Time", Show.TIME), _button("🌍 Timezone", Show.TIMEZONE)])
+    return InlineKeyboardMarkup(rows)
+
+
+def delete_keyboard(issued: int) -> InlineKeyboardMarkup:
+    """Confirm or cancel `/delete_me`; `issued` lets a late press be told apart."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button("🗑 Yes, delete everything", ConfirmDelete(issued)),
+                _button("Cancel", CancelDelete()),
+            ]
+        ]
+    )
