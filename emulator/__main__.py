@@ -2,6 +2,8 @@
 
 Point a bot at the printed base URL. Lines typed here reach the bot as messages from a user
 (``--chat``); ``:press MESSAGE_ID DATA`` presses an inline button; Ctrl-C stops.
+With ``--headless`` nothing is read or printed after the base URL: users are acted through the
+``/_emulator/`` control endpoints (``emulator.control``), and SIGTERM stops it too.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 import sys
 import threading
 
@@ -31,16 +34,28 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--bot-username", default="GutBoneDailyBot")
     parser.add_argument("--chat", type=int, default=1, help="the private chat you type in")
     parser.add_argument("--flood-control", action="store_true", help="answer 429 past limits")
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="no typing or printing: serve the /_emulator/ control endpoints until SIGINT/SIGTERM",
+    )
     return parser
 
 
 async def _serve(args: argparse.Namespace) -> None:
     emulator = BotAPIEmulator(
-        args.token, host=args.host, port=args.port, bot_username=args.bot_username
+        args.token,
+        host=args.host,
+        port=args.port,
+        bot_username=args.bot_username,
+        control=args.headless,
     )
     emulator.flood_control = args.flood_control
     async with emulator:
         print(f"Bot API emulator listening: base_url {emulator.base_url}", flush=True)
+        if args.headless:
+            await _until_signalled()
+            return
         print(f"Type to write to the bot as chat {args.chat}; Ctrl-C stops.", flush=True)
         lines: asyncio.Queue[str | None] = asyncio.Queue()
         _read_stdin(asyncio.get_running_loop(), lines)
@@ -50,6 +65,14 @@ async def _serve(args: argparse.Namespace) -> None:
             await asyncio.Event().wait()  # stdin closed: keep serving
         finally:
             watcher.cancel()
+
+
+async def _until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
 
 
 def _read_stdin(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:
