@@ -1,0 +1,75 @@
+"""The real bot, served in this process against an emulator process, with its logs counted."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from benchmarks.emulated import TOKEN, EmulatorProcess
+from bot.app import build_application, system_clock
+from bot.config import parse_settings
+from bot.context import App
+from bot.logs import configure_logging
+from bot.runner import serve
+from storage import Store
+from tips import load_library
+
+
+class LogCount(logging.Handler):
+    """Counts what the bot logs: errors, tracebacks, warnings; prints errors to stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.errors = 0
+        self.tracebacks = 0
+        self.warnings = 0
+        self._shown = 0
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.WARNING and not record.exc_info:
+            return
+        text = self.format(record)
+        self.tracebacks += "Traceback" in text
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+            if self._shown < 5:  # the first few, so a failure can be read; then only counted
+                self._shown += 1
+                print(text, file=sys.stderr)
+        elif record.levelno >= logging.WARNING:
+            self.warnings += 1
+
+
+def count_logs() -> LogCount:
+    """Log as the real process does (INFO; httpx, httpcore, APScheduler at WARNING), counted."""
+    configure_logging("INFO", secrets=[TOKEN])
+    counter = LogCount()
+    logging.getLogger().handlers[:] = [counter]
+    return counter
+
+
+@asynccontextmanager
+async def running_bot(
+    telegram: EmulatorProcess,
+    store: Store,
+    *,
+    clock: Callable[[], datetime] = system_clock,
+    **settings: str,
+) -> AsyncIterator[App]:
+    """The Application, polling `telegram`, its sweep left to the caller."""
+    values = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
+    config = parse_settings({**values, **settings})
+    app = build_application(config, store, load_library(), clock=clock, rng=random.Random(3))
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, stop, sweep=False))
+    try:
+        await telegram.wait_for_call("getUpdates")
+        yield app
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
