@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from telegram.request import BaseRequest
+
 from benchmarks import store_scale
 from benchmarks.emulated import EmulatorProcess
 from benchmarks.figures import Figure, at_least, at_most, exactly, info, percentile
@@ -44,13 +46,22 @@ class Run:
     errors: int
 
 
-async def broadcast(subscribers: int, *, flood: bool, ask: bool = False, **settings: str) -> Run:
+async def broadcast(
+    subscribers: int,
+    *,
+    flood: bool,
+    ask: bool = False,
+    request: BaseRequest | None = None,
+    **settings: str,
+) -> Run:
     logs = count_logs()
     async with EmulatorProcess(flood_control=flood) as telegram:
         with tempfile.TemporaryDirectory() as folder:
             store = Store.open(Path(folder) / "bench.db")
             store_scale.add_due(store, range(1, subscribers + 1), EIGHT)
-            async with running_bot(telegram, store, clock=lambda: EIGHT, **settings) as app:
+            async with running_bot(
+                telegram, store, clock=lambda: EIGHT, request=request, **settings
+            ) as app:
                 delivery = services_of(app).delivery
                 asks: list[tuple[int, float]] = []
                 emulator_cpu = telegram.cpu_seconds()

@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
+from telegram.request import BaseRequest
+
 from benchmarks.emulated import TOKEN, EmulatorProcess
 from bot.app import build_application, system_clock
 from bot.config import parse_settings
@@ -59,12 +61,16 @@ async def running_bot(
     store: Store,
     *,
     clock: Callable[[], datetime] = system_clock,
+    request: BaseRequest | None = None,
     **settings: str,
 ) -> AsyncIterator[App]:
-    """The Application, polling `telegram`, its sweep left to the caller."""
+    """The Application, polling `telegram`, its sweep left to the caller; `request` (an
+    experiment) replaces the HTTP client of every call but getUpdates."""
     values = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
     config = parse_settings({**values, **settings})
     app = build_application(config, store, load_library(), clock=clock, rng=random.Random(3))
+    if request is not None:  # python-telegram-bot keeps (getUpdates client, other client)
+        app.bot._request = (app.bot._request[0], request)  # type: ignore[attr-defined]
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, stop, sweep=False))
     try:

@@ -43,7 +43,13 @@ def ceiling(args: argparse.Namespace) -> list[Figure]:
 
         bot.app.workers_for = lambda rate: args.workers  # type: ignore[attr-defined]
     settings = {"BROADCAST_RATE": "1000", "PAID_BROADCAST": "true"}
-    run = _run(broadcast.broadcast(count, flood=False, **settings), args.uvloop)
+    request = None
+    if args.client == "aiohttp":
+        from benchmarks.lean_request import AiohttpRequest
+
+        request = AiohttpRequest(limit=(args.workers or 1000) + 16)
+    coroutine = broadcast.broadcast(count, flood=False, request=request, **settings)
+    run = _run(coroutine, args.uvloop)
     label = f"5. ceiling, {count:,} due"
     variant = _variant(args)
     figures = broadcast.ceiling_figures(run, label + (f" [{variant}]" if variant else ""))
@@ -89,6 +95,8 @@ def _variant(args: argparse.Namespace) -> str:
         parts.append("uvloop")
     if args.workers:
         parts.append(f"{args.workers} in flight")
+    if args.client != "httpx":
+        parts.append(f"{args.client} client")
     return ", ".join(parts)
 
 
@@ -109,6 +117,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--uvloop", action="store_true", help="ceiling: run on uvloop")
     parser.add_argument("--workers", type=int, help="ceiling: sends in flight (and pool size)")
+    parser.add_argument(
+        "--client", choices=("httpx", "aiohttp"), default="httpx", help="ceiling: HTTP client"
+    )
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the run to FILE")
     args = parser.parse_args()
     if args.profile:
