@@ -19,8 +19,9 @@ from telegram.request import BaseRequest
 from benchmarks import store_scale
 from benchmarks.emulated import EmulatorProcess
 from benchmarks.figures import Figure, at_least, at_most, exactly, info, percentile
-from benchmarks.harness import count_logs, running_bot
+from benchmarks.harness import count_logs, reply_latencies, running_bot
 from bot.context import services_of
+from bot.gateway import Gateway
 from storage import Store
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -52,6 +53,7 @@ async def broadcast(
     flood: bool,
     ask: bool = False,
     request: BaseRequest | None = None,
+    gateway: Gateway | None = None,
     **settings: str,
 ) -> Run:
     logs = count_logs()
@@ -60,7 +62,7 @@ async def broadcast(
             store = Store.open(Path(folder) / "bench.db")
             store_scale.add_due(store, range(1, subscribers + 1), EIGHT)
             async with running_bot(
-                telegram, store, clock=lambda: EIGHT, request=request, **settings
+                telegram, store, clock=lambda: EIGHT, request=request, gateway=gateway, **settings
             ) as app:
                 delivery = services_of(app).delivery
                 asks: list[tuple[int, float]] = []
@@ -113,18 +115,6 @@ async def _wait_for_replies(telegram: EmulatorProcess, asked: int) -> None:
             await asyncio.sleep(0.2)
 
 
-def latencies(run: Run) -> list[float]:
-    """Seconds from each /tip to its reply (a chat's replies come in order); unanswered: inf."""
-    found = []
-    for chat in ASKERS:
-        replies = [m["at"] for m in run.replies if m["chat_id"] == chat]
-        asked = [at for asker, at in run.asks if asker == chat]
-        found += [
-            (replies[i] - at) if i < len(replies) else float("inf") for i, at in enumerate(asked)
-        ]
-    return found
-
-
 def sustained(times: list[float]) -> float:
     """Messages a second from the first to the last."""
     times = sorted(times)
@@ -149,7 +139,7 @@ def flood_figures(run: Run, label: str) -> list[Figure]:
 
 def asking_figures(run: Run, label: str) -> list[Figure]:
     """Benchmark 2: the same while /tip is asked every 0.5 s."""
-    waits = latencies(run)
+    waits = reply_latencies(run.asks, run.replies, ASKERS)
     arrivals = [m["at"] for m in run.tips]
     first, last = min(arrivals), max(arrivals)
     together = arrivals + [m["at"] for m in run.replies if first <= m["at"] <= last]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from benchmarks.emulated import EmulatorProcess
 from benchmarks.figures import Figure, at_most, exactly, info, percentile
-from benchmarks.harness import count_logs, running_bot
+from benchmarks.harness import count_logs, reply_latencies, running_bot
 from bot.gateway import Gateway
 from storage import Store
 
@@ -79,7 +79,7 @@ async def tip_flood(tips: int, seconds: float) -> list[Figure]:
         too_many = (await telegram.stats())["errors"].get("429", 0)
     to_flooder = [m for m in sent if m["chat_id"] == FLOODER]
     delivered = [data.removeprefix("source:") for m in to_flooder for data in m["callback_data"]]
-    waits = _latencies(asks, sent)
+    waits = reply_latencies(asks, sent, BYSTANDERS)
     label = f"one user sends {tips} /tip in {seconds:g} s"
     return [
         info(f"{label}: flooder answered / refused", f"{len(to_flooder)} / {dropped}"),
@@ -112,14 +112,3 @@ async def _settle(telegram: EmulatorProcess, gateway: Gateway, asked: int) -> No
         if (await telegram.stats())["sent"] + gateway.dropped >= asked:
             return
         await asyncio.sleep(0.2)
-
-
-def _latencies(asks: list[tuple[int, float]], sent: list[dict]) -> list[float]:
-    found = []
-    for chat in BYSTANDERS:
-        replies = [m["at"] for m in sent if m["chat_id"] == chat]
-        asked = [at for asker, at in asks if asker == chat]
-        found += [
-            (replies[i] - at) if i < len(replies) else float("inf") for i, at in enumerate(asked)
-        ]
-    return found

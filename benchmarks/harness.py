@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
 from telegram.request import BaseRequest
 
@@ -16,6 +18,7 @@ from benchmarks.emulated import TOKEN, EmulatorProcess
 from bot.app import build_application, system_clock
 from bot.config import parse_settings
 from bot.context import App
+from bot.gateway import Gateway
 from bot.logs import configure_logging
 from bot.runner import serve
 from storage import Store
@@ -62,13 +65,17 @@ async def running_bot(
     *,
     clock: Callable[[], datetime] = system_clock,
     request: BaseRequest | None = None,
+    gateway: Gateway | None = None,
     **settings: str,
 ) -> AsyncIterator[App]:
     """The Application, polling `telegram`, its sweep left to the caller; `request` (an
-    experiment) replaces the HTTP client of every call but getUpdates."""
+    experiment) replaces the HTTP client of every call but getUpdates, `gateway` the one
+    `build_application` would make."""
     values = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
     config = parse_settings({**values, **settings})
-    app = build_application(config, store, load_library(), clock=clock, rng=random.Random(3))
+    app = build_application(
+        config, store, load_library(), clock=clock, rng=random.Random(3), gateway=gateway
+    )
     if request is not None:  # python-telegram-bot keeps (getUpdates client, other client)
         app.bot._request = (app.bot._request[0], request)  # type: ignore[attr-defined]
     stop = asyncio.Event()
@@ -79,3 +86,16 @@ async def running_bot(
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
+
+
+def reply_latencies(
+    asks: Sequence[tuple[int, float]], sent: Sequence[dict[str, Any]], chats: Iterable[int]
+) -> list[float]:
+    """Seconds from each ask (chat, when queued) to its reply, matched in order per chat (the
+    gateway keeps one chat's replies in order); an ask never answered counts as infinite."""
+    found = []
+    for chat in chats:
+        replies = [m["at"] for m in sent if m["chat_id"] == chat]
+        asked = [at for asker, at in asks if asker == chat]
+        found += [replies[i] - at if i < len(replies) else math.inf for i, at in enumerate(asked)]
+    return found

@@ -48,7 +48,15 @@ def ceiling(args: argparse.Namespace) -> list[Figure]:
         from benchmarks.lean_request import AiohttpRequest
 
         request = AiohttpRequest(limit=(args.workers or 1000) + 16)
-    coroutine = broadcast.broadcast(count, flood=False, request=request, **settings)
+    gateway = None
+    if args.unpaced:  # no pacing cap: what the engine itself can do
+        from bot.gateway import Gateway
+        from scheduler.pacing import Limits
+
+        gateway = Gateway(Limits(paid_per_second=1_000_000))
+    coroutine = broadcast.broadcast(
+        count, flood=False, request=request, gateway=gateway, **settings
+    )
     run = _run(coroutine, args.uvloop)
     label = f"5. ceiling, {count:,} due"
     variant = _variant(args)
@@ -97,6 +105,8 @@ def _variant(args: argparse.Namespace) -> str:
         parts.append(f"{args.workers} in flight")
     if args.client != "httpx":
         parts.append(f"{args.client} client")
+    if args.unpaced:
+        parts.append("unpaced")
     return ", ".join(parts)
 
 
@@ -119,6 +129,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="ceiling: sends in flight (and pool size)")
     parser.add_argument(
         "--client", choices=("httpx", "aiohttp"), default="httpx", help="ceiling: HTTP client"
+    )
+    parser.add_argument(
+        "--unpaced", action="store_true", help="ceiling: lift the gateway's 993/s paid pacing"
     )
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the run to FILE")
     args = parser.parse_args()
