@@ -92,7 +92,9 @@ def reply_latencies(
     asks: Sequence[tuple[int, float]], sent: Sequence[dict[str, Any]], chats: Iterable[int]
 ) -> list[float]:
     """Seconds from each ask (chat, when queued) to its reply, matched in order per chat (the
-    gateway keeps one chat's replies in order); an ask never answered counts as infinite."""
+    gateway keeps one chat's replies in order); an ask never answered counts as infinite.
+    Exact while no ask is refused; after a refusal, later replies are matched to earlier asks,
+    so the figures become upper bounds."""
     found = []
     for chat in chats:
         replies = [m["at"] for m in sent if m["chat_id"] == chat]

@@ -22,7 +22,8 @@ def due_at_once(args: argparse.Namespace) -> list[Figure]:
 
 def due_while_asked(args: argparse.Namespace) -> list[Figure]:
     count = 600 if args.quick else 10_000
-    run = asyncio.run(broadcast.broadcast(count, flood=True, ask=True))
+    askers = args.askers or broadcast.ASKERS
+    run = asyncio.run(broadcast.broadcast(count, flood=True, ask=True, askers=askers))
     return broadcast.asking_figures(run, f"2. {count:,} due, /tip every 0.5 s")
 
 
@@ -126,6 +127,7 @@ def main() -> None:
     parser.add_argument("name", choices=SCENARIOS)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--uvloop", action="store_true", help="ceiling: run on uvloop")
+    parser.add_argument("--askers", type=int, help="asked: chats asking /tip in turn (4)")
     parser.add_argument("--workers", type=int, help="ceiling: sends in flight (and pool size)")
     parser.add_argument(
         "--client", choices=("httpx", "aiohttp"), default="httpx", help="ceiling: HTTP client"
