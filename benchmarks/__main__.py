@@ -2,8 +2,9 @@
 
 Each benchmark runs in a fresh process (`python -m benchmarks.run NAME`), with the Bot API
 emulator in another, over loopback only; each is bounded in count and time and stops by itself.
-The full run takes about 15 minutes (10,000 daily tips at Telegram's 30/s take 5.6 minutes, and
-that twice); `--quick` is a smoke run of the same benchmarks with small counts.
+The full run takes about 17 minutes (10,000 daily tips at Telegram's 30/s take 5.6 minutes, and
+that twice), `--experiments` adds two or three; `--quick` is a smoke run of the same benchmarks
+with small counts (about two minutes, half of it waiting for a minute boundary).
 """
 
 from __future__ import annotations

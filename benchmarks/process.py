@@ -22,7 +22,6 @@ from scheduler.due import Schedule
 from storage import Store
 
 RUNNING = "GutBone Daily is running"
-LEAD = 8.0  # seconds the bot gets to start before the due minute
 
 
 class BotProcess:
@@ -83,19 +82,20 @@ class BotProcess:
         return sum(" ERROR " in line for _, line in self.lines)
 
 
-def next_minute(now: datetime) -> datetime:
-    """The first minute boundary at least `LEAD` seconds away."""
+def next_minute(now: datetime, lead: float) -> datetime:
+    """The first minute boundary at least `lead` seconds away."""
     due = (now + timedelta(minutes=1)).replace(second=0, microsecond=0)
-    return due if (due - now).total_seconds() >= LEAD else due + timedelta(minutes=1)
+    return due if (due - now).total_seconds() >= lead else due + timedelta(minutes=1)
 
 
-async def first_tip(count: int) -> list[Figure]:
-    """Benchmark 6: `count` subscribers due at the next minute; how late does each tip come?"""
+async def first_tip(count: int, lead: float = 8.0) -> list[Figure]:
+    """Benchmark 6: `count` subscribers due at the next minute boundary at least `lead` seconds
+    away (the bot's time to start); how late does each tip arrive?"""
     async with EmulatorProcess(flood_control=True) as telegram:
         with tempfile.TemporaryDirectory() as folder:
             database = Path(folder) / "bot.db"
             now = datetime.now(UTC)
-            due = next_minute(now)
+            due = next_minute(now, lead)
             store = Store.open(database)
             for chat_id in range(1, count + 1):  # subscribed now, so only `due` is owed
                 store.subscribe(chat_id, "private", Schedule(due.time(), ZoneInfo("UTC")), now)

@@ -15,13 +15,13 @@ from benchmarks.figures import Figure, dumps, info
 
 
 def due_at_once(args: argparse.Namespace) -> list[Figure]:
-    count = 600 if args.quick else 10_000
+    count = 300 if args.quick else 10_000
     run = asyncio.run(broadcast.broadcast(count, flood=True))
     return broadcast.flood_figures(run, f"1. {count:,} due at once")
 
 
 def due_while_asked(args: argparse.Namespace) -> list[Figure]:
-    count = 600 if args.quick else 10_000
+    count = 300 if args.quick else 10_000
     askers = args.askers or broadcast.ASKERS
     run = asyncio.run(broadcast.broadcast(count, flood=True, ask=True, askers=askers))
     return broadcast.asking_figures(run, f"2. {count:,} due, /tip every 0.5 s")
@@ -66,7 +66,7 @@ def ceiling(args: argparse.Namespace) -> list[Figure]:
 
 
 def first_tip(args: argparse.Namespace) -> list[Figure]:
-    return asyncio.run(process.first_tip(20))
+    return asyncio.run(process.first_tip(20, lead=3.0 if args.quick else 8.0))
 
 
 def million(args: argparse.Namespace) -> list[Figure]:
