@@ -3,6 +3,8 @@
 Point a bot at the printed base URL. Lines typed here reach the bot as messages from a user
 (``--chat``); ``:1`` presses the first button of the latest message with buttons,
 ``:press MESSAGE_ID DATA`` any button; Ctrl-C stops.
+With ``--headless`` nothing is read or printed after the base URL: users are acted through the
+``/_emulator/`` control endpoints (``emulator.control``), and SIGTERM stops it too.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import shutil
+import signal
 import sys
 
 from emulator.chat import TerminalChat, stdin_lines
@@ -32,16 +35,28 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--bot-username", default="GutBoneDailyBot")
     parser.add_argument("--chat", type=int, default=1, help="the private chat you type in")
     parser.add_argument("--flood-control", action="store_true", help="answer 429 past limits")
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="no typing or printing: serve the /_emulator/ control endpoints until SIGINT/SIGTERM",
+    )
     return parser
 
 
 async def _serve(args: argparse.Namespace) -> None:
     emulator = BotAPIEmulator(
-        args.token, host=args.host, port=args.port, bot_username=args.bot_username
+        args.token,
+        host=args.host,
+        port=args.port,
+        bot_username=args.bot_username,
+        control=args.headless,
     )
     emulator.flood_control = args.flood_control
     async with emulator:
         print(f"Bot API emulator listening: base_url {emulator.base_url}", flush=True)
+        if args.headless:
+            await _until_signalled()
+            return
         print(f"Type to write to the bot as chat {args.chat}; Ctrl-C stops.", flush=True)
         styled, width = sys.stdout.isatty(), shutil.get_terminal_size((100, 24)).columns
         chat = TerminalChat(emulator, args.chat, _print, styled=styled, show_ids=True, width=width)
@@ -62,6 +77,14 @@ async def _show_bot_messages(emulator: BotAPIEmulator, chat: TerminalChat) -> No
     while True:
         await chat.wait_for_answer(chat.mark(), timeout=3600)
         chat.show_new()
+
+
+async def _until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
 
 
 def _print(text: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from emulator.control import add_control_routes
 from emulator.core import BotAPI
 from emulator.errors import unauthorized
 from emulator.webhook import WebhookDelivery
@@ -79,6 +80,8 @@ class BotAPIEmulator(BotAPI):
     :meth:`user_presses`; read what the bot sent in :attr:`sent`. The token is never logged.
     Once the bot calls setWebhook with a loopback URL, updates are POSTed there instead
     (with the ``X-Telegram-Bot-Api-Secret-Token`` header), and getUpdates answers 409.
+    With ``control=True`` the same acts and reads are served over HTTP (``emulator.control``),
+    for an emulator running in a process of its own.
     """
 
     def __init__(
@@ -89,11 +92,13 @@ class BotAPIEmulator(BotAPI):
         port: int = 0,
         bot_username: str = "GutBoneDailyBot",
         bot_id: int = 123456,
+        control: bool = False,
     ) -> None:
         super().__init__(bot_username=bot_username, bot_id=bot_id)
         self._token = token.encode()
         self._host = host
         self._port = port
+        self._control = control  # also serve emulator.control's /_emulator/ endpoints
         self._runner: web.AppRunner | None = None
         self._webhook = WebhookDelivery(self._state)
 
@@ -114,6 +119,8 @@ class BotAPIEmulator(BotAPI):
             raise RuntimeError("the emulator is already running")
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        if self._control:
+            add_control_routes(app, self)
         app.router.add_route("*", "/{path:.*}", _not_found)
         runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=1)
         await runner.setup()

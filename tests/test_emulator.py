@@ -538,3 +538,53 @@ async def test_runs_standalone_and_stops_on_ctrl_c() -> None:
     out, err = await asyncio.wait_for(process.communicate(), 10)
     assert process.returncode == 0, err.decode()
     assert TOKEN not in first + out.decode() + err.decode()
+
+
+async def test_headless_serves_control_endpoints_and_stops_on_sigterm() -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "emulator",
+        "--headless",
+        "--port",
+        "0",
+        "--token",
+        TOKEN,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    first = (await asyncio.wait_for(process.stdout.readline(), 10)).decode()
+    base_url = first.split("base_url ")[1].strip()
+    control = base_url.removesuffix("/bot") + "/_emulator"
+    async with httpx.AsyncClient() as http, Bot(TOKEN, base_url=base_url) as bot:
+        before = time.monotonic()
+        queued = await http.post(
+            f"{control}/messages", json={"messages": [{"chat_id": 7, "text": "/start"}]}
+        )
+        assert queued.json()["count"] == 1 and queued.json()["at"] >= before  # one clock
+        [update] = await bot.get_updates(timeout=1)
+        assert update.message is not None and update.message.text == "/start"
+        await bot.send_message(7, "hello", reply_markup=keyboard("a"))
+        await bot.send_message(8, "other")
+        stats = (await http.get(f"{control}/stats")).json()
+        assert stats["sent"] == 2 and stats["calls"]["sendMessage"] == 2
+        page = (await http.get(f"{control}/sent", params={"chat_id": 7, "text": 1})).json()
+        [sent] = page["messages"]
+        assert (sent["chat_id"], sent["text"], sent["callback_data"]) == (7, "hello", ["a"])
+        assert page["next"] == 2
+        rest = (await http.get(f"{control}/sent", params={"offset": 1})).json()["messages"]
+        assert [m["chat_id"] for m in rest] == [8] and "text" not in rest[0]
+        wrong = await http.post(f"{control}/messages", json={"chat_id": 7})
+        assert wrong.status_code == 400
+    process.send_signal(signal.SIGTERM)
+    out, err = await asyncio.wait_for(process.communicate(), 10)
+    assert process.returncode == 0, err.decode()
+    assert out.decode() == ""  # nothing printed after the base URL
+
+
+async def test_control_endpoints_are_off_unless_asked_for(telegram: BotAPIEmulator) -> None:
+    control = telegram.base_url.removesuffix("/bot") + "/_emulator"
+    async with httpx.AsyncClient() as http:
+        assert (await http.get(f"{control}/stats")).status_code == 404
