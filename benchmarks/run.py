@@ -37,6 +37,12 @@ def tip_flood(args: argparse.Namespace) -> list[Figure]:
     return _numbered("4.", figures)
 
 
+def bot_workers(args: argparse.Namespace) -> int:
+    import bot.app
+
+    return int(args.workers or bot.app.workers_for(1000))
+
+
 def ceiling(args: argparse.Namespace) -> list[Figure]:
     count = 2_000 if args.quick else 20_000
     if args.workers:  # an experiment: sends kept in flight, and the pool sized to match
@@ -45,10 +51,10 @@ def ceiling(args: argparse.Namespace) -> list[Figure]:
         bot.app.workers_for = lambda rate: args.workers  # type: ignore[attr-defined]
     settings = {"BROADCAST_RATE": "1000", "PAID_BROADCAST": "true"}
     request = None
-    if args.client == "aiohttp":
-        from benchmarks.lean_request import AiohttpRequest
+    if args.client == "httpx":  # an experiment: PTB's default client instead of the bot's
+        from telegram.request import HTTPXRequest
 
-        request = AiohttpRequest(limit=(args.workers or 1000) + 16)
+        request = HTTPXRequest(connection_pool_size=bot_workers(args) + 16)
     gateway = None
     if args.unpaced:  # no pacing cap: what the engine itself can do
         from bot.gateway import Gateway
@@ -104,7 +110,7 @@ def _variant(args: argparse.Namespace) -> str:
         parts.append("uvloop")
     if args.workers:
         parts.append(f"{args.workers} in flight")
-    if args.client != "httpx":
+    if args.client != "aiohttp":
         parts.append(f"{args.client} client")
     if args.unpaced:
         parts.append("unpaced")
@@ -119,7 +125,8 @@ def _setup(args: argparse.Namespace) -> str:
     sniffio = "installed" if importlib.util.find_spec("sniffio") else "not installed"
     workers = bot.app.workers_for(1000)
     loop = "uvloop" if args.uvloop else "asyncio"
-    return f"{workers} sends in flight, pool {workers + 16}, sniffio {sniffio}, {loop}"
+    client = f"{args.client} client"
+    return f"{workers} sends in flight, pool {workers + 16}, {client}, sniffio {sniffio}, {loop}"
 
 
 def main() -> None:
@@ -130,7 +137,7 @@ def main() -> None:
     parser.add_argument("--askers", type=int, help="asked: chats asking /tip in turn (4)")
     parser.add_argument("--workers", type=int, help="ceiling: sends in flight (and pool size)")
     parser.add_argument(
-        "--client", choices=("httpx", "aiohttp"), default="httpx", help="ceiling: HTTP client"
+        "--client", choices=("httpx", "aiohttp"), default="aiohttp", help="ceiling: HTTP client"
     )
     parser.add_argument(
         "--unpaced", action="store_true", help="ceiling: lift the gateway's 993/s paid pacing"

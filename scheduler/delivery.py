@@ -48,12 +48,15 @@ STALE_CLAIM = timedelta(minutes=5)  # a pending claim older than this, not ours,
 SAFETY_SWEEP_SECONDS = 300  # a sweep at least this often, whatever the wake-ups say
 KEEP_DELIVERIES = timedelta(days=14)  # delivery records kept; older ones are pruned
 PRUNE_BATCH = 5_000  # records deleted per safety sweep: small, so no sweep waits on it
-SECONDS_OF_SENDS_IN_FLIGHT = 1.0  # in flight = rate x this: enough to cover Telegram's latency
+# In flight = rate x Telegram's latency (about 0.1-0.2 s); more only costs CPU and widens what
+# a `kill -9` can double. At least 16, so a slow Telegram (0.5 s) still fills the free 30/s.
+SECONDS_OF_SENDS_IN_FLIGHT = 0.2
+MIN_WORKERS = 16
 
 
 def workers_for(rate: float) -> int:
-    """Sends kept in flight for `rate` per second: a second's worth, at least 4."""
-    return max(4, math.ceil(rate * SECONDS_OF_SENDS_IN_FLIGHT))
+    """Sends kept in flight for `rate` per second: 16 at the free rate, 200 at 1000/s."""
+    return max(MIN_WORKERS, math.ceil(rate * SECONDS_OF_SENDS_IN_FLIGHT))
 
 
 @dataclass(frozen=True)
