@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
-from bot import permissions, privacy, texts
+from bot import onboarding, permissions, pickers, privacy, texts
 from bot.context import Context, Services
 from bot.handlers import (
     admins_only,
@@ -30,7 +30,10 @@ from bot.settings_buttons import (
     CancelDelete,
     ConfirmDelete,
     Pause,
+    PickTime,
+    PickZone,
     Press,
+    RegionPage,
     Resume,
     Show,
     ToggleTopic,
@@ -183,9 +186,15 @@ async def _show(query: CallbackQuery, message: Message, press: Press, context: C
         await edit_in_place(query, s, *settings_view(s, chat.id, chat.type))
     elif press is Show.TOPICS:
         await edit_in_place(query, s, *topics_view(s, chat.id))
-    else:
-        hint = texts.render_time_hint() if press is Show.TIME else texts.render_timezone_hint()
-        await reply_patiently(lambda: context.bot.send_message(chat.id, hint), s.sleep)
+    else:  # a picker of its own, so the settings view stays where it is
+        text, markup = (
+            (texts.render_time_picker(), pickers.times_keyboard())
+            if press is Show.TIME
+            else (texts.render_timezone_picker(), pickers.regions_keyboard())
+        )
+        await reply_patiently(
+            lambda: context.bot.send_message(chat.id, text, reply_markup=markup), s.sleep
+        )
 
 
 _ON_PRESS: dict[type[Any], OnPress] = {
@@ -195,4 +204,7 @@ _ON_PRESS: dict[type[Any], OnPress] = {
     Show: _show,
     ConfirmDelete: privacy.confirmed,
     CancelDelete: privacy.cancelled,
+    RegionPage: onboarding.region_page,
+    PickZone: onboarding.pick_zone,
+    PickTime: onboarding.pick_time,
 }

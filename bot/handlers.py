@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, Chat, ChatMember, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot import metrics, permissions, texts
+from bot import metrics, permissions, pickers, texts
 from bot.context import Context, Services
 from bot.keyboards import tip_keyboard
 from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
@@ -85,7 +85,8 @@ async def start(update: Update, context: Context) -> None:
     subscriber, newly = s.store.subscribe(chat.id, chat.type, s.settings.default_schedule, now)
     upcoming = next_due(subscriber.schedule, subscriber.last_delivery, now)
     s.wake_at(upcoming)
-    await reply(update, context, texts.render_welcome(subscriber.schedule, upcoming, newly))
+    markup = pickers.welcome_keyboard() if newly else None
+    await reply(update, context, texts.render_welcome(subscriber.schedule, upcoming, newly), markup)
 
 
 @admins_only
@@ -164,7 +165,10 @@ async def source(update: Update, context: Context) -> None:
 
 @admins_only
 async def set_time(update: Update, context: Context) -> None:
-    """`/time HH:MM`: the local time of the daily tip."""
+    """`/time HH:MM`: the local time of the daily tip; without one, common times to tap."""
+    if not context.args:
+        await reply(update, context, texts.render_time_picker(), pickers.times_keyboard())
+        return
     try:
         at = parse_time(" ".join(context.args or ()))
     except ArgumentError as problem:
@@ -175,7 +179,10 @@ async def set_time(update: Update, context: Context) -> None:
 
 @admins_only
 async def set_timezone(update: Update, context: Context) -> None:
-    """`/timezone Area/City` or an unambiguous city."""
+    """`/timezone Area/City` or an unambiguous city; without one, regions to tap."""
+    if not context.args:
+        await reply(update, context, texts.render_timezone_picker(), pickers.regions_keyboard())
+        return
     try:
         zone = parse_timezone(" ".join(context.args or ()))
     except AmbiguousTimezone as problem:
@@ -191,14 +198,21 @@ async def set_timezone(update: Update, context: Context) -> None:
 async def _change_schedule(
     update: Update, context: Context, *, at: time | None = None, timezone: ZoneInfo | None = None
 ) -> None:
-    s, chat = context.services, chat_of(update)
+    chat = chat_of(update)
+    await reply(update, context, save_schedule(context.services, chat, at=at, timezone=timezone))
+
+
+def save_schedule(
+    s: Services, chat: Chat, *, at: time | None = None, timezone: ZoneInfo | None = None
+) -> str:
+    """Store a new time or timezone for `chat`, wake the sweep for it; the confirmation."""
     now, default = s.clock(), s.settings.default_schedule
     subscriber = s.store.set_schedule(
         chat.id, now, chat_type=chat.type, default=default, at=at, timezone=timezone
     )
     upcoming = upcoming_tip(subscriber, now)
     s.wake_at(upcoming)
-    await reply(update, context, texts.render_schedule_changed(subscriber.schedule, upcoming))
+    return texts.render_schedule_changed(subscriber.schedule, upcoming)
 
 
 async def help_command(update: Update, context: Context) -> None:

@@ -1,8 +1,9 @@
 """The buttons of /settings, /topics and /delete_me, and reading back what they send.
 
 Their callback data is versioned and self-contained like the tip buttons' (`bot.keyboards`),
-with kinds of its own (`v1:topic:…`, `v1:pause:…`, `v1:resume`, `v1:set:…`, `v1:del:…`), so
-the two never read each other's presses.
+with kinds of its own (`v1:topic:…`, `v1:pause:…`, `v1:resume`, `v1:set:…`, `v1:del:…`, and
+the pickers' `v1:tzr[:region:page]`, `v1:tz:zone`, `v1:at:HH:MM`), so the two never read each
+other's presses.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import time
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,7 +20,7 @@ from tips import Topic, is_chosen
 
 # Preferences and privacy: versioned, self-contained data, read back by `parse_press`.
 # (`v1:` keeps old buttons answerable after a format change: a `v2` would be new data.)
-PRESS_PATTERN = r"^v1:(topic|pause|resume|set|del)(:|$)"
+PRESS_PATTERN = r"^v1:(topic|pause|resume|set|del|tzr|tz|at)(:|$)"
 MAX_DATA = 64  # bytes, Telegram's limit for callback data
 MAX_PAUSE_DAYS = 90
 SETTINGS_PAUSE_DAYS = 7
@@ -58,10 +60,39 @@ class CancelDelete:
     pass
 
 
-Press = ToggleTopic | Pause | Resume | Show | ConfirmDelete | CancelDelete
+@dataclass(frozen=True)
+class RegionPage:
+    region: str | None  # None: the list of regions
+    page: int  # from 0; checked against the region's pages when pressed
+
+
+@dataclass(frozen=True)
+class PickZone:
+    key: str  # checked against the canonical zones when pressed
+
+
+@dataclass(frozen=True)
+class PickTime:
+    at: time
+
+
+Press = (
+    ToggleTopic
+    | Pause
+    | Resume
+    | Show
+    | ConfirmDelete
+    | CancelDelete
+    | RegionPage
+    | PickZone
+    | PickTime
+)
 
 _TOPIC_ID = re.compile(r"[a-z0-9_-]{1,40}", re.ASCII)
 _NUMBER = re.compile(r"[0-9]{1,12}", re.ASCII)
+_REGION = re.compile(r"([A-Z][a-z]{1,15}):([0-9]{1,2})", re.ASCII)
+_ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}", re.ASCII)
+_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])", re.ASCII)
 
 
 def parse_press(data: str | None) -> Press | None:
@@ -97,12 +128,31 @@ def _delete(argument: str) -> Press | None:
     return CancelDelete() if argument == "no" else None
 
 
+def _region(argument: str) -> Press | None:
+    if not argument:
+        return RegionPage(None, 0)
+    found = _REGION.fullmatch(argument)
+    return RegionPage(found[1], int(found[2])) if found else None
+
+
+def _zone(argument: str) -> Press | None:
+    return PickZone(argument) if _ZONE.fullmatch(argument) else None
+
+
+def _time(argument: str) -> Press | None:
+    found = _TIME.fullmatch(argument)
+    return PickTime(time(int(found[1]), int(found[2]))) if found else None
+
+
 _READERS: dict[str, Callable[[str], Press | None]] = {
     "topic": _toggle,
     "pause": _pause,
     "resume": lambda argument: None if argument else Resume(),
     "set": _show,
     "del": _delete,
+    "tzr": _region,
+    "tz": _zone,
+    "at": _time,
 }
 
 
@@ -121,6 +171,14 @@ def press_data(press: Press) -> str:
             return f"v1:del:yes:{issued}"
         case CancelDelete():
             return "v1:del:no"
+        case RegionPage(None, _):
+            return "v1:tzr"
+        case RegionPage(region, page):
+            return f"v1:tzr:{region}:{page}"
+        case PickZone(key):
+            return f"v1:tz:{key}"
+        case PickTime(at):
+            return f"v1:at:{at:%H:%M}"
 
 
 def _button(label: str, press: Press) -> InlineKeyboardButton:

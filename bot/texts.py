@@ -52,9 +52,15 @@ def render_welcome(schedule: Schedule, next_tip: datetime, newly_subscribed: boo
         if newly_subscribed
         else "✅ You're already subscribed."
     )
+    change = (
+        "🌍 Tap your region below to set your timezone, or 🕗 one of the times. Tap nothing and "
+        "your tips come at the time shown above; /time and /timezone change it any day."
+        if newly_subscribed
+        else "Change it with /time and /timezone."
+    )
     return (
         f"{opening}\n\n{render_schedule(schedule, next_tip)}\n\n"
-        "Change it with /time and /timezone. Want one now? /tip\n\n"
+        f"{change} Want one now? /tip\n\n"
         f"{DISCLAIMER}"
     )
 
@@ -162,12 +168,31 @@ def render_nothing_to_pause() -> str:
     )
 
 
-def render_time_hint() -> str:
-    return f"🕗 To change the time of your daily tip, send /time with a time.\n{TIME_EXAMPLE}"
+def render_timezone_picker() -> str:
+    return (
+        "🌍 <b>Your timezone</b>\nTap your region, then your city (or the nearest one in the "
+        f"same timezone).\n{TIMEZONE_EXAMPLE}"
+    )
 
 
-def render_timezone_hint() -> str:
-    return f"🌍 To change your timezone, send /timezone with its name.\n{TIMEZONE_EXAMPLE}"
+def render_region_page(region: str, page: int, pages: int) -> str:
+    """`page` counts from 0."""
+    return (
+        f"🌍 <b>{escape(region)}</b> — page {page + 1} of {pages}\n"
+        "Tap your city, or the nearest one in the same timezone."
+    )
+
+
+def render_time_picker() -> str:
+    return (
+        "🕗 <b>Your daily time</b>\nTap a time (your local time), or send "
+        "<code>/time 07:45</code> to set any other."
+    )
+
+
+def render_picker_gone() -> str:
+    """A button answer (plain text): a page or zone this picker no longer has."""
+    return "That choice is no longer on offer. Send /timezone for the current list."
 
 
 def render_delete_confirm() -> str:

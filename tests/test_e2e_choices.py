@@ -130,8 +130,8 @@ async def test_settings_buttons_pause_resume_and_switch_views_in_place(bot, tele
         assert edited.message_id == message.message_id and expected in edited.text
     assert "▶️ Resume" not in buttons(telegram.message(CHAT, message.message_id))
     await press(telegram, CHAT, message.message_id, "v1:set:time")
-    [*_, hint] = await telegram.wait_for_messages(CHAT, 3)
-    assert "/time 07:30" in hint.text
+    [*_, picker] = await telegram.wait_for_messages(CHAT, 3)
+    assert "/time 07:45" in picker.text and buttons(picker)["07:30"] == "v1:at:07:30"
     assert store.subscriber(CHAT).schedule.paused_until is None
 
 

@@ -74,6 +74,30 @@ async def run(tmp_path, pacing, lines, clock=None) -> Transcript:
     return transcript
 
 
+async def test_a_new_user_sets_the_timezone_from_the_welcome(tmp_path, pacing):
+    transcript = Transcript()
+
+    async def lines() -> AsyncIterator[str]:
+        yield "/start"
+        yield ":6"  # the welcome's sixth button: Europe
+        await transcript.wait_for("page 1 of 3")
+        yield ":6"  # the sixth city of the page: Berlin
+        await transcript.wait_for("Saved")
+        yield ":quit"
+
+    await converse(
+        lines(),
+        transcript.write,
+        tmp_path / "sandbox.db",
+        clock=SandboxClock(MONDAY),
+        echo=True,
+        gateway=paced_gateway(pacing),
+    )
+    assert "[6] Europe" in transcript.after("/start") and "[11] 07:00" in transcript.after("/start")
+    assert "[6] Berlin" in transcript.text
+    assert "bot (edited) › 👍 Saved.\n      🕗 Daily at 08:00 (Europe/Berlin)" in transcript.text
+
+
 async def test_a_new_users_first_minute(tmp_path, pacing):
     transcript = Transcript()
 

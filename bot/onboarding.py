@@ -1,0 +1,56 @@
+"""Presses on the timezone and time pickers (under the welcome, `/timezone` and `/time`).
+
+Paging through a region edits the picker in place; picking a city or a time saves it and
+turns the picker into the same confirmation `/timezone` and `/time` give. `bot.choices.press`
+has already checked the press and, in a group, that the presser is an admin.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import CallbackQuery, Message
+
+from bot import pickers, texts
+from bot.context import Context
+from bot.handlers import answer_query, edit_in_place, save_schedule
+from bot.settings_buttons import PickTime, PickZone, Press, RegionPage
+from scheduler.zones import zone_index
+
+
+async def region_page(
+    query: CallbackQuery, message: Message, press: Press, context: Context
+) -> None:
+    """‹ Prev, Next ›, a region, or « Regions: show that page in place."""
+    assert isinstance(press, RegionPage)
+    s = context.services
+    if press.region is None:
+        await answer_query(query, None)
+        await edit_in_place(query, s, texts.render_timezone_picker(), pickers.regions_keyboard())
+        return
+    if not pickers.page_of(press.region, press.page):
+        await answer_query(query, texts.render_picker_gone())
+        return
+    await answer_query(query, None)
+    pages = pickers.page_count(press.region)
+    text = texts.render_region_page(press.region, press.page, pages)
+    await edit_in_place(query, s, text, pickers.region_keyboard(press.region, press.page))
+
+
+async def pick_zone(query: CallbackQuery, message: Message, press: Press, context: Context) -> None:
+    """A city (or UTC): save its zone; the picker becomes the confirmation."""
+    assert isinstance(press, PickZone)
+    if zone_index().resolve(press.key) != press.key:  # only canonical keys are offered
+        await answer_query(query, texts.render_picker_gone())
+        return
+    saved = save_schedule(context.services, message.chat, timezone=ZoneInfo(press.key))
+    await answer_query(query, None)
+    await edit_in_place(query, context.services, saved)
+
+
+async def pick_time(query: CallbackQuery, message: Message, press: Press, context: Context) -> None:
+    """A common time: save it; the picker becomes the confirmation."""
+    assert isinstance(press, PickTime)
+    saved = save_schedule(context.services, message.chat, at=press.at)
+    await answer_query(query, None)
+    await edit_in_place(query, context.services, saved)
