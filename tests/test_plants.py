@@ -161,3 +161,22 @@ def test_the_cited_source_is_in_the_verified_library(library):
     from tips.plants import SOURCE_REF
 
     assert library.references[SOURCE_REF].journal == "mSystems"
+
+
+def test_tips_check_reports_a_bad_plant_list_and_the_bot_refuses_it(tmp_path):
+    import shutil
+
+    from tips import LIBRARY_DIR, LibraryError
+    from tips.check import check_library
+
+    root = tmp_path / "library"
+    shutil.copytree(LIBRARY_DIR, root)
+    _, problems = check_library(root)
+    assert problems == []
+    (root / PLANTS_FILE).write_text("fruit:\n  - [fig, date]\n  - [date]\n", "utf-8")
+    _, problems = check_library(root)
+    assert [str(problem) for problem in problems] == [
+        "plants.yaml: fruit: “date” is claimed by fig and date"
+    ]
+    with pytest.raises(LibraryError, match="claimed by fig and date"):
+        plant_list(root)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from tips.loader import LIBRARY_DIR, Problem
+from tips.loader import LIBRARY_DIR, LibraryError, Problem
 
 PLANTS_FILE = "plants.yaml"
 GOAL = 30  # different plants a week
@@ -28,10 +28,6 @@ SOURCE_REF = "mcdonald2018_msystems"  # the American Gut study behind "30 a week
 _SEPARATORS = re.compile(r"[,;\n+&/]|\band\b|\bplus\b", re.IGNORECASE)
 _NOT_LETTERS = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
-
-
-class PlantListError(Exception):
-    """The plant list is invalid; the bot will not start with it."""
 
 
 @dataclass(frozen=True)
@@ -141,9 +137,8 @@ def _with_singulars(by_key: dict[str, str]) -> dict[str, str]:
 
 @cache
 def plant_list(root: Path = LIBRARY_DIR) -> PlantList:
-    """The shipped plant list, loaded once; raise `PlantListError` if it has problems."""
+    """The shipped plant list, loaded once; raise `LibraryError` if it has problems."""
     plants, problems = read_plants(root / PLANTS_FILE)
     if problems:
-        listed = "\n".join(f"  {problem}" for problem in problems)
-        raise PlantListError(f"the plant list has {len(problems)} problem(s):\n{listed}")
+        raise LibraryError(problems)
     return plants
