@@ -74,3 +74,12 @@ def test_a_version_7_database_gains_the_plants_table(tmp_path):
         assert store.add_plants(CHAT, WEEK, ["oats"], NOW) == ["oats"]
     finally:
         store.close()
+
+
+def test_a_groups_plants_move_to_its_supergroup(store):
+    group, supergroup = -4040, -1004040
+    store.add_plants(group, WEEK, ["oats", "kale"], NOW)
+    store.add_plants(supergroup, WEEK, ["kale", "figs"], NOW)
+    store.migrate(group, supergroup, NOW)
+    assert sorted(store.plants_of(supergroup, WEEK)) == ["figs", "kale", "oats"]
+    assert store.plants_of(group, WEEK) == []
