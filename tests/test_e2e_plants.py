@@ -51,3 +51,14 @@ async def test_bad_input_changes_nothing(bot, store):
     too_many = await bot.ask(CHAT, "/plants " + ", ".join(f"p{n}" for n in range(41)))
     assert too_many.startswith("That's a long list")
     assert store.plants_of(CHAT, MONDAY) == []
+
+
+async def test_in_a_group_members_share_one_tally(bot, store):
+    group, first, second = -1001234000077, 2002, 2003
+    said = await bot.ask(group, "/plants oats", chat_type="supergroup", user_id=first)
+    assert "1/30" in said
+    said = await bot.ask(
+        group, "/plants@GutBoneDailyBot oats, kale", chat_type="supergroup", user_id=second
+    )
+    assert "2/30" in said and "Added: kale" in said
+    assert store.plants_of(group, MONDAY) == ["oats", "kale"]
