@@ -23,6 +23,7 @@ from bot.webhook import WebhookError
 from storage import Store, StoreError
 from tips import LibraryError, load_library
 from tips.__main__ import main as tips_main
+from tips.plants import plant_list
 from tips.stats import FeedbackUnreadable
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ def run() -> int:
     configure_logging(settings.log_level, secrets, settings.log_format)
     try:
         library = load_library()
+        plant_list()  # /plants reads it: a bad list stops the start, not a later command
     except LibraryError as problem:
         return _fail(str(problem))
     try:

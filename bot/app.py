@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import choices, handlers, presses, privacy, settings_buttons
+from bot import choices, handlers, plants, presses, privacy, settings_buttons
 from bot.config import FREE_RATE, Settings
 from bot.context import CONTEXT_TYPES, App, Context, Services
 from bot.gateway import Gateway
@@ -144,6 +144,7 @@ def add_handlers(app: App) -> None:
         "timezone": handlers.set_timezone,
         "source": handlers.source,
         "streak": handlers.streak,
+        "plants": plants.plants,
         "topics": choices.topics,
         "pause": choices.pause,
         "resume": choices.resume,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape as html_escape
 
 from scheduler.due import Schedule
 from scheduler.streaks import FREEZE_EVERY, Streak
 from storage.heartbeat import Heartbeat
 from storage.stats import Stats, TipVotes
-from tips import Topic, is_chosen
+from tips import Reference, Topic, is_chosen, render_citation
+from tips.plants import GOAL, MAX_INPUT, MAX_ITEMS
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Subscribe to one gut–bone tip a day"),
@@ -19,6 +20,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("timezone", "Set your timezone: /timezone Europe/Berlin"),
     ("source", "Full sources of your last tip"),
     ("streak", "Your run of days with a ✅ Did it"),
+    ("plants", "Count different plants this week: /plants oats, kale"),
     ("topics", "Choose the topics of your daily tips"),
     ("pause", "No daily tips for a while: /pause 7"),
     ("resume", "End a pause now"),
@@ -280,8 +282,9 @@ def render_what_is_stored() -> str:
         "🔒 <b>What is stored, and why.</b> For each chat: its id and type, whether it is "
         "subscribed, its delivery time, timezone, topics and any pause (to send your tip when "
         "you asked for it), and which tips it had and when (so a day gets one tip and tips "
-        "don't repeat), plus anything you record with the buttons. Not your name and not what "
-        "you type. /export sends you all of it; /delete_me erases it."
+        "don't repeat), plus anything you record with the buttons, and the plants /plants "
+        "recognised in what you sent. Not your name, nor anything else you type. "
+        "/export sends you all of it; /delete_me erases it."
     )
 
 
@@ -382,3 +385,61 @@ def render_sweep(beat: Heartbeat | None, now: datetime) -> str:
     assert beat.finished_at is not None and beat.seconds is not None, "a finished sweep"
     ago = (now - beat.finished_at).total_seconds()
     return f"{beat.finished_at:%H:%M:%S} UTC ({ago:.0f} s ago), took {beat.seconds:.1f} s"
+
+
+PLANTS_EXAMPLE = "Example: <code>/plants oats, lentils and kale</code>"
+PLANTS_RULE = (
+    "Each different plant counts once a week (Monday to Sunday, your time): vegetables, fruit, "
+    "grains, beans, nuts, seeds, herbs and spices."
+)
+
+
+def render_plants(
+    week: date,
+    plants: list[str],
+    *,
+    added: list[str] | None = None,
+    unknown: list[str] | None = None,
+    source: Reference | None = None,
+) -> str:
+    """This week's tally: what was just added, the names not recognised, and the whole list.
+
+    `added` is None for a bare `/plants`; `source` is the American Gut study, when the
+    library has it verified."""
+    lines = [f"🌱 <b>{len(plants)}/{GOAL} plants</b> this week (since Mon {week:%d %b})"]
+    if added is not None:
+        lines.append(_plants_added(added))
+    lines.extend(_unknown_plant(name) for name in (unknown or [])[:10])
+    if len(plants) >= GOAL:
+        lines.append("🎉 30 reached: that's a lot of variety!")
+    lines.append("")
+    lines.append(f"This week: {escape(', '.join(plants))}" if plants else PLANTS_EXAMPLE)
+    lines.extend(("", PLANTS_RULE))
+    if source is not None:
+        lines.append(
+            "In the American Gut Project, people who ate 30 or more different plants a week had "
+            f"more diverse gut microbes. 📚 {render_citation(source)}"
+        )
+    return "\n".join(lines)
+
+
+def _plants_added(added: list[str]) -> str:
+    if not added:
+        return "Nothing new: those are already counted this week."
+    return f"Added: {escape(', '.join(added))}"
+
+
+def _unknown_plant(name: str) -> str:
+    return f"I don't know “{escape(name[:40])}” — try its plain name."
+
+
+def render_plants_too_long() -> str:
+    return (
+        f"That's a long list: send at most {MAX_ITEMS} plants ({MAX_INPUT} characters) at a "
+        f"time. Nothing was added.\n{PLANTS_EXAMPLE}"
+    )
+
+
+def render_no_plants_known(unknown: list[str]) -> str:
+    lines = [_unknown_plant(name) for name in unknown[:10]]
+    return "\n".join([*lines, "Nothing was added.", PLANTS_EXAMPLE])

@@ -31,8 +31,8 @@ def merge_subscriber(db: Database, old: int, new: int) -> Row | None:
 
 
 def merge_history(db: Database, old: int, new: int, taken: str) -> None:
-    """Move deliveries, seen tips, votes and check-ins; where both chats have a day, a taken
-    tip wins (and the supergroup's own vote or check-in, where it has one).
+    """Move deliveries, seen tips, votes, check-ins and plants; where both chats have a day, a
+    taken tip wins (and the supergroup's own vote or check-in, where it has one).
 
     `taken` is the SQL list of statuses that count as a tip gone out.
     """
@@ -41,7 +41,7 @@ def merge_history(db: Database, old: int, new: int, taken: str) -> None:
         " AND local_date IN (SELECT local_date FROM deliveries WHERE chat_id = :old)",
         {"old": old, "new": new},
     )
-    for table in ("deliveries", "seen_tips", "feedback", "checkins"):
+    for table in ("deliveries", "seen_tips", "feedback", "checkins", "plants"):
         db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new, old])
         db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old])
 

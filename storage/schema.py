@@ -221,6 +221,19 @@ def _v7_preferences(db: Database) -> None:
     db.execute("ALTER TABLE subscribers ADD COLUMN paused_until INTEGER")  # UTC epoch seconds
 
 
+def _v8_plants(db: Database) -> None:
+    """The "30 plants a week" tally: each different plant a chat ate, once per local week."""
+    db.execute(
+        """CREATE TABLE plants (
+            chat_id INTEGER NOT NULL,
+            week TEXT NOT NULL,               -- the Monday of the chat's local week, ISO date
+            plant TEXT NOT NULL,              -- the plant's name in the shipped plant list
+            added_at INTEGER NOT NULL,        -- UTC epoch seconds
+            PRIMARY KEY (chat_id, week, plant)
+        )"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_delivery_instants,
@@ -229,6 +242,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v5_operations,
     _v6_feedback,
     _v7_preferences,
+    _v8_plants,
 )
 LATEST = len(MIGRATIONS)
 

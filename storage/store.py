@@ -31,7 +31,7 @@ from scheduler.due import (
     rescheduled,
 )
 from scheduler.records import TAKEN, DeliveryStatus, PendingDelivery, Subscriber
-from storage import events, feedback, heartbeat, lease, privacy, stats
+from storage import events, feedback, heartbeat, lease, plants, privacy, stats
 from storage.events import EventKind
 from storage.files import FileWatch, check_integrity, prepare_file
 from storage.merge import merge_history, merge_subscriber
@@ -439,6 +439,19 @@ class Store:
     def feedback_counts(self) -> dict[str, feedback.Votes]:
         """👍 and 👎 per tip id, for the curators' `tips stats`."""
         return feedback.counts(self.db)
+
+    # The plant tally ----------------------------------------------------------------------
+
+    def add_plants(
+        self, chat_id: int, week: date, names: Sequence[str], now: datetime
+    ) -> list[str]:
+        """Add plants to the chat's local `week` (its Monday); those not there yet, in order."""
+        with self.transaction():
+            return plants.add(self.db, chat_id, week, names, now)
+
+    def plants_of(self, chat_id: int, week: date) -> list[str]:
+        """The chat's plants of local `week`, in the order they were added."""
+        return plants.of_week(self.db, chat_id, week)
 
     # The delivery lease --------------------------------------------------------------------
 

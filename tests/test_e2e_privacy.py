@@ -26,7 +26,8 @@ def rows_about(store, chat_id: int) -> dict[str, int]:
 
 
 async def with_history(bot, store, clock) -> None:
-    """A subscriber with a daily tip, a /tip, chosen topics, a pause, a vote and a check-in."""
+    """A subscriber with a daily tip, a /tip, chosen topics, a pause, a vote, a check-in and
+    two plants."""
     await bot.ask(CHAT, "/start")
     clock.set(MONDAY_EIGHT)
     assert await bot.delivery.sweep() == {"sent": 1}
@@ -34,6 +35,7 @@ async def with_history(bot, store, clock) -> None:
     store.vote(CHAT, "k2-1", 1, clock())
     store.check_in(CHAT, clock().date(), "k2-1", clock())
     await bot.ask(CHAT, "/pause 3")
+    await bot.ask(CHAT, "/plants oats, kale")
 
 
 async def delete_confirmation(bot, telegram):
@@ -51,6 +53,7 @@ async def test_delete_me_asks_first_then_erases_every_table(bot, telegram, store
         "checkins": 1,
         "deliveries": 1,
         "feedback": 1,
+        "plants": 2,
         "seen_tips": 2,
         "subscribers": 1,
     }
@@ -112,7 +115,10 @@ async def test_export_sends_every_table_as_a_json_file(bot, telegram, store, clo
     assert "Everything stored about this chat" in document.caption
     data = json.loads(document.content)
     assert data["chat_id"] == CHAT and data["exported_at"] == "2026-03-02T08:00:00+00:00"
-    assert set(data["tables"]) == {"checkins", "deliveries", "feedback", "seen_tips", "subscribers"}
+    tables = {"checkins", "deliveries", "feedback", "plants", "seen_tips", "subscribers"}
+    assert set(data["tables"]) == tables
+    assert {row["plant"] for row in data["tables"]["plants"]} == {"oats", "kale"}
+    assert data["tables"]["plants"][0]["added_at"] == "2026-03-02T08:00:00+00:00"
     [subscriber] = data["tables"]["subscribers"]
     assert subscriber["paused_until"] == "2026-03-06T00:00:00+00:00"
     assert "avoid" not in subscriber["topics"].split(",")
@@ -134,6 +140,7 @@ async def test_export_of_a_chat_with_nothing_stored(bot, telegram):
         "checkins": [],
         "deliveries": [],
         "feedback": [],
+        "plants": [],
         "seen_tips": [],
         "subscribers": [],
     }

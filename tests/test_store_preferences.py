@@ -99,11 +99,13 @@ def test_erase_deletes_every_row_about_the_chat_and_nothing_else(store):
         with_history(store, chat_id)
         store.vote(chat_id, "fiber-1", 1, NOW)
         store.check_in(chat_id, NOW.date(), "fiber-1", NOW)
+        store.add_plants(chat_id, NOW.date(), ["oats"], NOW)
     erased = store.erase_chat(CHAT, NOW)
     assert erased == {
         "checkins": 1,
         "deliveries": 1,
         "feedback": 1,
+        "plants": 1,
         "seen_tips": 1,
         "subscribers": 1,
     }
@@ -129,11 +131,12 @@ def test_chat_tables_are_found_from_the_schema(store):
         "checkins",
         "deliveries",
         "feedback",
+        "plants",
         "seen_tips",
         "subscribers",
     ]
-    store.db.execute("CREATE TABLE plants (chat_id INTEGER, week TEXT)")  # a later feature's
-    assert "plants" in chat_tables(store.db)
+    store.db.execute("CREATE TABLE later (chat_id INTEGER, at TEXT)")  # a later feature's
+    assert "later" in chat_tables(store.db)
 
 
 def test_export_has_every_table_with_iso_instants_and_is_json(store):
@@ -147,6 +150,7 @@ def test_export_has_every_table_with_iso_instants_and_is_json(store):
         "checkins",
         "deliveries",
         "feedback",
+        "plants",
         "seen_tips",
         "subscribers",
     }

@@ -19,6 +19,7 @@ import yaml
 from tips.loader import LIBRARY_DIR, Problem, read_library
 from tips.markup import visible_text
 from tips.model import Library, Tip
+from tips.plants import PLANTS_FILE, read_plants
 from tips.render import render_sources, render_tip
 from tips.repeats import hedge_problems, main_source_problems, repeated_figure_problems
 from tips.sync import BibliographyError, SharedBibliography, load_shared
@@ -43,6 +44,8 @@ def check_library(
     problems += repeated_figure_problems(library.tips)
     problems += main_source_problems(library.tips)
     problems += hedge_problems(library.tips)
+    if (root / PLANTS_FILE).exists():  # the /plants list ships beside the tips
+        problems += read_plants(root / PLANTS_FILE)[1]
     if shared is not None:
         problems += shared_problems(root / REFERENCES_FILE, shared)
     return library, problems

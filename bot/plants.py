@@ -1,0 +1,40 @@
+"""/plants: the "30 different plants a week" tally, in the chat's local Monday-to-Sunday week."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.context import Context
+from bot.handlers import chat_of, local_today, reply
+from scheduler.weeks import week_start
+from tips.plants import MAX_INPUT, MAX_ITEMS, SOURCE_REF, parse_plants, plant_list
+
+
+async def plants(update: Update, context: Context) -> None:
+    """`/plants oats, kale` adds to this week's plants; `/plants` alone shows them."""
+    s, chat_id = context.services, chat_of(update).id
+    typed = text_after_command(update)
+    if len(typed) > MAX_INPUT:
+        await reply(update, context, texts.render_plants_too_long())
+        return
+    known, unknown = parse_plants(plant_list(), typed)
+    if len(known) + len(unknown) > MAX_ITEMS:
+        await reply(update, context, texts.render_plants_too_long())
+        return
+    if unknown and not known:  # nothing changes on a message with no plant in it
+        await reply(update, context, texts.render_no_plants_known(unknown))
+        return
+    week = week_start(local_today(context, chat_id))
+    added = s.store.add_plants(chat_id, week, known, s.clock()) if known else None
+    shown = s.store.plants_of(chat_id, week)
+    source = s.library.references.get(SOURCE_REF)
+    text = texts.render_plants(week, shown, added=added, unknown=unknown, source=source)
+    await reply(update, context, text)
+
+
+def text_after_command(update: Update) -> str:
+    """What follows `/plants`, new lines kept (they separate names too)."""
+    message = update.effective_message
+    parts = ((message.text if message else None) or "").split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
