@@ -182,7 +182,8 @@ def ceiling_figures(run: Run, label: str) -> list[Figure]:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return [
         info(f"{label}: sweep outcome", f"{run.report} in {wall:.1f} s"),
-        at_least(f"{label}: deliveries/s (sweep start to end)", sent / wall, 1000, "/s", 0),
+        # 99 % of Telegram's 1,000/s: the gateway paces paid broadcasts 1 % under it (993/s)
+        at_least(f"{label}: deliveries/s (sweep start to end)", sent / wall, 990, "/s", 0),
         info(
             f"{label}: deliveries/s sustained", f"{sustained([m['at'] for m in run.tips]):,.0f}/s"
         ),

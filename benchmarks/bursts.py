@@ -7,11 +7,13 @@ import asyncio
 import tempfile
 import time as timer
 from pathlib import Path
+from typing import Any
 
 from benchmarks.emulated import EmulatorProcess
 from benchmarks.figures import Figure, at_most, exactly, info, percentile
 from benchmarks.harness import count_logs, reply_latencies, running_bot
 from bot.gateway import Gateway
+from bot.keyboards import parse_press
 from storage import Store
 
 NEWCOMERS = 100_001
@@ -78,7 +80,7 @@ async def tip_flood(tips: int, seconds: float) -> list[Figure]:
         sent = await telegram.sent()
         too_many = (await telegram.stats())["errors"].get("429", 0)
     to_flooder = [m for m in sent if m["chat_id"] == FLOODER]
-    delivered = [data.removeprefix("source:") for m in to_flooder for data in m["callback_data"]]
+    delivered = [_tip_of(message) for message in to_flooder]  # one tip per message
     waits = reply_latencies(asks, sent, BYSTANDERS)
     label = f"one user sends {tips} /tip in {seconds:g} s"
     return [
@@ -112,3 +114,9 @@ async def _settle(telegram: EmulatorProcess, gateway: Gateway, asked: int) -> No
         if (await telegram.stats())["sent"] + gateway.dropped >= asked:
             return
         await asyncio.sleep(0.2)
+
+
+def _tip_of(message: dict[str, Any]) -> str | None:
+    """The tip a message's buttons are about (every button under a tip names it)."""
+    presses = (parse_press(data) for data in message["callback_data"])
+    return next((press.tip_id for press in presses if press is not None), None)

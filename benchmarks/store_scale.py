@@ -121,11 +121,12 @@ async def _never_called(chat_id: int, tip_id: str, still_wanted):  # pragma: no 
 
 def add_history(store: Store, count: int, day: datetime) -> None:
     """One sent daily tip on `day` for chats 1..count (a day of history in `deliveries`)."""
-    rows = ((chat_id, day.date().isoformat()) for chat_id in range(1, count + 1))
+    sent_at = int(day.timestamp())
+    rows = ((chat_id, day.date().isoformat(), sent_at) for chat_id in range(1, count + 1))
     with store.transaction():
         store.db.conn.executemany(
-            "INSERT INTO deliveries (chat_id, local_date, tip_id, status, updated_at)"
-            " VALUES (?, ?, 'fiber-oats', 'sent', '')",
+            "INSERT INTO deliveries (chat_id, local_date, tip_id, status, updated_at, delivered_at)"
+            " VALUES (?, ?, 'fiber-oats', 'sent', '', ?)",
             rows,
         )
 
