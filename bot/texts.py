@@ -284,7 +284,8 @@ def render_what_is_stored() -> str:
         "subscribed, its delivery time, timezone, topics and any pause (to send your tip when "
         "you asked for it), and which tips it had and when (so a day gets one tip and tips "
         "don't repeat), plus anything you record with the buttons, and the plants /plants "
-        "recognised in what you sent. Not your name, nor anything else you type. "
+        "recognised in what you sent, and the channels you added with /channel (to list them "
+        "for you). Not your name, nor anything else you type. "
         "/export sends you all of it; /delete_me erases it."
     )
 

@@ -182,7 +182,6 @@ async def send_document(state: State, params: dict[str, Any]) -> dict[str, Any]:
         message = _captioned(caption, params.get("parse_mode"))
     markup = validation.reply_markup(params)
     _check_can_post(state, chat_id)
-    _check_can_post(state, chat_id)
     _check_flood(state, chat_id)
     message_id = state.chats.next_message_id(chat_id)
     name = uploaded.get("filename")
