@@ -14,12 +14,12 @@ from telegram import CallbackQuery, Chat, ChatFullInfo, Message, MessageOriginCh
 from telegram.error import BadRequest, Forbidden
 
 from bot import permissions, texts
-from bot.context import Context
+from bot.context import Context, Services
 from bot.handlers import answer_query, chat_of, edit_in_place, reply, upcoming_tip
 from bot.settings_buttons import Press, RemoveChannel, channels_keyboard
 
 # A public channel's username, as Telegram allows them (5-32 characters).
-_USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}", re.ASCII)
+_USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}", re.ASCII)
 _PROBLEMS = {
     permissions.ChannelProblem.BOT: texts.render_channel_bot_missing,
     permissions.ChannelProblem.USER: lambda _name: texts.render_channel_not_admin(),
@@ -77,9 +77,9 @@ async def add_channel(update: Update, context: Context, found: Chat | ChatFullIn
 
 async def show_channels(update: Update, context: Context) -> None:
     """The person's channels, a remove button under each."""
-    mine = context.services.store.channels_of(chat_of(update).id)
-    text = texts.render_channels([name for _, name in mine])
-    await reply(update, context, text, channels_keyboard(mine))
+    s = context.services
+    mine = s.store.channels_of(chat_of(update).id)
+    await reply(update, context, texts.render_channels(listed(s, mine)), channels_keyboard(mine))
 
 
 async def remove_pressed(
@@ -101,8 +101,15 @@ async def remove_pressed(
     s.store.remove_channel(press.channel_id, s.clock())
     await answer_query(query, None)
     left = s.store.channels_of(owner)
-    text = texts.render_channels([n for _, n in left], removed=mine[press.channel_id])
+    text = texts.render_channels(listed(s, left), removed=mine[press.channel_id])
     await edit_in_place(query, s, text, channels_keyboard(left))
+
+
+def listed(s: Services, channels: list[tuple[int, str]]) -> list[tuple[str, bool]]:
+    """Each channel's name, and whether it still gets the daily tip (the bot may have been
+    removed from it since)."""
+    active = {cid: bool((sub := s.store.subscriber(cid)) and sub.active) for cid, _ in channels}
+    return [(name, active[cid]) for cid, name in channels]
 
 
 def channel_name(chat: Chat | ChatFullInfo) -> str:

@@ -331,12 +331,13 @@ def render_channel_added(
     return f"{opening}\n\n{render_schedule(schedule, next_tip)}\n\n/channel lists your channels."
 
 
-def render_channels(names: list[str], removed: str | None = None) -> str:
-    """The person's channels; after a remove button, which one went first."""
+def render_channels(channels: list[tuple[str, bool]], removed: str | None = None) -> str:
+    """The person's channels (name, still getting tips); after a remove, which one went."""
     opening = f"🗑 {escape(removed)} no longer gets the daily tip.\n\n" if removed else ""
-    if not names:
+    if not channels:
         return f"{opening}📣 You haven't added a channel yet. {CHANNEL_HOW}"
-    listed = "\n".join(f"• {escape(name)}" for name in names)
+    stopped = " — stopped: I can't post there any more; /channel @name starts it again"
+    listed = "\n".join(f"• {escape(name)}{'' if on else stopped}" for name, on in channels)
     return f"{opening}📣 <b>Your channels</b> (daily tip)\n{listed}\n\nTap one below to remove it."
 
 

@@ -111,6 +111,11 @@ async def test_a_channel_that_removed_the_bot_stops_getting_tips(bot, telegram, 
     await bot.delivery.sweep()
     assert not store.subscriber(CHANNEL).active
     assert telegram.messages_to(CHANNEL) == []
+    listed = await bot.ask(OWNER, "/channel")
+    assert "• @gutnews — stopped: I can't post there any more;" in listed
+    shown = telegram.messages_to(OWNER)[-1]  # removable though Telegram can't tell who admins it
+    assert (await press(telegram, OWNER, shown.message_id, f"v1:chan:rm:{CHANNEL}"))["text"] is None
+    assert owners(store) == []
 
 
 async def test_delete_me_forgets_the_owners_channels(bot, telegram, store):
