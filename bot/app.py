@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import choices, handlers, plants, presses, privacy, settings_buttons
+from bot import channels, choices, handlers, plants, presses, privacy, settings_buttons
 from bot.config import FREE_RATE, Settings
 from bot.context import CONTEXT_TYPES, App, Context, Services
 from bot.gateway import Gateway
@@ -149,6 +149,7 @@ def add_handlers(app: App) -> None:
         "pause": choices.pause,
         "resume": choices.resume,
         "settings": choices.settings,
+        "channel": channels.channel,
         "export": privacy.export,
         "delete_me": privacy.delete_me,
         "help": handlers.help_command,
@@ -166,6 +167,8 @@ def add_handlers(app: App) -> None:
     app.add_handler(
         MessageHandler(new & filters.COMMAND & filters.ChatType.GROUPS, handlers.addressed_hint)
     )
+    # Private chats: a post forwarded from a channel subscribes that channel (/channel).
+    app.add_handler(MessageHandler(new & private & filters.FORWARDED, channels.forwarded))
     # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
     app.add_handler(MessageHandler(new & private, handlers.hint))
     # Buttons: settings, topics and /delete_me; then the tips' own (old `source:` ones

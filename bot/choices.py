@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
-from bot import onboarding, permissions, pickers, privacy, texts
+from bot import channels, onboarding, permissions, pickers, privacy, texts
 from bot.context import Context, Services
 from bot.handlers import (
     admins_only,
@@ -34,6 +34,7 @@ from bot.settings_buttons import (
     PickZone,
     Press,
     RegionPage,
+    RemoveChannel,
     Resume,
     Show,
     ToggleTopic,
@@ -207,4 +208,5 @@ _ON_PRESS: dict[type[Any], OnPress] = {
     RegionPage: onboarding.region_page,
     PickZone: onboarding.pick_zone,
     PickTime: onboarding.pick_time,
+    RemoveChannel: channels.remove_pressed,
 }

@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from telegram import Bot, Chat, ChatMember, Message, User
+from telegram import Bot, Chat, ChatMember, ChatMemberAdministrator, Message, User
+from telegram.error import BadRequest
 
 __all__ = [
     "ADMIN_TTL",
     "AdminCache",
+    "ChannelProblem",
     "Sender",
     "Verdict",
+    "channel_problem",
+    "is_channel_admin",
     "press_verdict",
     "sender_of",
     "verdict",
@@ -125,3 +129,34 @@ async def _admin_verdict(
         is_admin = member.status in _ADMINS
         cache.put(chat_id, user_id, is_admin, now)
     return Verdict.ALLOW if is_admin else Verdict.REFUSE
+
+
+class ChannelProblem(StrEnum):
+    """Which admin right is missing for a channel's daily tip."""
+
+    BOT = "bot"  # the bot is not an admin allowed to post messages
+    USER = "user"  # the person is not the channel's creator or an admin
+
+
+async def channel_problem(bot: Bot, channel_id: int, user_id: int) -> ChannelProblem | None:
+    """Ask Telegram, now, whether both rights are there: the bot's first, since a channel's
+    members can only be looked up by one of its admins."""
+    try:
+        me = await bot.get_chat_member(channel_id, bot.id)
+    except BadRequest:  # not in the channel at all
+        return ChannelProblem.BOT
+    if not isinstance(me, ChatMemberAdministrator) or not me.can_post_messages:
+        return ChannelProblem.BOT
+    member = await bot.get_chat_member(channel_id, user_id)
+    return None if member.status in _ADMINS else ChannelProblem.USER
+
+
+async def is_channel_admin(
+    bot: Bot, channel_id: int, user_id: int, cache: AdminCache, now: datetime
+) -> bool:
+    """Is the person still an admin of the channel? True too when the bot can no longer look
+    (it was removed), as the channel then gets nothing from it anyway."""
+    try:
+        return await _admin_verdict(channel_id, user_id, bot, cache, now) is Verdict.ALLOW
+    except BadRequest:
+        return True

@@ -2,7 +2,8 @@
 
 Their callback data is versioned and self-contained like the tip buttons' (`bot.keyboards`),
 with kinds of its own (`v1:topic:…`, `v1:pause:…`, `v1:resume`, `v1:set:…`, `v1:del:…`, and
-the pickers' `v1:tzr[:region:page]`, `v1:tz:zone`, `v1:at:HH:MM`), so the two never read each
+the pickers' `v1:tzr[:region:page]`, `v1:tz:zone`, `v1:at:HH:MM`, and /channel's
+`v1:chan:rm:<channel id>`), so the two never read each
 other's presses.
 """
 
@@ -20,7 +21,7 @@ from tips import Topic, is_chosen
 
 # Preferences and privacy: versioned, self-contained data, read back by `parse_press`.
 # (`v1:` keeps old buttons answerable after a format change: a `v2` would be new data.)
-PRESS_PATTERN = r"^v1:(topic|pause|resume|set|del|tzr|tz|at)(:|$)"
+PRESS_PATTERN = r"^v1:(topic|pause|resume|set|del|tzr|tz|at|chan)(:|$)"
 MAX_DATA = 64  # bytes, Telegram's limit for callback data
 MAX_PAUSE_DAYS = 90
 SETTINGS_PAUSE_DAYS = 7
@@ -76,6 +77,11 @@ class PickTime:
     at: time
 
 
+@dataclass(frozen=True)
+class RemoveChannel:
+    channel_id: int  # checked against the presser's channels and Telegram when pressed
+
+
 Press = (
     ToggleTopic
     | Pause
@@ -86,12 +92,14 @@ Press = (
     | RegionPage
     | PickZone
     | PickTime
+    | RemoveChannel
 )
 
 _TOPIC_ID = re.compile(r"[a-z0-9_-]{1,40}", re.ASCII)
 _NUMBER = re.compile(r"[0-9]{1,12}", re.ASCII)
 _REGION = re.compile(r"([A-Z][a-z]{1,15}):([0-9]{1,2})", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}", re.ASCII)
+_CHANNEL = re.compile(r"rm:(-100[0-9]{1,13})", re.ASCII)
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])", re.ASCII)
 
 
@@ -144,6 +152,11 @@ def _time(argument: str) -> Press | None:
     return PickTime(time(int(found[1]), int(found[2]))) if found else None
 
 
+def _channel(argument: str) -> Press | None:
+    found = _CHANNEL.fullmatch(argument)
+    return RemoveChannel(int(found[1])) if found else None
+
+
 _READERS: dict[str, Callable[[str], Press | None]] = {
     "topic": _toggle,
     "pause": _pause,
@@ -153,6 +166,7 @@ _READERS: dict[str, Callable[[str], Press | None]] = {
     "tzr": _region,
     "tz": _zone,
     "at": _time,
+    "chan": _channel,
 }
 
 
@@ -179,6 +193,8 @@ def press_data(press: Press) -> str:
             return f"v1:tz:{key}"
         case PickTime(at):
             return f"v1:at:{at:%H:%M}"
+        case RemoveChannel(channel_id):
+            return f"v1:chan:rm:{channel_id}"
 
 
 def _button(label: str, press: Press) -> InlineKeyboardButton:
@@ -223,3 +239,9 @@ def delete_keyboard(issued: int) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def channels_keyboard(channels: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    """A remove button per (channel id, name); None when there is none."""
+    rows = [[_button(f"🗑 Remove {name}", RemoveChannel(cid))] for cid, name in channels]
+    return InlineKeyboardMarkup(rows) if rows else None

@@ -98,6 +98,17 @@ class BotAPI:
         query = users.callback_query(query_id, sender, message, data)
         return self.push_update({"callback_query": query})
 
+    def user_forwards_post(self, chat_id: int, channel_id: int) -> dict[str, Any]:
+        """Queue a message in private chat ``chat_id``: the user forwards a post of the
+        channel ``channel_id`` (see :meth:`add_channel`), with a ``forward_origin``."""
+        sender = users.user(chat_id, "Ada")
+        chat = self._user_chat(chat_id, "private", "Ada")
+        channel = self._state.chats.get(channel_id)
+        message_id = self._user_message_id(chat_id, edited=False)
+        forwarded = users.forwarded_post(message_id, chat, sender, channel)
+        self._last_user_message[chat_id] = message_id
+        return self.push_update({"message": forwarded})
+
     def user_sends_media(self, chat_id: int, kind: str) -> dict[str, Any]:
         """Queue a photo or sticker from the user of a private chat."""
         sender = users.user(chat_id, "Ada")
@@ -143,6 +154,30 @@ class BotAPI:
         "administrator", "member", "restricted", "left" or "kicked"."""
         users.chat_member(users.user(user_id, "check"), status)  # refuses unknown statuses
         self._state.members[chat_id, user_id] = status
+        self._state.rights.pop((chat_id, user_id), None)
+
+    def add_channel(self, chat_id: int, username: str | None, title: str = "") -> None:
+        """A channel ``chat_id`` (-100...) exists, found by getChat as ``@username`` if given.
+        Nobody is its admin until :meth:`make_channel_admin` says so."""
+        chat: dict[str, Any] = {"id": chat_id, "type": "channel", "title": title or username}
+        if username:
+            chat["username"] = username
+            self._state.usernames[username.lower()] = chat_id
+        self._state.chats.remember(chat)
+
+    def make_channel_admin(
+        self, chat_id: int, user_id: int, *, can_post_messages: bool = True
+    ) -> None:
+        """``user_id`` (a person, or the bot itself) administers channel ``chat_id``, allowed
+        to post there or not."""
+        self.set_member_status(chat_id, user_id, "administrator")
+        rights = {"can_post_messages": can_post_messages, "can_edit_messages": can_post_messages}
+        self._state.rights[chat_id, user_id] = rights
+
+    @property
+    def bot_id(self) -> int:
+        """The bot's own user id (what getMe answers)."""
+        return int(self._state.bot["id"])
 
     # --- observing ------------------------------------------------------------------------
 

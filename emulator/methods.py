@@ -150,6 +150,7 @@ async def send_message(state: State, params: dict[str, Any]) -> dict[str, Any]:
     chat_id = validation.chat_id(params)
     text, entities = validation.message_text(params)
     markup = validation.reply_markup(params)
+    _check_can_post(state, chat_id)
     _check_flood(state, chat_id)
     message_id = state.chats.next_message_id(chat_id)
     message = {
@@ -180,6 +181,7 @@ async def send_document(state: State, params: dict[str, Any]) -> dict[str, Any]:
     if caption is not None:
         message = _captioned(caption, params.get("parse_mode"))
     markup = validation.reply_markup(params)
+    _check_can_post(state, chat_id)
     _check_flood(state, chat_id)
     message_id = state.chats.next_message_id(chat_id)
     name = uploaded.get("filename")
@@ -252,13 +254,43 @@ async def send_chat_action(state: State, params: dict[str, Any]) -> bool:
 
 
 async def get_chat_member(state: State, params: dict[str, Any]) -> dict[str, Any]:
-    """A user's status in a chat: "member" unless :meth:`BotAPI.set_member_status` said else."""
-    chat_id = validation.chat_id(params)
+    """A user's status in a chat: "member" unless :meth:`BotAPI.set_member_status` said else
+    (in a channel: "left"; asking about anyone but itself needs the bot to be the channel's
+    admin); an @username is resolved."""
+    chat_id = _chat_id_or_username(state, params)
     user_id = params.get("user_id")
     if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
         raise bad_request("invalid user_id specified")
-    status = state.members.get((chat_id, user_id), "member")
-    return users.chat_member(users.user(user_id, f"User {user_id}"), status)
+    is_channel = state.chats.get(chat_id)["type"] == "channel"
+    bot_id = state.bot["id"]
+    if is_channel and user_id != bot_id and state.members.get((chat_id, bot_id)) != "administrator":
+        raise bad_request("member list is inaccessible")  # a channel's members: admins only
+    unknown = "left" if is_channel else "member"
+    status = state.members.get((chat_id, user_id), unknown)
+    member = users.user(user_id, f"User {user_id}")
+    return users.chat_member(member, status, state.rights.get((chat_id, user_id)))
+
+
+async def get_chat(state: State, params: dict[str, Any]) -> dict[str, Any]:
+    """A ChatFullInfo for a chat id or a channel's @username; 400 for a name nobody has."""
+    chat = state.chats.get(_chat_id_or_username(state, params))
+    gifts = dict.fromkeys(
+        ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription"), False
+    )
+    gifts["gifts_from_channels"] = False
+    return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
+
+
+def _chat_id_or_username(state: State, params: dict[str, Any]) -> int:
+    value = validation.require(params, "chat_id")
+    if isinstance(value, str) and value.startswith("@"):
+        found = state.usernames.get(value[1:].lower())
+        if found is None:
+            raise bad_request("chat not found")
+        return found
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return validation.chat_id(params)
 
 
 async def ok(state: State, params: dict[str, Any]) -> bool:
@@ -301,6 +333,18 @@ def _check_webhook_url(url: str) -> None:
 def _commands_scope(params: dict[str, Any]) -> str:
     scope = params.get("scope") or {"type": "default"}
     return f"{json.dumps(scope, sort_keys=True)}|{params.get('language_code') or ''}"
+
+
+def _check_can_post(state: State, chat_id: int) -> None:
+    """In a channel only admins allowed to post may send: Telegram's answers otherwise."""
+    if state.chats.get(chat_id)["type"] != "channel":
+        return
+    key = (chat_id, state.bot["id"])
+    status = state.members.get(key)
+    if status not in ("administrator", "creator"):
+        raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
+    if status == "administrator" and not state.rights.get(key, {}).get("can_post_messages"):
+        raise bad_request("need administrator rights in the channel chat")
 
 
 def _check_flood(state: State, chat_id: int) -> None:
@@ -374,6 +418,7 @@ METHODS: dict[str, Handler] = {
     "answerCallbackQuery": answer_callback_query,
     "sendChatAction": send_chat_action,
     "getChatMember": get_chat_member,
+    "getChat": get_chat,
     "close": ok,
     "logOut": ok,
 }

@@ -187,6 +187,8 @@ class State:
     last_commands_scope: str | None = None
     callback_ids: set[str] = field(default_factory=set)
     members: dict[tuple[int, int], str] = field(default_factory=dict)  # (chat, user) -> status
+    rights: dict[tuple[int, int], dict[str, bool]] = field(default_factory=dict)  # admin rights
+    usernames: dict[str, int] = field(default_factory=dict)  # lower-case username -> chat id
     changed: Signal = field(default_factory=Signal)
     webhook: Webhook | None = None  # set: updates are POSTed to it, getUpdates answers 409
     polls: int = 0  # getUpdates requests so far: a newer one ends an older long poll

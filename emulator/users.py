@@ -13,6 +13,7 @@ __all__ = [
     "callback_query",
     "chat_member",
     "command_entities",
+    "forwarded_post",
     "media_message",
     "member_change",
     "message",
@@ -84,11 +85,15 @@ def user(user_id: int, first_name: str, *, is_bot: bool = False) -> dict[str, An
     return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
 
 
-def chat_member(member: dict[str, Any], status: str) -> dict[str, Any]:
-    """A ChatMember object, with the fields its ``status`` requires."""
+def chat_member(
+    member: dict[str, Any], status: str, rights: dict[str, bool] | None = None
+) -> dict[str, Any]:
+    """A ChatMember object, with the fields its ``status`` requires; ``rights`` override an
+    administrator's (a channel's ``can_post_messages``, say)."""
     if status not in MEMBER_STATUSES:
         raise ValueError(f"unknown chat member status {status!r}")
-    return {"status": status, "user": member, **_STATUS_FIELDS.get(status, {})}
+    extra = rights if status == "administrator" and rights else {}
+    return {"status": status, "user": member, **_STATUS_FIELDS.get(status, {}), **extra}
 
 
 def command_entities(text: str) -> list[dict[str, Any]]:
@@ -117,6 +122,22 @@ def message(
     if edited:
         result["edit_date"] = now
     return result
+
+
+def forwarded_post(
+    message_id: int, chat: dict[str, Any], sender: dict[str, Any], channel: dict[str, Any]
+) -> dict[str, Any]:
+    """A private Message forwarding post 1 of ``channel``: its ``forward_origin`` says so."""
+    now = int(time.time())
+    origin = {"type": "channel", "chat": channel, "message_id": 1, "date": now - 60}
+    return {
+        "message_id": message_id,
+        "from": sender,
+        "chat": chat,
+        "date": now,
+        "forward_origin": origin,
+        "text": f"A post in {channel.get('title', 'a channel')}",
+    }
 
 
 def on_behalf_of(message: dict[str, Any], sender_chat: dict[str, Any]) -> dict[str, Any]:

@@ -234,6 +234,24 @@ def _v8_plants(db: Database) -> None:
     )
 
 
+def _v9_channels(db: Database) -> None:
+    """Channels a person subscribed from their private chat: one row per (person, channel).
+
+    Keyed by the person's private chat, so their /export shows it and /delete_me erases it;
+    the channel's own subscription is an ordinary `subscribers` row.
+    """
+    db.execute(
+        """CREATE TABLE channel_owners (
+            chat_id INTEGER NOT NULL,         -- the owner's private chat (their user id)
+            channel_id INTEGER NOT NULL,      -- the channel's -100... chat id
+            channel_name TEXT NOT NULL,       -- '@name' or its title, as last seen
+            added_at INTEGER NOT NULL,        -- UTC epoch seconds
+            PRIMARY KEY (chat_id, channel_id)
+        )"""
+    )
+    db.execute("CREATE INDEX channel_owners_by_channel ON channel_owners (channel_id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_delivery_instants,
@@ -243,6 +261,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v6_feedback,
     _v7_preferences,
     _v8_plants,
+    _v9_channels,
 )
 LATEST = len(MIGRATIONS)
 

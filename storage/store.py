@@ -31,7 +31,7 @@ from scheduler.due import (
     rescheduled,
 )
 from scheduler.records import TAKEN, DeliveryStatus, PendingDelivery, Subscriber
-from storage import events, feedback, heartbeat, lease, plants, privacy, stats
+from storage import channels, events, feedback, heartbeat, lease, plants, privacy, stats
 from storage.events import EventKind
 from storage.files import FileWatch, check_integrity, prepare_file
 from storage.merge import merge_history, merge_subscriber
@@ -452,6 +452,28 @@ class Store:
     def plants_of(self, chat_id: int, week: date) -> list[str]:
         """The chat's plants of local `week`, in the order they were added."""
         return plants.of_week(self.db, chat_id, week)
+
+    # Channels --------------------------------------------------------------------------
+
+    def add_channel(
+        self, owner_chat_id: int, channel_id: int, name: str, default: Schedule, now: datetime
+    ) -> tuple[Subscriber, bool]:
+        """Subscribe a channel and remember who did; as `subscribe`, True if newly active."""
+        with self.transaction():
+            subscribed = self.subscribe(channel_id, "channel", default, now)
+            channels.add(self.db, owner_chat_id, channel_id, name, now)
+        return subscribed
+
+    def channels_of(self, owner_chat_id: int) -> list[tuple[int, str]]:
+        """(channel id, name) of the channels a person subscribed, oldest first."""
+        return channels.of_owner(self.db, owner_chat_id)
+
+    def remove_channel(self, channel_id: int, now: datetime) -> bool:
+        """Unsubscribe a channel and forget it for every owner; True if it was active."""
+        with self.transaction():
+            was_active = self.unsubscribe(channel_id, now)
+            channels.forget(self.db, channel_id)
+        return was_active
 
     # The delivery lease --------------------------------------------------------------------
 

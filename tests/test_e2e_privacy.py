@@ -12,6 +12,7 @@ from storage.privacy import chat_tables
 from tests.e2e import buttons, press
 
 CHAT = 6161
+CHANNEL = -1009999000001
 GROUP, MEMBER = -1001234000088, 2002
 MONDAY_EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -26,8 +27,8 @@ def rows_about(store, chat_id: int) -> dict[str, int]:
 
 
 async def with_history(bot, store, clock) -> None:
-    """A subscriber with a daily tip, a /tip, chosen topics, a pause, a vote, a check-in and
-    two plants."""
+    """A subscriber with a daily tip, a /tip, chosen topics, a pause, a vote, a check-in,
+    two plants and a channel they added."""
     await bot.ask(CHAT, "/start")
     clock.set(MONDAY_EIGHT)
     assert await bot.delivery.sweep() == {"sent": 1}
@@ -36,6 +37,8 @@ async def with_history(bot, store, clock) -> None:
     store.check_in(CHAT, clock().date(), "k2-1", clock())
     await bot.ask(CHAT, "/pause 3")
     await bot.ask(CHAT, "/plants oats, kale")
+    store.add_channel(CHAT, CHANNEL, "@gutnews", bot.delivery_schedule, clock())
+    store.pause(CHANNEL, 90, clock())  # its tips are not what these tests look at
 
 
 async def delete_confirmation(bot, telegram):
@@ -50,6 +53,7 @@ async def test_delete_me_asks_first_then_erases_every_table(bot, telegram, store
     store.subscribe(CHAT + 1, "private", bot.delivery_schedule, clock())  # someone else
     message = await delete_confirmation(bot, telegram)
     assert rows_about(store, CHAT) == {
+        "channel_owners": 1,
         "checkins": 1,
         "deliveries": 1,
         "feedback": 1,
@@ -63,6 +67,7 @@ async def test_delete_me_asks_first_then_erases_every_table(bot, telegram, store
     assert edited.text.startswith("🗑 Deleted") and edited.reply_markup is None
     assert set(rows_about(store, CHAT).values()) == {0}
     assert store.subscriber(CHAT + 1) is not None
+    assert store.subscriber(CHANNEL).active  # the channel's own subscription is the channel's
     clock.advance(days=1)
     assert await bot.delivery.sweep() == {"sent": 1}  # to the other chat only
     assert "You're not subscribed" in await bot.ask(CHAT, "/resume")
@@ -115,7 +120,8 @@ async def test_export_sends_every_table_as_a_json_file(bot, telegram, store, clo
     assert "Everything stored about this chat" in document.caption
     data = json.loads(document.content)
     assert data["chat_id"] == CHAT and data["exported_at"] == "2026-03-02T08:00:00+00:00"
-    tables = {"checkins", "deliveries", "feedback", "plants", "seen_tips", "subscribers"}
+    tables = {"channel_owners", "checkins", "deliveries", "feedback", "plants", "seen_tips"}
+    tables.add("subscribers")
     assert set(data["tables"]) == tables
     assert {row["plant"] for row in data["tables"]["plants"]} == {"oats", "kale"}
     assert data["tables"]["plants"][0]["added_at"] == "2026-03-02T08:00:00+00:00"
@@ -137,6 +143,7 @@ async def test_export_of_a_chat_with_nothing_stored(bot, telegram):
     telegram.user_sends(CHAT, "/export")
     [document] = await telegram.wait_for_documents(CHAT)
     assert json.loads(document.content)["tables"] == {
+        "channel_owners": [],
         "checkins": [],
         "deliveries": [],
         "feedback": [],

@@ -217,6 +217,47 @@ async def test_make_admin_and_bad_get_chat_member_calls(
         telegram.set_member_status(-77, 5, "boss")
 
 
+async def test_channels_are_found_by_username_and_need_the_bot_as_admin(
+    client: Bot, telegram: BotAPIEmulator
+) -> None:
+    channel = -1005550000001
+    telegram.add_channel(channel, "GutNews", "Gut News")
+    found = await client.get_chat("@gutnews")  # usernames ignore case
+    assert (found.id, found.type, found.username, found.title) == (
+        channel,
+        "channel",
+        "GutNews",
+        "Gut News",
+    )
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await client.get_chat("@nobody_here")
+    me = await client.get_chat_member(channel, telegram.bot_id)
+    assert type(me) is ChatMemberLeft  # not in the channel yet
+    with pytest.raises(BadRequest, match="Member list is inaccessible"):
+        await client.get_chat_member(channel, 42)  # only a channel's admin may look
+    with pytest.raises(Forbidden, match="bot is not a member of the channel chat"):
+        await client.send_message(channel, "hello")
+    telegram.make_channel_admin(channel, telegram.bot_id, can_post_messages=False)
+    me = await client.get_chat_member(channel, telegram.bot_id)
+    assert isinstance(me, ChatMemberAdministrator) and me.can_post_messages is False
+    with pytest.raises(BadRequest, match="Need administrator rights in the channel chat"):
+        await client.send_message(channel, "hello")
+    telegram.make_channel_admin(channel, telegram.bot_id)
+    telegram.set_member_status(channel, 42, "creator")
+    assert (await client.get_chat_member(channel, 42)).status == "creator"
+    assert (await client.send_message(channel, "hello")).chat.type == "channel"
+    assert [m.text for m in telegram.messages_to(channel)] == ["hello"]
+
+
+async def test_a_user_forwards_a_channel_post(client: Bot, telegram: BotAPIEmulator) -> None:
+    telegram.add_channel(-1005550000002, None, "No Name")
+    telegram.user_forwards_post(31, -1005550000002)
+    [update] = await client.get_updates(timeout=0)
+    origin = update.message.forward_origin
+    assert update.message.chat.id == 31 and origin.type == "channel"
+    assert origin.chat.id == -1005550000002 and origin.chat.title == "No Name"
+
+
 async def test_group_messages_from_bots_and_on_behalf_of_chats(
     client: Bot, telegram: BotAPIEmulator
 ) -> None:

@@ -13,6 +13,7 @@ from bot.settings_buttons import (
     CancelDelete,
     ConfirmDelete,
     Pause,
+    RemoveChannel,
     Resume,
     Show,
     ToggleTopic,
@@ -33,6 +34,8 @@ PRESSES = [
     *Show,
     ConfirmDelete(1_772_440_000),
     CancelDelete(),
+    RemoveChannel(-1001234567890),
+    RemoveChannel(-1009999999999999),  # the longest id Telegram's 52 bits allow
 ]
 
 
@@ -68,6 +71,11 @@ def test_every_press_survives_the_round_trip_within_64_bytes(press):
         "v1:fb:up:t1",  # the other buttons' data: not a preference
         "source:t1",
         "v1:topic:" + "é" * 30,  # over 64 bytes
+        "v1:chan:rm:",
+        "v1:chan:rm:42",  # a private chat, not a channel
+        "v1:chan:rm:-4242",  # a basic group
+        "v1:chan:add:-1001234567890",
+        "v1:chan:rm:-1001234567890:x",
     ],
 )
 def test_stale_or_forged_data_reads_as_nothing(data):

@@ -100,8 +100,10 @@ def test_erase_deletes_every_row_about_the_chat_and_nothing_else(store):
         store.vote(chat_id, "fiber-1", 1, NOW)
         store.check_in(chat_id, NOW.date(), "fiber-1", NOW)
         store.add_plants(chat_id, NOW.date(), ["oats"], NOW)
+        store.add_channel(chat_id, -1009999000001, "@gutnews", BERLIN_EIGHT, NOW)
     erased = store.erase_chat(CHAT, NOW)
     assert erased == {
+        "channel_owners": 1,
         "checkins": 1,
         "deliveries": 1,
         "feedback": 1,
@@ -128,6 +130,7 @@ def test_erase_deletes_every_row_about_the_chat_and_nothing_else(store):
 def test_chat_tables_are_found_from_the_schema(store):
     assert schema_version(store.db) == LATEST
     assert chat_tables(store.db) == [
+        "channel_owners",
         "checkins",
         "deliveries",
         "feedback",
@@ -147,6 +150,7 @@ def test_export_has_every_table_with_iso_instants_and_is_json(store):
     document = json.loads(json.dumps(store.export_chat(CHAT, NOW)))
     assert document["chat_id"] == CHAT and document["exported_at"] == "2026-03-02T09:00:00+00:00"
     assert set(document["tables"]) == {
+        "channel_owners",
         "checkins",
         "deliveries",
         "feedback",

@@ -54,6 +54,14 @@ def all_renders(library):
         texts.render_delete_cancelled(),
         texts.render_export_caption(),
         texts.render_what_is_stored(),
+        texts.render_channel_usage(),
+        texts.render_channel_private_only(),
+        texts.render_channel_bot_missing("Gut <&> News"),
+        texts.render_channel_not_admin(),
+        texts.render_channel_added("@gutnews", SCHEDULE, NEXT, True),
+        texts.render_channel_added("Gut <&> News", SCHEDULE, None, False),
+        texts.render_channels([]),
+        texts.render_channels([("@gutnews", True), ("Gut <&> News", False)], removed="<b>"),
     ]
 
 
@@ -63,6 +71,7 @@ BUTTON_ANSWERS = [
     texts.render_delete_expired,
     texts.render_stale_button,
     texts.render_ask_an_admin,
+    texts.render_channel_remove_refused,
 ]
 
 
