@@ -288,8 +288,7 @@ class Delivery:
         """Asked when the send's turn comes: a /stop meanwhile means no tip."""
 
         def check() -> bool:
-            subscriber = self._store.subscriber(chat_id)
-            return subscriber is not None and subscriber.active and not self._stopping
+            return not self._stopping and self._store.is_active(chat_id)
 
         return check
 

@@ -128,6 +128,11 @@ class Store:
         row = self._row(chat_id)
         return read_subscriber(row, default or FALLBACK) if row else None
 
+    def is_active(self, chat_id: int) -> bool:
+        """Whether the chat is subscribed now: the one cheap question asked before each send."""
+        row = self._one("SELECT active FROM subscribers WHERE chat_id = ?", [chat_id])
+        return bool(row and row["active"])
+
     def subscribe(
         self, chat_id: int, chat_type: str, default: Schedule, now: datetime
     ) -> tuple[Subscriber, bool]:
