@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlite_utils import Database
-
 from scheduler.due import Schedule
 from storage import Store
-from storage.schema import LATEST, MIGRATIONS, schema_version
+from storage.schema import LATEST, schema_version
+from tests.databases import database_at
 
 OWNER, OTHER_OWNER, CHANNEL = 6060, 6061, -1006060000001
 NOW = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
@@ -55,11 +53,7 @@ def test_an_owners_export_and_erase_cover_their_channels_only(store):
 
 def test_a_version_8_database_gains_the_channel_owners_table(tmp_path):
     path = tmp_path / "v8.db"
-    db = Database(sqlite3.connect(path))
-    for version, migration in enumerate(MIGRATIONS[:8], start=1):
-        migration(db)
-        db.execute(f"PRAGMA user_version = {version}")
-    db.conn.commit()
+    db = database_at(path, 8)
     assert "channel_owners" not in db.table_names()
     db.close()
     store = Store.open(path)

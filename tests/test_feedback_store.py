@@ -5,12 +5,12 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlite_utils import Database
 
 from scheduler.due import Schedule
 from storage import Store
 from storage.feedback import Votes
-from storage.schema import LATEST, MIGRATIONS, schema_version
+from storage.schema import LATEST, schema_version
+from tests.databases import database_at
 
 DAY = date(2026, 3, 2)
 
@@ -55,11 +55,7 @@ def test_a_group_upgrade_moves_votes_and_check_ins(store, clock):
 
 def test_a_version_5_database_gains_the_feedback_tables_and_keeps_its_rows(tmp_path, clock):
     path = tmp_path / "v5.db"
-    db = Database(sqlite3.connect(path))
-    for number, migration in enumerate(MIGRATIONS[:5], 1):
-        migration(db)
-        db.execute(f"PRAGMA user_version = {number}")
-    db.conn.commit()
+    db = database_at(path, 5)
     db.close()
     store = Store.open(path)
     try:

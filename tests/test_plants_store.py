@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
-from sqlite_utils import Database
-
 from storage import Store
-from storage.schema import LATEST, MIGRATIONS, schema_version
+from storage.schema import LATEST, schema_version
+from tests.databases import database_at
 
 CHAT, OTHER = 7070, 7071
 WEEK, NEXT_WEEK = date(2026, 3, 2), date(2026, 3, 9)
@@ -61,11 +59,7 @@ def test_erase_and_export_include_the_plants(store):
 
 def test_a_version_7_database_gains_the_plants_table(tmp_path):
     path = tmp_path / "v7.db"
-    db = Database(sqlite3.connect(path))
-    for version, migration in enumerate(MIGRATIONS[:7], start=1):
-        migration(db)
-        db.execute(f"PRAGMA user_version = {version}")
-    db.conn.commit()
+    db = database_at(path, 7)
     assert "plants" not in db.table_names()
     db.close()
     store = Store.open(path)
