@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from telegram import LinkPreviewOptions, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
@@ -29,7 +29,7 @@ from bot.context import CONTEXT_TYPES, App, Context, Services
 from bot.gateway import Gateway
 from bot.http import AiohttpRequest
 from bot.metrics import Metrics
-from bot.sender import TipSender
+from bot.sender import NO_PREVIEW, TipSender
 from scheduler.delivery import ChooseTip, Delivery, Sleep, workers_for
 from scheduler.pacing import Limits
 from storage import Store
@@ -59,9 +59,7 @@ def build_application(
     gateway: Gateway | None = None,
 ) -> App:
     """The bot, ready to `serve()`; tests pass their own clock, rng, sleep and gateway."""
-    defaults = Defaults(
-        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
-    )
+    defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
     jobs: JobQueue[Context] = JobQueue()  # typed, so jobs get a `Context` too
     gateway = gateway or Gateway(limits_for(settings))
     workers = workers_for(settings.broadcast_rate)

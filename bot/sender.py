@@ -48,7 +48,7 @@ T = TypeVar("T")
 
 _CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
 REPLY_ATTEMPTS = 3
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # as `bot.app`'s Defaults
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # every message: the Application's default too
 # PTB suggests `send_message` over the raw call below; here the raw call is the point.
 warnings.filterwarnings(
     "ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning, module=__name__
