@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scheduler.lifecycle import DeliveryStatus
+
 
 @dataclass(frozen=True)
 class Sent:
@@ -31,7 +33,8 @@ class Migrated:
 
 @dataclass(frozen=True)
 class Uncertain:
-    """The send timed out: Telegram may have delivered it. Retried at most once, later."""
+    """The request went out but no answer came back (a read timeout, a dropped connection):
+    Telegram may have delivered it. Retried at most once, soon; then final."""
 
     reason: str
 
@@ -45,7 +48,7 @@ class NotSent:
 
 @dataclass(frozen=True)
 class Transient:
-    """A network error, timeout or server error: worth trying again soon."""
+    """It certainly did not go out (no connection, or a 5xx answer): worth trying again."""
 
     reason: str
 
@@ -58,3 +61,61 @@ class Rejected:
 
 
 Outcome = Sent | Gone | Migrated | Transient | Uncertain | NotSent | Rejected
+
+
+# What the delivery loop does next, decided from one attempt's outcome (pure) ----------------
+
+MAX_ATTEMPTS = 5  # attempts at a send that certainly did not go out (connect errors, 5xx)
+UNCERTAIN_RETRY_AFTER = 10.0  # seconds before the one retry of a send whose answer was lost
+
+
+@dataclass(frozen=True)
+class Finish:
+    """The day's tip ends in this status."""
+
+    status: DeliveryStatus
+
+
+@dataclass(frozen=True)
+class RetryAfter:
+    """Try the same send again after `seconds`."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Follow:
+    """The group moved: claim the day for `new_chat_id` and send there."""
+
+    new_chat_id: int
+
+
+Decision = Finish | RetryAfter | Follow
+
+
+def decide(outcome: Outcome, attempt: int, maybe_delivered: bool) -> Decision:
+    """The next step after attempt number `attempt` (from 1) ended in `outcome`.
+
+    `maybe_delivered` says an earlier attempt's answer was lost: from then on the day can only
+    end as sent or maybe sent (never failed or released, which would send it again later).
+    A lost answer is retried once, soon; a send that certainly did not leave up to
+    `MAX_ATTEMPTS` times with backoff.
+    """
+    match outcome:
+        case Sent():
+            return Finish(DeliveryStatus.SENT)
+        case Migrated(new_chat_id=new_chat_id):
+            return Follow(new_chat_id)
+        case Gone():
+            return Finish(DeliveryStatus.BLOCKED)
+        case Uncertain() if maybe_delivered:
+            return Finish(DeliveryStatus.MAYBE_SENT)
+        case Uncertain():
+            return RetryAfter(UNCERTAIN_RETRY_AFTER)
+        case Transient() if attempt < MAX_ATTEMPTS:
+            return RetryAfter(min(2.0**attempt, 30.0))
+        case NotSent():
+            unsent = DeliveryStatus.RELEASED
+        case Transient() | Rejected():
+            unsent = DeliveryStatus.FAILED
+    return Finish(DeliveryStatus.MAYBE_SENT if maybe_delivered else unsent)

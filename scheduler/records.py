@@ -9,24 +9,18 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Protocol
 
 from scheduler.due import Schedule
+from scheduler.lifecycle import TAKEN, DeliveryStatus
 
-
-class DeliveryStatus(StrEnum):
-    """Where one (chat, local date) daily tip stands; stored as text, checked by the schema."""
-
-    PENDING = "pending"  # claimed: about to be sent, or interrupted while sending
-    SENT = "sent"  # Telegram accepted it
-    FAILED = "failed"  # given up for now; the day may be claimed again
-    BLOCKED = "blocked"  # the chat is gone; the day may be claimed again after /start
-    RELEASED = "released"  # handed back unsent (shutdown came first); may be claimed again
-
-
-#: Statuses that count as "this day's tip has gone out, or is going out".
-TAKEN = frozenset({DeliveryStatus.PENDING, DeliveryStatus.SENT})
+__all__ = [
+    "TAKEN",
+    "DeliveryStatus",
+    "DeliveryStore",
+    "PendingDelivery",
+    "Subscriber",
+]
 
 
 @dataclass(frozen=True)
@@ -51,11 +45,18 @@ class Subscriber:
 
 @dataclass(frozen=True)
 class PendingDelivery:
-    """A daily tip that was claimed but whose sending has not finished."""
+    """A daily tip that was claimed but whose sending has not finished.
+
+    `claim` names the claim (its process and a number): only that claim may finish the row,
+    so a process that lost the lease cannot overwrite what its successor did.
+    `touched_at` is when it was claimed or last resumed.
+    """
 
     chat_id: int
     local_date: date
     tip_id: str
+    claim: str
+    touched_at: datetime
 
 
 class DeliveryStore(Protocol):
@@ -73,7 +74,9 @@ class DeliveryStore(Protocol):
 
     def refresh(self, chat_id: int, now: datetime) -> Subscriber: ...
 
-    def claim_delivery(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool: ...
+    def claim_for(
+        self, subscriber: Subscriber, day: date, tip_id: str, now: datetime, claim: str
+    ) -> bool: ...
 
     def finish_delivery(
         self,
@@ -82,10 +85,16 @@ class DeliveryStore(Protocol):
         status: DeliveryStatus,
         now: datetime,
         retry_at: datetime | None,
+        *,
+        claim: str,
     ) -> None: ...
 
-    def pending_deliveries(self, older_than: datetime | None = None) -> list[PendingDelivery]: ...
+    def pending_deliveries(self) -> list[PendingDelivery]: ...
 
-    def migrate(self, old_chat_id: int, new_chat_id: int, now: datetime | None = None) -> None: ...
+    def resume_delivery(self, pending: PendingDelivery, claim: str, now: datetime) -> bool: ...
+
+    def migrate_claim(
+        self, old_chat_id: int, new_chat_id: int, day: date, claim: str, now: datetime
+    ) -> bool: ...
 
     def prune_deliveries(self, before: date, limit: int) -> int: ...

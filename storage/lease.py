@@ -6,24 +6,56 @@ database file without an explicit transaction: of two processes asking at once, 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
+
+from scheduler.lease import LeaseRow
 
 DELIVERY = "delivery"
 
 _ACQUIRE = """
-INSERT INTO lease (name, holder, expires_at) VALUES (:name, :holder, :expires)
-ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-WHERE lease.holder = excluded.holder OR lease.expires_at <= :now
+INSERT INTO lease (name, holder, expires_at, process) VALUES (:name, :holder, :expires, :process)
+ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,
+    process = excluded.process
+WHERE lease.holder = excluded.holder OR lease.expires_at <= :now OR lease.holder = :dead
 """
 
 
-def acquire(db: Database, holder: str, now: datetime, ttl: float) -> bool:
-    """Take the lease, or extend it if `holder` has it; False while another holds it."""
-    expires = now.timestamp() + ttl
-    params = {"name": DELIVERY, "holder": holder, "expires": expires, "now": now.timestamp()}
+def acquire(
+    db: Database,
+    holder: str,
+    now: datetime,
+    ttl: float,
+    *,
+    process: str | None = None,
+    dead: str | None = None,
+) -> bool:
+    """Take the lease, or extend it if `holder` has it; False while another holds it.
+
+    `dead` names a holder known to have died (its process is gone from this host): its
+    lease is taken at once instead of after it lapses. Naming it in the statement keeps the
+    take atomic: if someone else took the lease meanwhile, nothing changes.
+    """
+    params = {
+        "name": DELIVERY,
+        "holder": holder,
+        "expires": now.timestamp() + ttl,
+        "now": now.timestamp(),
+        "process": process,
+        "dead": dead,
+    }
     return db.execute(_ACQUIRE, params).rowcount == 1
+
+
+def row(db: Database) -> LeaseRow | None:
+    """The lease as stored (None: nobody holds it, or ever did)."""
+    found = db.execute(
+        "SELECT holder, process, expires_at FROM lease WHERE name = ?", [DELIVERY]
+    ).fetchone()
+    if found is None:
+        return None
+    return LeaseRow(found[0], found[1], datetime.fromtimestamp(found[2], UTC))
 
 
 def renew(db: Database, holder: str, now: datetime, ttl: float) -> bool:

@@ -252,6 +252,43 @@ def _v9_channels(db: Database) -> None:
     db.execute("CREATE INDEX channel_owners_by_channel ON channel_owners (channel_id)")
 
 
+_STATUSES_V10 = "'pending', 'sent', 'maybe_sent', 'failed', 'blocked', 'released'"
+
+
+def _v10_claims(db: Database) -> None:
+    """Claims that name who may finish them, and a final `maybe_sent` for a lost answer.
+
+    SQLite cannot change a CHECK in place, so the deliveries table is copied once (about a
+    minute for 14 million rows). Rows pending from an older version have no claim: whoever
+    delivers next may resume them at once. The lease row also names its process, so a
+    process restarted on the same host sees that the holder died and need not wait it out.
+    """
+    db.execute(
+        f"""CREATE TABLE deliveries_v10 (
+            chat_id INTEGER NOT NULL,
+            local_date TEXT NOT NULL,         -- the claim's local date, in its zone at claim time
+            tip_id TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ({_STATUSES_V10})),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            delivered_at INTEGER NOT NULL,    -- UTC epoch seconds of the claim
+            updated_at TEXT NOT NULL,         -- claimed, resumed or finished at (ISO, UTC)
+            claim TEXT,                       -- the claim that may finish a pending row
+            PRIMARY KEY (chat_id, local_date)
+        )"""
+    )
+    db.execute(
+        "INSERT INTO deliveries_v10 (chat_id, local_date, tip_id, status, attempts,"
+        " delivered_at, updated_at) SELECT chat_id, local_date, tip_id, status, attempts,"
+        " delivered_at, updated_at FROM deliveries"
+    )
+    db.execute("DROP TABLE deliveries")
+    db.execute("ALTER TABLE deliveries_v10 RENAME TO deliveries")
+    db.execute("CREATE INDEX deliveries_pending ON deliveries (chat_id) WHERE status = 'pending'")
+    db.execute("CREATE INDEX deliveries_by_instant ON deliveries (chat_id, delivered_at, status)")
+    db.execute("CREATE INDEX deliveries_sent_at ON deliveries (delivered_at) WHERE status = 'sent'")
+    db.execute("ALTER TABLE lease ADD COLUMN process TEXT")  # boot, pid namespace, start time
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_tables,
     _v2_delivery_instants,
@@ -262,6 +299,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v7_preferences,
     _v8_plants,
     _v9_channels,
+    _v10_claims,
 )
 LATEST = len(MIGRATIONS)
 

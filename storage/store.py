@@ -30,7 +30,17 @@ from scheduler.due import (
     pause_end,
     rescheduled,
 )
-from scheduler.records import TAKEN, DeliveryStatus, PendingDelivery, Subscriber
+from scheduler.lease import LeaseRow
+from scheduler.lifecycle import (
+    TAKEN,
+    ClaimLost,
+    DeliveryStatus,
+    IllegalTransition,
+    check,
+    claimable_from,
+    sql_list,
+)
+from scheduler.records import PendingDelivery, Subscriber
 from storage import channels, events, feedback, heartbeat, lease, plants, privacy, stats
 from storage.events import EventKind
 from storage.files import FileWatch, check_integrity, prepare_file
@@ -53,24 +63,30 @@ _SUBSCRIBER_COLUMNS = (
     " problem, topics, paused_until"
 )
 # A day whose claim ended in one of these may be claimed again (a retry, or after /start).
-_RECLAIMABLE = ", ".join(f"'{status}'" for status in DeliveryStatus if status not in TAKEN)
-_TAKEN = ", ".join(f"'{status}'" for status in sorted(TAKEN))
+_RECLAIMABLE = sql_list(claimable_from())
+_TAKEN = sql_list(TAKEN)
 _DAY = timedelta(days=1)
+# Waiting for another process's write lock holds the event loop, so only briefly: the sweep
+# retries a busy database itself. Opening waits longer (another process may be upgrading).
+BUSY_TIMEOUT_MS = 50
+MANUAL = ""  # a claim made by hand (tests, tools): any process may resume it at once
+OPEN_TIMEOUT = 10.0
 
 # One statement, so it is atomic against another process. A claim is refused when a tip
 # taken (pending or sent) already falls in this local day of the *current* timezone. A row
 # with the same date key from another local day (kept from before a timezone change) is
 # history, not this day's tip: the claim takes its place.
 _CLAIM = f"""
-INSERT INTO deliveries (chat_id, local_date, tip_id, status, delivered_at, updated_at)
-SELECT :chat_id, :day, :tip_id, :pending, :now, :now_iso
+INSERT INTO deliveries (chat_id, local_date, tip_id, status, delivered_at, updated_at, claim)
+SELECT :chat_id, :day, :tip_id, :pending, :now, :now_iso, :claim
 WHERE NOT EXISTS (
     SELECT 1 FROM deliveries WHERE chat_id = :chat_id AND status IN ({_TAKEN})
     AND delivered_at >= :day_start AND delivered_at < :day_end
 )
 ON CONFLICT (chat_id, local_date) DO UPDATE SET
     tip_id = excluded.tip_id, status = excluded.status,
-    delivered_at = excluded.delivered_at, updated_at = excluded.updated_at
+    delivered_at = excluded.delivered_at, updated_at = excluded.updated_at,
+    claim = excluded.claim, attempts = 0
 WHERE deliveries.status IN ({_RECLAIMABLE})
     OR deliveries.delivered_at < :day_start OR deliveries.delivered_at >= :day_end
 """
@@ -93,12 +109,14 @@ class Store:
         """
         path = Path(path)
         prepare_file(path)
-        db = Database(sqlite3.connect(path, timeout=10))
+        db = Database(sqlite3.connect(path, timeout=OPEN_TIMEOUT))
         try:
             check_integrity(db)
             db.enable_wal()
             db.execute("PRAGMA synchronous = NORMAL")
-            return cls(db, path=path)
+            store = cls(db, path=path)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            return store
         except BaseException:
             db.close()
             raise
@@ -117,8 +135,27 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.db.atomic():
+        """A write transaction that takes the write lock first (`BEGIN IMMEDIATE`): a plain
+        `BEGIN` that reads, then writes, fails at once if another process committed in
+        between. Nested: a savepoint."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
 
     # Subscribers ---------------------------------------------------------------------------
 
@@ -327,33 +364,51 @@ class Store:
 
     # Daily deliveries ----------------------------------------------------------------------
 
-    def claim_delivery(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
-        """Record that local `day`'s tip is about to be sent; False if that day is taken.
+    def claim_delivery(
+        self, chat_id: int, day: date, tip_id: str, now: datetime, claim: str = MANUAL
+    ) -> bool:
+        """Record that local `day`'s tip is about to be sent; False if that day is taken."""
+        with self.transaction():
+            subscriber = self.subscriber(chat_id)
+            if subscriber is None:
+                subscriber = Subscriber(chat_id, "private", False, FALLBACK, None)
+            return self.claim_for(subscriber, day, tip_id, now, claim)
+
+    def claim_for(
+        self, subscriber: Subscriber, day: date, tip_id: str, now: datetime, claim: str
+    ) -> bool:
+        """Record, under `claim`, that local `day`'s tip is about to be sent; False if that
+        day is taken. Call inside a transaction with `subscriber` read in it.
 
         "That day" is judged in the chat's current timezone, by the instants of earlier
         deliveries, so a tip sent in Tokyo counts for the day it fell on in Los Angeles.
         """
-        with self.transaction():
-            row = self._row(chat_id)
-            schedule = parse_subscriber(row, FALLBACK).schedule if row else FALLBACK
-            cursor = self.db.execute(
-                _CLAIM,
-                {
-                    "chat_id": chat_id,
-                    "day": day.isoformat(),
-                    "tip_id": tip_id,
-                    "pending": DeliveryStatus.PENDING,
-                    "now": _epoch(now),
-                    "now_iso": _iso(now),
-                    "day_start": _epoch(day_start(schedule, day)),
-                    "day_end": _epoch(day_start(schedule, day + _DAY)),
-                },
-            )
-            if cursor.rowcount == 0:
-                return False
-            if row is not None:
-                self.refresh(chat_id, now)
-            return True
+        schedule = subscriber.schedule
+        cursor = self.db.execute(
+            _CLAIM,
+            {
+                "chat_id": subscriber.chat_id,
+                "day": day.isoformat(),
+                "tip_id": tip_id,
+                "pending": DeliveryStatus.PENDING,
+                "now": _epoch(now),
+                "now_iso": _iso(now),
+                "claim": claim,
+                "day_start": _epoch(day_start(schedule, day)),
+                "day_end": _epoch(day_start(schedule, day + _DAY)),
+            },
+        )
+        if cursor.rowcount == 0:
+            return False
+        # The claim is now the chat's latest taken tip: its next due instant follows at once.
+        due = next_due(schedule, day, now)
+        self._set(
+            subscriber.chat_id,
+            last_delivery=day.isoformat(),
+            last_delivered_at=_epoch(now),
+            next_due_at=_epoch(due) if subscriber.active else None,
+        )
+        return True
 
     def finish_delivery(
         self,
@@ -362,41 +417,127 @@ class Store:
         status: DeliveryStatus,
         now: datetime,
         retry_at: datetime | None,
+        *,
+        claim: str = MANUAL,
     ) -> None:
-        """Close a claim; blocked deactivates the chat, failed comes back at `retry_at`."""
+        """Close `claim` with a final status (`scheduler.lifecycle`). A tip sent (or maybe
+        sent) enters the chat's rotation history now; blocked deactivates the chat; failed
+        comes back at `retry_at`. Raises `ClaimLost` if the row is no longer this claim's,
+        `IllegalTransition` if it is not pending."""
+        check(DeliveryStatus.PENDING, status)
+        key = {"chat_id": chat_id, "day": day.isoformat()}
         with self.transaction():
-            self.db.execute(
-                "UPDATE deliveries SET status = ?, attempts = attempts + 1, updated_at = ?"
-                " WHERE chat_id = ? AND local_date = ?",
-                [status, _iso(now), chat_id, day.isoformat()],
+            cursor = self.db.execute(
+                "UPDATE deliveries SET status = :status, attempts = attempts + 1,"
+                " updated_at = :now WHERE chat_id = :chat_id AND local_date = :day"
+                " AND status = :pending AND claim IS :claim",
+                {**key, "status": status, "now": _iso(now), "claim": claim, "pending": "pending"},
             )
-            if status is DeliveryStatus.BLOCKED:
+            if cursor.rowcount == 0:
+                self._refuse_finish(chat_id, day, claim, status)
+            if status in TAKEN:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO seen_tips (chat_id, tip_id, seen_at) SELECT"
+                    " chat_id, tip_id, :now FROM deliveries"
+                    " WHERE chat_id = :chat_id AND local_date = :day",
+                    {**key, "now": _iso(now)},
+                )
+            elif status is DeliveryStatus.BLOCKED:
                 self.deactivate(chat_id, now)
-            elif status not in TAKEN and self._row(chat_id) is not None:
+            elif self._row(chat_id) is not None:
                 self.refresh(chat_id, now)  # the day is free again: it re-enters the queue
             if status is DeliveryStatus.FAILED:
                 events.record(self.db, EventKind.FAILED, now)
-            if status is DeliveryStatus.FAILED and retry_at is not None:
-                self._set(chat_id, next_due_at=_epoch(retry_at))
+                if retry_at is not None:
+                    self._set(chat_id, next_due_at=_epoch(retry_at))
 
-    def pending_deliveries(self, older_than: datetime | None = None) -> list[PendingDelivery]:
-        """Claims not closed yet (all, or those claimed before `older_than`)."""
-        before = _iso(older_than) if older_than else "9999"
+    def _refuse_finish(self, chat_id: int, day: date, claim: str, status: DeliveryStatus) -> None:
+        row = self._one(
+            "SELECT status, claim FROM deliveries WHERE chat_id = ? AND local_date = ?",
+            [chat_id, day.isoformat()],
+        )
+        if row is None or row["claim"] != claim:
+            raise ClaimLost(f"chat {chat_id}'s tip for {day} is no longer claim {claim}'s")
+        raise IllegalTransition(DeliveryStatus(row["status"]), status)
+
+    def delivery_status(self, chat_id: int, day: date) -> DeliveryStatus | None:
+        """Where the chat's tip for local `day` stands (None: never claimed)."""
+        row = self._one(
+            "SELECT status FROM deliveries WHERE chat_id = ? AND local_date = ?",
+            [chat_id, day.isoformat()],
+        )
+        return DeliveryStatus(row["status"]) if row else None
+
+    def pending_deliveries(self) -> list[PendingDelivery]:
+        """Claims not closed yet, oldest first."""
         rows = self.db.query(
-            "SELECT chat_id, local_date, tip_id FROM deliveries"
-            " WHERE status = ? AND updated_at <= ?",
-            [DeliveryStatus.PENDING, before],
+            "SELECT chat_id, local_date, tip_id, claim, updated_at FROM deliveries"
+            " WHERE status = ? ORDER BY updated_at",
+            [DeliveryStatus.PENDING],
         )
         return [
-            PendingDelivery(row["chat_id"], date.fromisoformat(row["local_date"]), row["tip_id"])
+            PendingDelivery(
+                row["chat_id"],
+                date.fromisoformat(row["local_date"]),
+                row["tip_id"],
+                row["claim"] or "",
+                _moment(row["updated_at"]),
+            )
             for row in rows
         ]
+
+    def resume_delivery(self, pending: PendingDelivery, claim: str, now: datetime) -> bool:
+        """Take over a pending claim as `claim`; False if it changed meanwhile (finished, or
+        resumed by someone else)."""
+        cursor = self.db.execute(
+            "UPDATE deliveries SET claim = ?, updated_at = ? WHERE chat_id = ?"
+            " AND local_date = ? AND status = ? AND COALESCE(claim, '') = ?",
+            [
+                claim,
+                _iso(now),
+                pending.chat_id,
+                pending.local_date.isoformat(),
+                DeliveryStatus.PENDING,
+                pending.claim,
+            ],
+        )
+        return cursor.rowcount == 1
+
+    def migrate_claim(
+        self, old_chat_id: int, new_chat_id: int, day: date, claim: str, now: datetime
+    ) -> bool:
+        """Move a group to its supergroup (`migrate`), then say whether `claim` still stands
+        for the supergroup's `day`: False when the supergroup's day was already taken."""
+        with self.transaction():
+            self.migrate(old_chat_id, new_chat_id, now)
+            row = self._one(
+                "SELECT claim FROM deliveries WHERE chat_id = ? AND local_date = ? AND status = ?",
+                [new_chat_id, day.isoformat(), DeliveryStatus.PENDING],
+            )
+            return row is not None and row["claim"] == claim
 
     # Rotation history ----------------------------------------------------------------------
 
     def seen_tips(self, chat_id: int) -> set[str]:
         rows = self.db.query("SELECT tip_id FROM seen_tips WHERE chat_id = ?", [chat_id])
         return {row["tip_id"] for row in rows}
+
+    def seen_histories(self, chat_ids: Sequence[int]) -> dict[int, tuple[set[str], str | None]]:
+        """Each chat's seen tips and its latest one, in one query for a whole batch."""
+        histories: dict[int, tuple[set[str], str | None]] = {}
+        latest: dict[int, int] = {}
+        for start in range(0, len(chat_ids), 500):  # SQLite's bound-parameter limit
+            batch = chat_ids[start : start + 500]
+            marks = ", ".join("?" * len(batch))
+            for chat_id, tip_id, rowid in self.db.execute(
+                f"SELECT chat_id, tip_id, rowid FROM seen_tips WHERE chat_id IN ({marks})", batch
+            ):
+                seen, _ = histories.setdefault(chat_id, (set(), None))
+                seen.add(tip_id)
+                if rowid > latest.get(chat_id, -1):
+                    latest[chat_id] = rowid
+                    histories[chat_id] = (seen, tip_id)
+        return histories
 
     def last_seen_tip(self, chat_id: int) -> str | None:
         row = self._one(
@@ -482,10 +623,22 @@ class Store:
 
     # The delivery lease --------------------------------------------------------------------
 
-    def acquire_lease(self, holder: str, now: datetime, ttl: float) -> bool:
+    def acquire_lease(
+        self,
+        holder: str,
+        now: datetime,
+        ttl: float,
+        *,
+        process: str | None = None,
+        dead: str | None = None,
+    ) -> bool:
         """Take the delivery lease, or extend it if `holder` has it; False while another
-        process holds it unexpired (see `storage.lease`)."""
-        return lease.acquire(self.db, holder, now, ttl)
+        process holds it unexpired, unless that holder is `dead` (see `storage.lease`)."""
+        return lease.acquire(self.db, holder, now, ttl, process=process, dead=dead)
+
+    def lease_row(self) -> LeaseRow | None:
+        """Who holds (or last held) the delivery lease, its process, when it lapses."""
+        return lease.row(self.db)
 
     def renew_lease(self, holder: str, now: datetime, ttl: float) -> bool:
         """Extend the lease `holder` has; False if another process has taken it meanwhile."""

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler.due import Schedule
-from scheduler.records import DeliveryStatus, PendingDelivery
+from scheduler.records import DeliveryStatus
 from storage import Store
 
 DEFAULT = Schedule(time(8, 0), ZoneInfo("UTC"))
@@ -89,9 +89,12 @@ def test_migration_moves_everything_to_the_new_id(store):
     assert store.subscriber(-100) is None
     assert store.subscriber(-1001234567890123).active
     assert store.seen_tips(-1001234567890123) == {"fiber-a"}
-    assert store.pending_deliveries() == [
-        PendingDelivery(-1001234567890123, date(2026, 3, 2), "fiber-a")
-    ]
+    [pending] = store.pending_deliveries()
+    assert (pending.chat_id, pending.local_date, pending.tip_id) == (
+        -1001234567890123,
+        date(2026, 3, 2),
+        "fiber-a",
+    )
 
 
 def test_data_survives_reopening(db_path):
