@@ -6,8 +6,8 @@ import asyncio
 import logging
 import random
 import sqlite3
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -28,16 +28,23 @@ from bot.config import FREE_RATE, Settings
 from bot.context import CONTEXT_TYPES, App, Context, Services
 from bot.gateway import Gateway
 from bot.http import AiohttpRequest
+from bot.lease import holder_id, process_alive, process_identity
 from bot.metrics import Metrics
 from bot.sender import NO_PREVIEW, TipSender
-from scheduler.delivery import ChooseTip, Delivery, Sleep, workers_for
+from bot.sweeping import Sweeper
+from scheduler.delivery import ChooseTips, Delivery, Sleep, workers_for
+from scheduler.engine import SAFETY_SWEEP_SECONDS, DeliveryLoop
+from scheduler.lease import Lease
 from scheduler.pacing import Limits
+from scheduler.records import Subscriber
 from storage import Store
 from storage.events import EventKind
-from tips import Library, next_tip
+from tips import Library, daily_tips
 
 logger = logging.getLogger(__name__)
 
+TIDY_JOB = "tidy"
+TIDY_EVERY = SAFETY_SWEEP_SECONDS
 # Under Telegram's rate by this share, so clock jitter between us and Telegram never earns a 429.
 MARGIN = 0.993
 # Telegram can answer slowly under load: a send is not given up (and maybe doubled) too soon.
@@ -57,8 +64,10 @@ def build_application(
     rng: random.Random | None = None,
     sleep: Sleep = asyncio.sleep,
     gateway: Gateway | None = None,
+    leased: bool = True,
 ) -> App:
-    """The bot, ready to `serve()`; tests pass their own clock, rng, sleep and gateway."""
+    """The bot, ready to `serve()`; tests pass their own clock, rng, sleep and gateway, and
+    `leased=False` for a process that delivers without asking (one process, tests, sandbox)."""
     defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
     jobs: JobQueue[Context] = JobQueue()  # typed, so jobs get a `Context` too
     gateway = gateway or Gateway(limits_for(settings))
@@ -77,6 +86,12 @@ def build_application(
         .build()
     )
     rng = rng or random.Random()
+    holder = holder_id()
+    lease = (
+        Lease(store, clock, holder, process=process_identity(), alive=process_alive)
+        if leased
+        else None
+    )
     delivery = Delivery(
         store,
         tip_chooser(store, library, rng),
@@ -84,21 +99,69 @@ def build_application(
         clock,
         workers=workers,
         sleep=sleep,
+        me=holder,
+        may_deliver=lease.held if lease else lambda: True,
+        dead=(lambda: lease.dead) if lease else frozenset,
     )
-    services = Services(settings, store, library, clock, rng, delivery, sleep)
+    metrics = Metrics()
+    sweeper = Sweeper(store, delivery, metrics, clock, holder if lease else "unleased")
+    loop = DeliveryLoop(
+        sweeper.sweep,
+        sweeper.next_wake,
+        clock,
+        lease=lease,
+        sleep=sleep,
+        on_stop=delivery.stop_starting,
+    )
+    schedule_chores(jobs, sweeper, loop.delivering)
+    services = Services(
+        settings,
+        store,
+        library,
+        clock,
+        rng,
+        delivery,
+        sleep,
+        loop,
+        sweeper,
+        loop.wake_at,
+        metrics=metrics,
+    )
     app.bot_data.services = services
     observe(services, gateway)
     add_handlers(app)
     return app
 
 
-def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTip:
-    """The daily tip for a chat: the next one in its rotation, from the topics it chose."""
+def schedule_chores(
+    jobs: JobQueue[Context], sweeper: Sweeper, delivering: Callable[[], bool]
+) -> None:
+    """Prune old records every `TIDY_EVERY` seconds on APScheduler, in the delivering process."""
 
-    def choose(chat_id: int, now: datetime) -> str:
-        subscriber = store.subscriber(chat_id)
-        pool = library.tips_for(subscriber.topics if subscriber else None)
-        return next_tip(store, pool, chat_id, rng, now).id
+    async def tidy(_context: Context) -> None:
+        if delivering():
+            sweeper.tidy()
+
+    first = datetime.now(UTC) + timedelta(seconds=TIDY_EVERY)
+    jobs.run_repeating(
+        tidy,
+        interval=TIDY_EVERY,
+        name=TIDY_JOB,
+        job_kwargs={
+            "misfire_grace_time": TIDY_EVERY,  # late (a busy loop, a suspended host): still run
+            "coalesce": True,  # missed runs collapse into one
+            "max_instances": 1,
+            "next_run_time": first,  # `first=` would compute it an interval late
+        },
+    )
+
+
+def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTips:
+    """Each due chat's daily tip: the next in its rotation, from the topics it chose."""
+
+    def choose(subscribers: Sequence[Subscriber], now: datetime) -> dict[int, str]:
+        pools = {s.chat_id: library.tips_for(s.topics) for s in subscribers}
+        return {chat_id: tip.id for chat_id, tip in daily_tips(store, pools, rng).items()}
 
     return choose
 

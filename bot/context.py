@@ -18,7 +18,9 @@ from bot.config import Settings
 from bot.gateway import Send
 from bot.metrics import Metrics
 from bot.permissions import AdminCache
+from bot.sweeping import Sweeper
 from scheduler.delivery import Delivery, Sleep
+from scheduler.engine import DeliveryLoop
 from storage import Store
 from tips import Library
 
@@ -34,7 +36,9 @@ class Services:
     rng: random.Random
     delivery: Delivery
     sleep: Sleep
-    wake_at: Callable[[datetime | None], None] = lambda _moment: None  # set by the Sweeper
+    loop: DeliveryLoop  # when sweeps run; the lease
+    sweeper: Sweeper  # one sweep, with its heartbeat
+    wake_at: Callable[[datetime | None], None]  # a schedule changed: sweep then
     admins: AdminCache = field(default_factory=AdminCache)  # who may change a group's settings
     metrics: Metrics = field(default_factory=Metrics)
 

@@ -3,7 +3,10 @@
 PTB's default client (httpx) costs about three CPU-milliseconds a request here; aiohttp costs
 about one, which is what lets one core send a thousand paid broadcasts a second (see the
 README's Performance section). Timeouts and failures are mapped to PTB's own `TimedOut` and
-`NetworkError`, as PTB's httpx client maps them, so nothing above this module can tell.
+`NetworkError`, as PTB's httpx client maps them, with one distinction PTB does not make: a
+request that certainly never left (`RequestNotSent`: no connection could be made) against one
+that went out and got no answer (`TimedOut`, `AnswerLost`: Telegram may have acted on it).
+`bot.sender.outcome_of` turns these into a daily tip's outcome.
 """
 
 from __future__ import annotations
@@ -13,6 +16,14 @@ from telegram._utils.defaultvalue import DefaultValue  # what PTB passes for "no
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+
+class RequestNotSent(NetworkError):
+    """No connection could be made (refused, DNS, connect timeout): nothing was sent."""
+
+
+class AnswerLost(NetworkError):
+    """The request went out, then the connection broke before the answer came back."""
 
 
 class AiohttpRequest(BaseRequest):
@@ -72,10 +83,16 @@ class AiohttpRequest(BaseRequest):
                 method, url, data=_body(request_data), timeout=timeout
             ) as response:
                 return response.status, await response.read()
-        except TimeoutError as err:
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as err:
+            raise RequestNotSent(_describe(err)) from err
+        except TimeoutError as err:  # no answer in time: it may have been acted on
             raise TimedOut from err
-        except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+        except aiohttp.ClientError as err:  # a disconnect, a reset, a broken answer
+            raise AnswerLost(_describe(err)) from err
+
+
+def _describe(err: Exception) -> str:
+    return f"aiohttp.{err.__class__.__name__}: {err}"
 
 
 def _value(given: ODVInput[float], default: float) -> float | None:

@@ -1,30 +1,21 @@
-"""Only one process delivers: a lease in the database, renewed while this process runs.
+"""Who this process is, for the delivery lease: a readable holder id, and a process identity
+that another process on the same host can check to see that the holder has died.
 
-A second process on the same database is a warm standby, not an error: it keeps answering
-commands (when it is the one polling), asks for the lease every `RENEW_EVERY` seconds, and
-starts delivering when the holder stops renewing — released on a clean stop, or lapsed after
-`LEASE_TTL` seconds when the holder died. Two deliverers at once are impossible while both
-clocks agree within the margin below, because taking the lease is one SQL statement.
+The identity is the boot, the PID namespace, the PID and the process's start time, read from
+/proc. A process started on the same host and namespace after the holder died (a crash, a
+`kill -9`, then systemd's restart) sees that the PID is gone or belongs to a younger process,
+and takes the lease at once instead of waiting for it to lapse. Anywhere else (another host,
+another container, no /proc) the answer is "cannot tell", and the lease lapses as before.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 import socket
-import sqlite3
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from pathlib import Path
 
-from storage import Store
-
-logger = logging.getLogger(__name__)
-
-LEASE_TTL = 60.0
-RENEW_EVERY = LEASE_TTL / 3
-# Stop sweeping this long before the lease lapses, so a standby never starts while we still do.
-_MARGIN = timedelta(seconds=RENEW_EVERY)
+_PROC = Path("/proc")
 
 
 def holder_id() -> str:
@@ -32,47 +23,50 @@ def holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-class DeliveryLease:
-    """This process's view of the delivery lease: take or renew it, ask whether it is held."""
+def process_identity(pid: int | None = None, proc: Path = _PROC) -> str | None:
+    """`boot/pid-namespace/pid/start-time` of a process (this one by default), or None."""
+    pid = os.getpid() if pid is None else pid
+    started = _start_time(pid, proc)
+    space = _namespace(proc)
+    boot = _read(proc / "sys/kernel/random/boot_id")
+    if started is None or space is None or boot is None:
+        return None
+    return f"{boot}/{space}/{pid}/{started}"
 
-    def __init__(
-        self,
-        store: Store,
-        clock: Callable[[], datetime],
-        holder: str | None = None,
-        ttl: float = LEASE_TTL,
-    ) -> None:
-        self._store = store
-        self._clock = clock
-        self.holder = holder or holder_id()
-        self._ttl = ttl
-        self._valid_until: datetime | None = None
-        self._standby_said = False
 
-    def renew(self) -> bool:
-        """Take the lease, or extend it; log when this process takes over or stands by."""
-        now = self._clock()
-        try:
-            won = self._store.acquire_lease(self.holder, now, self._ttl)
-        except sqlite3.Error as exc:  # keep what we had: it lapses by itself if this goes on
-            logger.warning("Could not renew the delivery lease: %s", exc)
-            return self.held()
-        if won and self._valid_until is None:
-            logger.info("Delivering: this process holds the delivery lease (%s)", self.holder)
-        elif not won and not self._standby_said:
-            logger.info("Standby: another process is delivering; taking over when it stops")
-        if not won and self._valid_until is not None:
-            logger.error("Lost the delivery lease to another process; delivering stops here")
-        self._standby_said = not won
-        self._valid_until = now + timedelta(seconds=self._ttl) if won else None
-        return won
+def process_alive(identity: str | None, proc: Path = _PROC) -> bool | None:
+    """Is the process with this identity still running? None: it is not ours to judge."""
+    mine = process_identity(proc=proc)
+    if identity is None or mine is None:
+        return None
+    boot, space, pid, started = identity.rsplit("/", 3)
+    my_boot, my_space, _, _ = mine.rsplit("/", 3)
+    if (boot, space) != (my_boot, my_space) or not pid.isdigit():
+        return None
+    return _start_time(int(pid), proc) == started
 
-    def held(self) -> bool:
-        """True while this process may start delivering (with a margin before the lease lapses)."""
-        return self._valid_until is not None and self._clock() < self._valid_until - _MARGIN
 
-    def release(self) -> None:
-        """Hand the lease over at a clean stop, so a standby takes over at its next try."""
-        if self._valid_until is not None:
-            self._store.release_lease(self.holder)
-            self._valid_until = None
+def _start_time(pid: int, proc: Path) -> str | None:
+    """Field 22 of /proc/PID/stat: when the process started, in clock ticks after boot
+    (None for a process that is gone, or dead and not yet reaped: a zombie)."""
+    stat = _read(proc / str(pid) / "stat")
+    if stat is None:
+        return None
+    fields = stat.rpartition(")")[2].split()  # the command name may hold spaces
+    if len(fields) < 20 or fields[0] in ("Z", "X"):
+        return None
+    return fields[19]
+
+
+def _namespace(proc: Path) -> str | None:
+    try:
+        return os.readlink(proc / "self/ns/pid")
+    except OSError:
+        return None
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return None

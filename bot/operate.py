@@ -19,7 +19,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings, database_path, load_settings
 from bot.logs import PROGRAM
 from bot.texts import render_stats
-from scheduler.delivery import SAFETY_SWEEP_SECONDS
+from scheduler.engine import SAFETY_SWEEP_SECONDS
 from storage import StoreError, heartbeat, offline, stats
 from tips import LibraryError, load_library
 

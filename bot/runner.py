@@ -11,18 +11,18 @@ from collections.abc import Iterator
 from telegram.error import InvalidToken, TelegramError
 
 from bot.context import App, Services, services_of
-from bot.lease import DeliveryLease
 from bot.logs import log_loop_exception
 from bot.metrics import MetricsServer
 from bot.polling import PollingErrors, PollingWatch, TokenRevoked
 from bot.startup import connect
-from bot.sweeping import Sweeper
 from bot.texts import COMMANDS
 from bot.webhook import WebhookServer
 
 logger = logging.getLogger(__name__)
 
-STOP_TIMEOUT = 8.0
+# A stop ends within 5 s (systemd, Docker and Kubernetes give 10 s or more before SIGKILL):
+# requests on the wire get this long to be answered, then are recorded as maybe sent.
+STOP_SENDS = 3.0
 
 
 async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
@@ -46,31 +46,35 @@ async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
         logger.info("Stopped before Telegram answered")
         return
     watch = PollingWatch(stop)
-    lease = DeliveryLease(services.store, services.clock)
     # A webhook server listens at once (Telegram posts as soon as it can) and is closed
     # whatever happens; on a clean stop, in its place in the order below.
     async with app, webhook or contextlib.nullcontext():
         await _register_commands(app)
-        if sweep:
-            Sweeper(app, lease).start()
         if webhook is None:
             await _start_polling(app, watch)
-        await app.start()  # also starts the JobQueue, and with it the sweep
+        await app.start()  # also starts the JobQueue (the chores)
+        if sweep:
+            services.loop.start()
         logger.info("GutBone Daily is running as @%s", app.bot.username)
         await stop.wait()
         logger.info("Stopping")
         await _stop_receiving(app, webhook)
-        # Before app.stop(), which waits for running jobs and handlers to finish: the sweep
-        # starts nothing new, and whatever still waits in the gateway (a 429 pause) gives up.
-        services.delivery.stop_starting()
-        if app.bot.rate_limiter is not None:
-            await app.bot.rate_limiter.shutdown()
-        await services.delivery.shutdown(timeout=STOP_TIMEOUT / 2)
-        lease.release()
+        await _stop_delivering(app)
         await app.stop()
     logger.info("Stopped")
     if watch.revoked:
         raise TokenRevoked
+
+
+async def _stop_delivering(app: App) -> None:
+    """Claim nothing more; tips still waiting in the gateway (a 429 pause) are handed back
+    at once, requests on the wire get `STOP_SENDS` seconds; then the lease goes to a standby.
+    Before `app.stop()`, which waits for handlers and jobs to finish."""
+    services = services_of(app)
+    services.delivery.stop_starting()
+    if app.bot.rate_limiter is not None:
+        await app.bot.rate_limiter.shutdown()
+    await services.loop.stop(timeout=STOP_SENDS)
 
 
 @contextlib.contextmanager

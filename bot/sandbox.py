@@ -116,6 +116,10 @@ class SandboxClock:
         """Move the clock forward to `moment` (a moment already past leaves it as it is)."""
         self._jumped += max(moment - self(), timedelta())
 
+    async def sleep(self, seconds: float) -> None:
+        """Sleep `seconds` of sandbox time (the delivery loop's sleep)."""
+        await asyncio.sleep(seconds / self.speed)
+
     def real_seconds_until(self, moment: datetime) -> float:
         """How long, in real seconds, until the clock shows `moment` (0 if it is past)."""
         return max((moment - self()).total_seconds() / self.speed, 0.0)
@@ -139,12 +143,18 @@ async def converse(
         async with BotAPIEmulator() as telegram:
             values = {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
             app = build_application(
-                parse_settings(values), store, library, clock=clock, gateway=gateway
+                parse_settings(values),
+                store,
+                library,
+                clock=clock,
+                sleep=clock.sleep,
+                gateway=gateway,
+                leased=False,  # one process, one throwaway database
             )
             chat = TerminalChat(telegram, CHAT_ID, write, styled=styled, width=width)
             sandbox = Sandbox(services_of(app), chat, clock, write)
             stop = asyncio.Event()
-            serving = asyncio.create_task(serve(app, stop, sweep=False))  # the sandbox sweeps
+            serving = asyncio.create_task(serve(app, stop))
             try:
                 await _until_polling(telegram, serving)
                 write(_intro(clock))
@@ -175,7 +185,8 @@ async def _until_polling(telegram: BotAPIEmulator, serving: asyncio.Task[None]) 
 
 
 class Sandbox:
-    """The sandbox's own commands, and the Sweeper's wake-ups kept on the sandbox clock."""
+    """The sandbox's own commands; daily tips come from the bot's own delivery loop, which
+    runs on the sandbox clock."""
 
     def __init__(
         self,
@@ -188,9 +199,8 @@ class Sandbox:
         self._chat = chat
         self._clock = clock
         self._write = write
-        self._timer: asyncio.TimerHandle | None = None
-        self._sweeps: set[asyncio.Task[None]] = set()
-        services.wake_at = self.wake_at  # /start, /time and /timezone re-arm it
+        self._moving_on = False  # :tomorrow is delivering the tip itself
+        services.delivery.outcome_listeners.append(self._delivered)
 
     async def run(self, lines: AsyncIterable[str], *, echo: bool) -> None:
         """Handle typed lines, showing the bot's messages as they come, until :quit."""
@@ -224,30 +234,23 @@ class Sandbox:
 
     async def tomorrow(self) -> None:
         """Move the clock to the next daily tip and deliver it."""
-        due = self._services.store.earliest_due()
+        services = self._services
+        due = services.store.earliest_due()
         if due is None:
             self._write("! no daily tip is coming: /start subscribes")
             return
         self._clock.jump_to(due)
         self._write(f"⏩ The clock moved on to {self._now()}: your daily tip is due")
-        await self._sweep()
-
-    def wake_at(self, moment: datetime | None) -> None:
-        """Sweep when the earliest daily tip falls due, by the sandbox clock (as the Sweeper
-        does by the real one); the store knows that time, whatever `moment` a handler gives."""
-        if self._timer is not None:
-            self._timer.cancel()
-        due = self._services.store.earliest_due()
-        if due is not None:
-            delay = self._clock.real_seconds_until(due)
-            self._timer = asyncio.get_running_loop().call_later(delay, self._wake)
+        self._moving_on = True
+        try:
+            await services.delivery.sweep()
+        finally:
+            self._moving_on = False
+        self._chat.show_new()
+        services.wake_at(self._clock())  # the loop slept on the old time: let it look again
 
     def close(self) -> None:
-        """Set no more wake-ups and stop the sweeps they started."""
-        if self._timer is not None:
-            self._timer.cancel()
-        for sweep in self._sweeps:
-            sweep.cancel()
+        """Nothing to undo: the delivery loop stops with the bot."""
 
     async def _say(self, line: str) -> None:
         since = self._chat.mark()
@@ -260,18 +263,10 @@ class Sandbox:
             self._write(f"! no answer from the bot within {ANSWER_TIMEOUT:.0f} s")
         self._chat.show_new()
 
-    def _wake(self) -> None:
-        due = self._services.store.earliest_due()
-        if due is not None and due <= self._clock():
+    def _delivered(self, _status: object) -> None:
+        """A daily tip came by itself (a fast clock, or a wait until the minute)."""
+        if not self._moving_on:
             self._write(f"⏰ {self._now()} in the sandbox: your daily tip is due")
-        task = asyncio.create_task(self._sweep())
-        self._sweeps.add(task)
-        task.add_done_callback(self._sweeps.discard)
-
-    async def _sweep(self) -> None:
-        await self._services.delivery.sweep()
-        self._chat.show_new()
-        self.wake_at(None)
 
     async def _show_as_they_come(self) -> None:
         """Messages that answer nothing typed (a late reply) are shown when they arrive."""

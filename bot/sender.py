@@ -27,6 +27,7 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
 from bot.gateway import Dropped, GatewayClosed, Send
+from bot.http import AnswerLost
 from bot.keyboards import tip_keyboard
 from scheduler.delivery import Sleep
 from scheduler.outcomes import (
@@ -99,12 +100,20 @@ class TipSender:
 
 
 def outcome_of(exc: TelegramError) -> Outcome:
-    """Map python-telegram-bot's exceptions to outcomes.
+    """What Telegram's answer, or the transport's failure, means for a daily tip: the one table.
 
-    Telegram answers 403 when the bot was blocked or the user is deactivated, 400 "chat not
-    found" for a chat that no longer exists, and a `migrate_to_chat_id` when a group became a
-    supergroup (https://core.telegram.org/bots/api#responseparameters). A timeout means the
-    message may have arrived all the same.
+    | answer or failure                                   | outcome    | the loop then         |
+    |-----------------------------------------------------|------------|-----------------------|
+    | `migrate_to_chat_id` (group became a supergroup)    | Migrated   | claims the new chat   |
+    | 403; 400 chat not found, deactivated, kicked        | Gone       | blocked: unsubscribes |
+    | 401/404 (token revoked while running)               | NotSent    | released: stops       |
+    | other 400 (a bad request)                           | Rejected   | failed: later, again  |
+    | no connection (refused, DNS, connect timeout)       | Transient  | retries, 5 at most    |
+    | 5xx answer (Telegram says it did not take it)       | Transient  | retries, 5 at most    |
+    | read timeout, disconnect after writing, reset       | Uncertain  | one retry, then final |
+
+    429s never reach here: the gateway waits them out and sends the same request again
+    (https://core.telegram.org/bots/api#responseparameters).
     """
     match exc:
         case ChatMigrated():
@@ -117,9 +126,9 @@ def outcome_of(exc: TelegramError) -> Outcome:
             return NotSent(exc.message)
         case BadRequest():  # a subclass of NetworkError: must come before it
             return Rejected(exc.message)
-        case TimedOut():  # also a NetworkError: Telegram may have the message already
+        case TimedOut() | AnswerLost():  # it went out: Telegram may have the message already
             return Uncertain(exc.message)
-        case NetworkError():
+        case NetworkError():  # RequestNotSent, or a 5xx answer
             return Transient(exc.message)
         case _:
             return Rejected(exc.message)

@@ -1,53 +1,57 @@
-"""The daily sweep: ask the store who is due now, claim their tip, hand it to the sender.
+"""The daily sweep: claim who is due now, hand each tip to the sender, record how it ended.
 
 One claim per (chat, local date) is written *before* sending, so a restart never sends a
-second daily tip. Claims left open (a crash, an unexpected error, a send whose outcome could not
-be written) are sent again later, so none is lost; a claim whose local day is already over is
-closed instead, so nobody gets yesterday's tip next to today's. Only the messages in flight at
-the instant of a `kill -9` can arrive twice: at most `workers` of them.
+second daily tip; each claim carries a token, and only that token may finish it
+(`scheduler.lifecycle` holds the states). Every attempt asks, just before it goes out, whether
+this process still holds the delivery lease (`may_deliver`): a process that lost it — stopped,
+hung, cut off — sends nothing more. Claims left pending are resumed: our own at once, a dead
+process's at once, anyone else's once they are older than the lease's TTL. A claim whose local
+day is over is closed unsent, so nobody gets yesterday's tip next to today's.
 
-Pacing is not done here: the sender's gateway keeps Telegram's limits and waits out 429s, so
-this loop keeps just enough sends in flight to fill the rate it was given.
+Only a request already on the wire when its process dies or hangs can arrive twice: at most
+`workers` of them. Pacing is the sender's gateway's job; this loop keeps just enough sends in
+flight to fill the rate it was given.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from scheduler.due import is_due, local_date
+from scheduler.lifecycle import ClaimLost, DeliveryStatus, IllegalTransition
 from scheduler.outcomes import (
+    Finish,
+    Follow,
     Gone,
-    Migrated,
     NotSent,
     Outcome,
     Rejected,
-    Sent,
+    RetryAfter,
     Transient,
     Uncertain,
+    decide,
 )
-from scheduler.records import DeliveryStatus, DeliveryStore
+from scheduler.records import DeliveryStore, PendingDelivery, Subscriber
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
-ChooseTip = Callable[[int, datetime], str]
+ChooseTips = Callable[[Sequence[Subscriber], datetime], Mapping[int, str]]
 Send = Callable[[int, str, Callable[[], bool]], Awaitable[Outcome]]
 
-MAX_ATTEMPTS = 5
-RETRY_LATER = timedelta(minutes=10)
-UNCERTAIN_RETRY_AFTER = 60.0  # seconds before the one retry of a send that timed out
-STALE_CLAIM = timedelta(minutes=5)  # a pending claim older than this, not ours, is picked up
-SAFETY_SWEEP_SECONDS = 300  # a sweep at least this often, whatever the wake-ups say
+RETRY_LATER = timedelta(minutes=10)  # a failed day is claimed again this much later
 KEEP_DELIVERIES = timedelta(days=14)  # delivery records kept; older ones are pruned
 PRUNE_BATCH = 5_000  # records deleted per safety sweep: small, so no sweep waits on it
+TAKEOVER_AFTER = timedelta(seconds=60)  # the lease's TTL: a live holder's claims are its own
 # In flight = rate x Telegram's latency (about 0.1-0.2 s); more only costs CPU and widens what
 # a `kill -9` can double. At least 16, so a slow Telegram (0.5 s) still fills the free 30/s.
 SECONDS_OF_SENDS_IN_FLIGHT = 0.2
@@ -66,64 +70,92 @@ class Claim:
     chat_id: int
     day: date
     tip_id: str
+    claim: str
 
 
-@dataclass(frozen=True)
-class Unrecorded:
-    """A final status that could not be written yet (the disk was full): kept, retried."""
-
-    chat_id: int
-    day: date
-    status: DeliveryStatus
-    retry_at: datetime | None
+def claimant(claim: str) -> str:
+    """The process (lease holder id) that made a claim token `holder#number`."""
+    return claim.rpartition("#")[0]
 
 
+def resumable(
+    pending: PendingDelivery,
+    me: str,
+    now: datetime,
+    dead: Collection[str],
+    takeover_after: timedelta = TAKEOVER_AFTER,
+) -> bool:
+    """May process `me` resume this pending claim now? Its own (left by an error), one from an
+    older version (no token), a dead process's: at once. A live or unknown process's: only
+    once it is older than the lease's TTL, by when that process has lost its lease and its
+    fence stops it sending."""
+    owner = claimant(pending.claim)
+    if not pending.claim or owner == me or owner in dead:
+        return True
+    return now - pending.touched_at >= takeover_after
+
+
+@dataclass
+class _Attempts:
+    """What one claim's sends have done so far."""
+
+    answer_lost: bool = False  # a request went out and its answer never came: maybe delivered
+
+
+@dataclass
 class Delivery:
-    """Sends due daily tips, with bounded retries, without duplicates, one sweep at a time."""
+    """Sends due daily tips, with bounded retries, without duplicates, one sweep at a time.
 
-    def __init__(
-        self,
-        store: DeliveryStore,
-        choose_tip: ChooseTip,
-        send: Send,
-        clock: Clock,
-        *,
-        workers: int = 30,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        self._store = store
-        self._choose_tip = choose_tip
-        self._send = send
-        self._clock = clock
-        self._workers = workers
-        self._sleep = sleep
-        self._sweeping = asyncio.Lock()
-        self._in_flight: set[tuple[int, date]] = set()
-        self._unrecorded: list[Unrecorded] = []
-        self._stopping = False
-        self._resumed = False
-        self.may_deliver: Callable[[], bool] = lambda: True  # False: another process delivers
-        # Told each daily tip's final status as it is written (metrics, the sweep's heartbeat).
-        self.outcome_listeners: list[Callable[[DeliveryStatus], None]] = []
+    `may_deliver` is the fence (the lease); `dead` names processes known to have died
+    (their claims are resumed at once); `me` prefixes this process's claim tokens.
+    """
+
+    store: DeliveryStore
+    choose_tips: ChooseTips
+    send: Send
+    clock: Clock
+    workers: int = 30
+    sleep: Sleep = asyncio.sleep
+    me: str = "local"
+    may_deliver: Callable[[], bool] = lambda: True
+    dead: Callable[[], Collection[str]] = frozenset
+    takeover_after: timedelta = TAKEOVER_AFTER
+    # Told each daily tip's final status as it is written (metrics, the sweep's heartbeat).
+    outcome_listeners: list[Callable[[DeliveryStatus], None]] = field(default_factory=list)
+    _sweeping: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    _in_flight: set[tuple[int, date]] = field(default_factory=set, init=False)
+    _unrecorded: dict[tuple[int, date], tuple[str, DeliveryStatus]] = field(
+        default_factory=dict, init=False
+    )
+    _numbers: itertools.count[int] = field(default_factory=itertools.count, init=False)
+    _stopping: bool = field(default=False, init=False)
+    next_resume_at: datetime | None = field(default=None, init=False)
 
     async def sweep(self) -> Counter[DeliveryStatus]:
-        """Deliver to everyone due, and to claims left open, until nobody is left."""
+        """Resume claims left open, then deliver to everyone due until nobody is left.
+
+        An error claiming stops claiming, lets the sends in flight finish, then raises; an
+        error on one tip is that tip's outcome. Sends are always awaited: none is orphaned.
+        """
         async with self._sweeping:
             report: Counter[DeliveryStatus] = Counter()
             self._record_unrecorded()
-            await self._deliver_all(self._stale_claims(), report)
+            await self._deliver_all(self._resumed_claims(), report)
             await self._deliver_all(None, report)
         if report:
             logger.info("Daily sweep: %s", _summary(report))
-        logger.debug("Sweep finished: %s", _summary(report))
         return report
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._in_flight)
 
     def tidy(self) -> int:
         """Prune one small batch of old delivery records (off the hot path: safety sweeps)."""
-        before = (self._clock() - KEEP_DELIVERIES).date()
+        before = (self.clock() - KEEP_DELIVERIES).date()
         try:
-            pruned = self._store.prune_deliveries(before, PRUNE_BATCH)
-        except sqlite3.OperationalError as exc:
+            pruned = self.store.prune_deliveries(before, PRUNE_BATCH)
+        except sqlite3.Error as exc:
             logger.warning("Could not prune old delivery records: %s", exc)
             return 0
         if pruned:
@@ -131,39 +163,39 @@ class Delivery:
         return pruned
 
     def stop_starting(self) -> None:
-        """Claim and send nothing new from now on (sends already on the wire finish)."""
+        """Claim and send nothing new from now on (requests already on the wire finish)."""
         self._stopping = True
 
-    async def shutdown(self, timeout: float) -> None:
-        """Start nothing new; give sends in flight up to `timeout` seconds to finish."""
-        self.stop_starting()
-        try:
-            await asyncio.wait_for(self._sweeping.acquire(), timeout)
-        except TimeoutError:
-            logger.warning("Stopped with daily tips still sending; they resume at next start")
-        else:
-            self._sweeping.release()
-        if self._unrecorded:
-            logger.error(
-                "Stopped with %d delivery outcome(s) not written: those tips may be sent again",
-                len(self._unrecorded),
-            )
+    @property
+    def unrecorded(self) -> int:
+        """Final statuses the disk refused so far, kept to be written later."""
+        return len(self._unrecorded)
 
     def claim_due(self, now: datetime, limit: int) -> list[Claim]:
-        """Claim up to `limit` due subscribers in one transaction."""
+        """Claim up to `limit` due subscribers, choosing their tips as one batch, in one
+        write transaction."""
         claims = []
-        with self._store.transaction():
-            for subscriber in self._store.due_subscribers(now, limit):
-                if not is_due(subscriber.schedule, subscriber.last_delivery, now):
-                    self._store.refresh(subscriber.chat_id, now)
-                    continue
+        with self.store.transaction():
+            subscribers = self.store.due_subscribers(now, limit)
+            due = [s for s in subscribers if is_due(s.schedule, s.last_delivery, now)]
+            for subscriber in subscribers:
+                if subscriber not in due:  # the stored due time was stale: put it right
+                    self.store.refresh(subscriber.chat_id, now)
+            tips = self.choose_tips(due, now) if due else {}
+            for subscriber in due:
                 day = local_date(subscriber.schedule, now)
-                tip_id = self._choose_tip(subscriber.chat_id, now)
-                if self._store.claim_delivery(subscriber.chat_id, day, tip_id, now):
-                    claims.append(Claim(subscriber.chat_id, day, tip_id))
+                claim = Claim(subscriber.chat_id, day, tips[subscriber.chat_id], self._token())
+                if self.store.claim_for(subscriber, day, claim.tip_id, now, claim.claim):
+                    claims.append(claim)
                 else:  # the day was taken meanwhile: re-derive the row so it leaves the queue
-                    self._store.refresh(subscriber.chat_id, now)
+                    self.store.refresh(subscriber.chat_id, now)
         return claims
+
+    def _token(self) -> str:
+        return f"{self.me}#{next(self._numbers)}"
+
+    def _may_start(self) -> bool:
+        return not self._stopping and self.may_deliver()
 
     async def _deliver_all(
         self, claims: list[Claim] | None, report: Counter[DeliveryStatus]
@@ -171,158 +203,196 @@ class Delivery:
         """Keep up to `workers` sends going: `claims` if given, else whoever is due, refilled
         as sends finish (so a large audience never waits for a whole batch)."""
         queued = list(claims) if claims is not None else []
-        running: set[asyncio.Task[DeliveryStatus]] = set()
-        while True:
-            free = self._workers - len(running)
-            starting = not self._stopping and self.may_deliver()
-            if starting and free >= max(1, self._workers // 4):
-                if claims is None:
-                    queued = self.claim_due(self._clock(), free)
-                for claim in queued[:free]:
-                    running.add(asyncio.create_task(self._deliver(claim)))
-                queued = queued[free:]
-            if not running:
-                return
-            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            report.update(task.result() for task in done)
+        running: set[asyncio.Task[DeliveryStatus | None]] = set()
+        failure: Exception | None = None
+        try:
+            while True:
+                free = self.workers - len(running)
+                if failure is None and self._may_start() and free >= max(1, self.workers // 4):
+                    if claims is None:
+                        try:
+                            queued = self.claim_due(self.clock(), free)
+                        except Exception as exc:  # the database: finish what runs, then say so
+                            failure = exc
+                            queued = []
+                    for claim in queued[:free]:
+                        running.add(asyncio.create_task(self._deliver(claim)))
+                    queued = queued[free:]
+                if not running:
+                    break
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                report.update(status for task in done if (status := task.result()) is not None)
+        finally:
+            for task in running:  # cancelled ourselves (a stop): the sends end, recorded
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+        if failure is not None:
+            raise failure
 
-    def _stale_claims(self) -> list[Claim]:
-        """Claims left pending by a crash, an error, or an outcome that could not be written;
-        at start-up all of them, later those pending longer than `STALE_CLAIM`. A claim whose
-        local day is over is closed unsent: yesterday's tip never arrives next to today's."""
-        now = self._clock()
-        older_than = None if not self._resumed else now - STALE_CLAIM
-        self._resumed = True
-        unrecorded = {(u.chat_id, u.day) for u in self._unrecorded}
-        claims = []
-        for pending in self._store.pending_deliveries(older_than):
+    def _resumed_claims(self) -> list[Claim]:
+        """Take over the pending claims this process may resume (`resumable`), and close
+        those whose local day is over. Remembers when the next one becomes resumable."""
+        now = self.clock()
+        dead = self.dead()
+        claims, waiting = [], []
+        for pending in self.store.pending_deliveries():
             key = (pending.chat_id, pending.local_date)
-            if key in self._in_flight or key in unrecorded:
+            if key in self._in_flight or key in self._unrecorded:
                 continue
-            subscriber = self._store.subscriber(pending.chat_id)
+            if not resumable(pending, self.me, now, dead, self.takeover_after):
+                waiting.append(pending.touched_at + self.takeover_after)
+                continue
+            claim = Claim(pending.chat_id, pending.local_date, pending.tip_id, self._token())
+            if not self.store.resume_delivery(pending, claim.claim, now):
+                continue  # finished or resumed by its owner meanwhile
+            subscriber = self.store.subscriber(pending.chat_id)
             if subscriber is None or local_date(subscriber.schedule, now) > pending.local_date:
-                self._finish(pending.chat_id, pending.local_date, DeliveryStatus.RELEASED, None)
+                self._finish(claim, claim.chat_id, DeliveryStatus.RELEASED)
                 logger.info(
                     "Closed chat %s's tip for %s unsent: that day is over",
                     *key,
                     extra={"chat_id": pending.chat_id},
                 )
                 continue
-            claims.append(Claim(pending.chat_id, pending.local_date, pending.tip_id))
+            claims.append(claim)
+        self.next_resume_at = min(waiting, default=None)
         if claims:
             logger.info("Resuming %d daily tip(s) left pending", len(claims))
         return claims
 
-    async def _deliver(self, claim: Claim) -> DeliveryStatus:
+    async def _deliver(self, claim: Claim) -> DeliveryStatus | None:
+        """Send one claim to its end and record it; never raises but for cancellation."""
         key = (claim.chat_id, claim.day)
         self._in_flight.add(key)
+        attempts = _Attempts()
+        chat_id = claim.chat_id
         try:
-            status, chat_id = await self._attempt_until_final(claim)
+            status, chat_id = await self._attempt_until_final(claim, attempts)
+        except asyncio.CancelledError:
+            status = self._unfinished(attempts)
+            self._finish(claim, chat_id, status)
+            raise
+        except Exception as exc:  # a bug or the database: this tip's outcome, not the sweep's
+            status = DeliveryStatus.MAYBE_SENT if attempts.answer_lost else None
+            logger.error(
+                "Daily tip for chat %s stopped by an error (%s: %s); %s",
+                chat_id,
+                type(exc).__name__,
+                exc,
+                "recorded as maybe sent" if status else "it will be resumed",
+                extra={"chat_id": chat_id},
+            )
         finally:
             self._in_flight.discard(key)
-        retry_at = self._clock() + RETRY_LATER if status is DeliveryStatus.FAILED else None
-        self._finish(chat_id, claim.day, status, retry_at)
-        for listener in self.outcome_listeners:
-            listener(status)
+        if status is not None:
+            self._finish(claim, chat_id, status)
         return status
 
-    async def _attempt_until_final(self, claim: Claim) -> tuple[DeliveryStatus, int]:
-        """Send, following migrations, retrying transient errors with backoff; a send that
-        timed out (maybe delivered) is retried once, a minute later, and no more."""
-        chat_id, uncertain = claim.chat_id, 0
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            if self._stopping:
-                return DeliveryStatus.RELEASED, chat_id
-            outcome = await self._send(chat_id, claim.tip_id, self._still_wanted(chat_id))
-            match outcome:
-                case Sent():
-                    return DeliveryStatus.SENT, chat_id
-                case NotSent(reason=reason):
-                    logger.debug(
-                        "Tip for chat %s not sent: %s", chat_id, reason, extra={"chat_id": chat_id}
-                    )
-                    return DeliveryStatus.RELEASED, chat_id
-                case Gone(reason=reason):
-                    logger.info(
-                        "Chat %s is gone (%s); deactivating",
-                        chat_id,
-                        reason,
-                        extra={"chat_id": chat_id},
-                    )
-                    return DeliveryStatus.BLOCKED, chat_id
-                case Rejected(reason=reason):
-                    logger.error(
-                        "Telegram rejected tip %s: %s",
-                        claim.tip_id,
-                        reason,
-                        extra={"chat_id": chat_id},
-                    )
-                    return DeliveryStatus.FAILED, chat_id
-                case Migrated(new_chat_id=new_chat_id):
-                    self._store.migrate(chat_id, new_chat_id, self._clock())
-                    chat_id = new_chat_id
-                case Uncertain(reason=reason):
-                    uncertain += 1
-                    logger.warning(
-                        "Tip to chat %s timed out (%s): it may have arrived%s",
-                        chat_id,
-                        reason,
-                        "; not retrying again" if uncertain > 1 else "; one retry in a minute",
-                        extra={"chat_id": chat_id},
-                    )
-                    if uncertain > 1:
-                        return DeliveryStatus.SENT, chat_id
-                    await self._sleep(UNCERTAIN_RETRY_AFTER)
-                case Transient(reason=reason):
-                    logger.warning(
-                        "Sending to %s failed (%s), attempt %d",
-                        chat_id,
-                        reason,
-                        attempt,
-                        extra={"chat_id": chat_id},
-                    )
-                    await self._sleep(min(2**attempt, 30))
-        return DeliveryStatus.FAILED, chat_id
+    @staticmethod
+    def _unfinished(attempts: _Attempts) -> DeliveryStatus:
+        """How a send cut short (a stop, a lost lease) ends. A request on the wire counts as
+        one whose answer was lost: the first such is handed back, so the next process makes
+        the one retry; after an earlier lost answer it is final."""
+        return DeliveryStatus.MAYBE_SENT if attempts.answer_lost else DeliveryStatus.RELEASED
+
+    async def _attempt_until_final(
+        self, claim: Claim, attempts: _Attempts
+    ) -> tuple[DeliveryStatus | None, int]:
+        """Send, following a group's move, retrying as `scheduler.outcomes.decide` says.
+        None: nothing left to record (the claim moved to a supergroup whose day was taken)."""
+        chat_id, attempt = claim.chat_id, 0
+        while True:
+            if not self._may_start():
+                return self._unfinished(attempts), chat_id
+            attempt += 1
+            outcome = await self.send(chat_id, claim.tip_id, self._still_wanted(chat_id))
+            decision = decide(outcome, attempt, attempts.answer_lost)
+            _log(outcome, chat_id, claim.tip_id, decision)
+            match decision:
+                case Finish(status=status):
+                    return status, chat_id
+                case Follow(new_chat_id=new_chat_id):
+                    if not self.store.migrate_claim(
+                        chat_id, new_chat_id, claim.day, claim.claim, self.clock()
+                    ):
+                        return None, new_chat_id
+                    chat_id, attempt = new_chat_id, 0
+                case RetryAfter(seconds=seconds):
+                    attempts.answer_lost = attempts.answer_lost or isinstance(outcome, Uncertain)
+                    await self.sleep(seconds)
 
     def _still_wanted(self, chat_id: int) -> Callable[[], bool]:
-        """Asked when the send's turn comes: a /stop meanwhile means no tip."""
+        """Asked just before each request goes out: this process still holds the lease (the
+        fence), is not stopping, and the chat still wants tips (a /stop meanwhile: none)."""
 
         def check() -> bool:
-            return not self._stopping and self._store.is_active(chat_id)
+            if not self._may_start():
+                return False
+            try:
+                return self.store.is_active(chat_id)
+            except sqlite3.Error as exc:
+                logger.warning("Could not check chat %s before sending: %s", chat_id, exc)
+                return False
 
         return check
 
-    def _finish(
-        self,
-        chat_id: int,
-        day: date,
-        status: DeliveryStatus,
-        retry_at: datetime | None,
-        *,
-        quiet: bool = False,
-    ) -> None:
+    def _finish(self, claim: Claim, chat_id: int, status: DeliveryStatus) -> None:
         """Write a final status; if the disk refuses, keep it and write it on the next sweep."""
+        now = self.clock()
+        retry_at = now + RETRY_LATER if status is DeliveryStatus.FAILED else None
         try:
-            self._store.finish_delivery(chat_id, day, status, self._clock(), retry_at)
-        except sqlite3.OperationalError as exc:
-            self._unrecorded.append(Unrecorded(chat_id, day, status, retry_at))
-            if not quiet:
-                logger.error(
-                    "Could not record chat %s's tip as %s (%s); kept in memory, will retry",
-                    chat_id,
-                    status,
-                    exc,
-                )
+            self.store.finish_delivery(chat_id, claim.day, status, now, retry_at, claim=claim.claim)
+        except ClaimLost as exc:
+            logger.info("Not recording chat %s's tip as %s: %s", chat_id, status, exc)
+            return
+        except IllegalTransition as exc:
+            logger.error("Chat %s's tip: %s", chat_id, exc, extra={"chat_id": chat_id})
+            return
+        except sqlite3.Error as exc:
+            self._unrecorded[(chat_id, claim.day)] = (claim.claim, status)
+            logger.error(
+                "Could not record chat %s's tip as %s (%s); kept in memory, will retry",
+                chat_id,
+                status,
+                exc,
+            )
+            return
+        for listener in self.outcome_listeners:
+            listener(status)
 
     def _record_unrecorded(self) -> None:
         """Write the outcomes the disk refused before; one log line for the lot."""
-        waiting, self._unrecorded = self._unrecorded, []
-        for item in waiting:
-            self._finish(item.chat_id, item.day, item.status, item.retry_at, quiet=True)
+        waiting, self._unrecorded = self._unrecorded, {}
+        for (chat_id, day), (token, status) in waiting.items():
+            self._finish(Claim(chat_id, day, "", token), chat_id, status)
         if waiting and self._unrecorded:
             logger.error("Still cannot record %d delivery outcome(s)", len(self._unrecorded))
         elif waiting:
             logger.info("Recorded %d delivery outcome(s) that had to wait", len(waiting))
+
+
+def _log(outcome: Outcome, chat_id: int, tip_id: str, decision: object) -> None:
+    """One line for each outcome worth an operator's attention."""
+    extra = {"chat_id": chat_id}
+    match outcome:
+        case Gone(reason=reason):
+            logger.info("Chat %s is gone (%s); deactivating", chat_id, reason, extra=extra)
+        case Rejected(reason=reason):
+            logger.error("Telegram rejected tip %s: %s", tip_id, reason, extra=extra)
+        case Uncertain(reason=reason):
+            then = "one retry soon" if isinstance(decision, RetryAfter) else "not sent again"
+            logger.warning(
+                "Tip to chat %s: no answer (%s); it may have arrived: %s",
+                chat_id,
+                reason,
+                then,
+                extra=extra,
+            )
+        case Transient(reason=reason):
+            then = "giving up for now" if isinstance(decision, Finish) else "retrying"
+            logger.warning("Sending to %s failed (%s); %s", chat_id, reason, then, extra=extra)
+        case NotSent(reason=reason):
+            logger.debug("Tip for chat %s not sent: %s", chat_id, reason, extra=extra)
 
 
 def _summary(report: Counter[DeliveryStatus]) -> str:

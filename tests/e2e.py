@@ -50,7 +50,14 @@ async def running_bot(telegram, store, library, clock, sleep, pacing=None, **set
     if pacing is not None:
         gateway = Gateway(limits_for(config), clock=pacing.clock, sleep=pacing.sleep)
     app = build_application(
-        config, store, library, clock=clock, rng=random.Random(5), sleep=sleep, gateway=gateway
+        config,
+        store,
+        library,
+        clock=clock,
+        rng=random.Random(5),
+        sleep=sleep,
+        gateway=gateway,
+        leased=False,  # the tests sweep by hand, on their own clock
     )
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, stop, sweep=False))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -12,8 +11,7 @@ import pytest
 from scheduler.delivery import Delivery
 from scheduler.due import Schedule
 from storage import Store
-from tests.test_delivery import ScriptedSender
-from tips import next_tip
+from tests.test_delivery import ScriptedSender, chooser
 
 EIGHT_UTC = Schedule(time(8, 0), ZoneInfo("UTC"))
 BERLIN_SEVEN = Schedule(time(7, 0), ZoneInfo("Europe/Berlin"))
@@ -117,14 +115,9 @@ def test_a_new_timezone_repairs_a_row_whose_timezone_did_not_load(store):
 @pytest.mark.parametrize(("column", "value"), BROKEN, ids=IDS)
 async def test_the_sweep_carries_on_past_a_bad_row(store, library, sleep, column, value):
     two_due_subscribers(store, column, value)
-    sender, rng = ScriptedSender(), random.Random(2)
+    sender = ScriptedSender()
     delivery = Delivery(
-        store,
-        lambda chat_id, now: next_tip(store, library.tips, chat_id, rng, now).id,
-        sender.send,
-        lambda: EIGHT,
-        workers=8,
-        sleep=sleep,
+        store, chooser(store, library), sender.send, lambda: EIGHT, workers=8, sleep=sleep
     )
     assert await delivery.sweep() == {"sent": 1}
     assert [chat_id for chat_id, _ in sender.delivered] == [GOOD]

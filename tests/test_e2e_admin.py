@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +9,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.context import services_of
 from bot.sweeping import PROGRESS_EVERY, Sweeper
 from bot.texts import render_hint
 from storage import heartbeat
@@ -28,7 +28,7 @@ async def a_known_morning(bot, telegram, clock) -> None:
     assert "stopped" in await bot.ask(14, "/stop")
     telegram.rate_limit_next(12, retry_after=2)
     clock.set(EIGHT)
-    await Sweeper(bot.app).sweep()
+    await services_of(bot.app).sweeper.sweep()
 
 
 async def test_stats_is_an_unknown_command_for_everyone_else(
@@ -103,7 +103,9 @@ async def sweep_three_tips(bot, clock, timer) -> list[datetime]:
         await bot.ask(chat_id, "/start")
     clock.set(EIGHT)
     seen = []
-    sweeper = Sweeper(bot.app, timer=timer)
+    services = services_of(bot.app)
+    services.delivery.outcome_listeners.remove(services.sweeper.progressed)  # this one instead:
+    sweeper = Sweeper(services.store, services.delivery, services.metrics, clock, "t", timer=timer)
 
     def tip_finished(_status) -> None:  # after the Sweeper's own listener
         seen.append(heartbeat.read(bot.app.bot_data.services.store.db).progress_at)
@@ -125,16 +127,3 @@ async def test_a_quick_sweep_writes_its_heartbeat_only_at_start_and_end(bot, sto
     assert seen == [EIGHT] * 3
     last = heartbeat.read(store.db)
     assert (last.started_at, last.finished_at) == (EIGHT, EIGHT + timedelta(seconds=3))
-
-
-async def test_a_wake_up_during_a_sweep_is_one_sweep_to_the_heartbeat(bot, store, clock):
-    for chat_id in (31, 32):
-        await bot.ask(chat_id, "/start")
-    clock.set(EIGHT)
-    sweeper = Sweeper(bot.app)
-    await asyncio.gather(sweeper.sweep(), sweeper.sweep())  # the second waits for the first
-    last = heartbeat.read(store.db)
-    assert (last.started_at, last.running) == (EIGHT, False)
-    registry = bot.app.bot_data.services.metrics.registry
-    assert registry.get_sample_value("gutbone_sweep_seconds_count") == 1
-    assert registry.get_sample_value("gutbone_deliveries_total", {"outcome": "sent"}) == 2

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.lease import DeliveryLease
+from bot.lease import process_alive, process_identity
 from scheduler.due import Schedule
+from scheduler.lease import Lease
 from storage import Store
 from tests.conftest import FakeClock
 from tests.test_process import BotProcess, bot_env
@@ -38,9 +40,9 @@ def test_only_one_process_holds_the_lease(db_path):
 
 def test_a_standby_says_so_once_and_takes_over_when_the_lease_lapses(store, caplog):
     clock = FakeClock(START)
-    holder = DeliveryLease(store, clock, holder="a", ttl=TTL)
-    standby = DeliveryLease(store, clock, holder="b", ttl=TTL)
-    with caplog.at_level(logging.INFO, logger="bot.lease"):
+    holder = Lease(store, clock, "a", ttl=TTL)
+    standby = Lease(store, clock, "b", ttl=TTL)
+    with caplog.at_level(logging.INFO, logger="scheduler.lease"):
         assert holder.renew() and holder.held()
         assert not standby.renew() and not standby.held()
         clock.advance(seconds=20)
@@ -57,7 +59,7 @@ def test_a_standby_says_so_once_and_takes_over_when_the_lease_lapses(store, capl
 
 def test_the_holder_stops_sweeping_before_its_lease_can_lapse(store):
     clock = FakeClock(START)
-    lease = DeliveryLease(store, clock, holder="a", ttl=TTL)
+    lease = Lease(store, clock, "a", ttl=TTL)
     lease.renew()
     clock.advance(seconds=TTL * 2 / 3 - 1)
     assert lease.held()
@@ -67,8 +69,8 @@ def test_the_holder_stops_sweeping_before_its_lease_can_lapse(store):
 
 def test_a_clean_stop_hands_the_lease_over_at_once(store):
     clock = FakeClock(START)
-    first = DeliveryLease(store, clock, holder="a", ttl=TTL)
-    second = DeliveryLease(store, clock, holder="b", ttl=TTL)
+    first = Lease(store, clock, "a", ttl=TTL)
+    second = Lease(store, clock, "b", ttl=TTL)
     first.renew()
     assert not second.renew()
     first.release()
@@ -101,4 +103,41 @@ async def test_two_processes_on_one_database_send_each_tip_once(telegram, tmp_pa
     assert Counter(message.chat_id for message in telegram.sent) == {chat: 1 for chat in chats}
     assert await second.stop(signal.SIGTERM) == 0
     assert await first.stop(signal.SIGTERM) == 0
-    assert "Sweep finished" not in second.log  # the standby never swept
+    assert "Daily sweep" in first.log
+    assert "Daily sweep" not in second.log  # the standby never swept
+
+
+def test_a_dead_holders_lease_is_taken_at_once_a_live_or_unknown_ones_waits(store, caplog):
+    clock = FakeClock(START)
+    verdicts = {"p-a": True}  # what the host says of each holder's process
+    alive = verdicts.get
+    holder = Lease(store, clock, "a", process="p-a", alive=alive, ttl=TTL)
+    restarted = Lease(store, clock, "b", process="p-b", alive=alive, ttl=TTL)
+    assert holder.renew()
+    clock.advance(seconds=5)
+    assert not restarted.renew()  # alive: a standby waits
+    verdicts["p-a"] = None  # another host: cannot tell, so wait for the lease to lapse
+    assert not restarted.renew()
+    verdicts["p-a"] = False  # killed: taken over now, not in 55 s
+    with caplog.at_level(logging.INFO, logger="scheduler.lease"):
+        assert restarted.renew() and restarted.held()
+    assert restarted.dead == {"a"}
+    assert "holder a has died: taking over now" in caplog.text
+    assert not holder.renew()  # if it was not dead after all, it learns it lost the lease
+
+
+def test_a_process_identity_tells_a_live_process_from_a_dead_one():
+    import subprocess
+
+    mine = process_identity()
+    assert mine is not None and process_alive(mine) is True
+    child = subprocess.Popen(["sleep", "30"])
+    identity = process_identity(child.pid)
+    assert process_alive(identity) is True
+    child.kill()
+    child.wait()
+    assert process_alive(identity) is False  # gone, and a new process there would differ
+    boot, space, pid, started = identity.rsplit("/", 3)
+    assert process_alive(f"{boot}/{space}/{os.getpid()}/{started}") is False  # pid reused
+    assert process_alive(f"another-boot/{space}/{pid}/{started}") is None
+    assert process_alive(None) is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
@@ -37,3 +37,33 @@ def next_tip(
             history.forget_seen(chat_id, (tip.id for tip in pool))
         history.mark_seen(chat_id, pick.tip.id, now)
     return pick.tip
+
+
+class SeenHistories(Protocol):
+    """The rotation histories of many chats at once (the store, in the running bot)."""
+
+    def seen_histories(self, chat_ids: Sequence[int]) -> dict[int, tuple[set[str], str | None]]:
+        """Each chat's seen tip ids and its latest one."""
+        ...
+
+    def forget_seen(self, chat_id: int, tip_ids: Iterable[str]) -> None: ...
+
+
+def daily_tips(
+    history: SeenHistories, pools: Mapping[int, Sequence[Tip]], rng: random.Random
+) -> dict[int, Tip]:
+    """Each chat's next daily tip from its pool, reading all histories in one go.
+
+    The tips are not marked seen here: a daily tip enters the history when it is delivered
+    (the store does that as it records the delivery), so a send that fails uses nothing up.
+    A used-up pool starts its new cycle now, as `next_tip` does.
+    """
+    histories = history.seen_histories(list(pools))
+    chosen = {}
+    for chat_id, pool in pools.items():
+        seen, last = histories.get(chat_id, (set(), None))
+        pick = pick_tip(pool, seen, rng, last=last)
+        if pick.new_cycle:
+            history.forget_seen(chat_id, (tip.id for tip in pool))
+        chosen[chat_id] = pick.tip
+    return chosen
