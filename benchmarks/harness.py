@@ -74,7 +74,13 @@ async def running_bot(
     values = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
     config = parse_settings({**values, **settings})
     app = build_application(
-        config, store, load_library(), clock=clock, rng=random.Random(3), gateway=gateway
+        config,
+        store,
+        load_library(),
+        clock=clock,
+        rng=random.Random(3),
+        gateway=gateway,
+        leased=False,  # the benchmark sweeps by hand
     )
     if request is not None:  # python-telegram-bot keeps (getUpdates client, other client)
         app.bot._request = (app.bot._request[0], request)  # type: ignore[attr-defined]

@@ -102,6 +102,7 @@ def build_application(
         me=holder,
         may_deliver=lease.held if lease else lambda: True,
         dead=(lambda: lease.dead) if lease else frozenset,
+        held_since=(lambda: lease.held_since) if lease else lambda: None,
     )
     metrics = Metrics()
     sweeper = Sweeper(store, delivery, metrics, clock, holder if lease else "unleased")
@@ -112,6 +113,7 @@ def build_application(
         lease=lease,
         sleep=sleep,
         on_stop=delivery.stop_starting,
+        housekeeping=delivery.record_unrecorded,
     )
     schedule_chores(jobs, sweeper, loop.delivering)
     services = Services(
@@ -160,7 +162,8 @@ def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTip
     """Each due chat's daily tip: the next in its rotation, from the topics it chose."""
 
     def choose(subscribers: Sequence[Subscriber], now: datetime) -> dict[int, str]:
-        pools = {s.chat_id: library.tips_for(s.topics) for s in subscribers}
+        shared = {topics: library.tips_for(topics) for topics in {s.topics for s in subscribers}}
+        pools = {s.chat_id: shared[s.topics] for s in subscribers}
         return {chat_id: tip.id for chat_id, tip in daily_tips(store, pools, rng).items()}
 
     return choose

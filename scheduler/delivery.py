@@ -52,10 +52,15 @@ RETRY_LATER = timedelta(minutes=10)  # a failed day is claimed again this much l
 KEEP_DELIVERIES = timedelta(days=14)  # delivery records kept; older ones are pruned
 PRUNE_BATCH = 5_000  # records deleted per safety sweep: small, so no sweep waits on it
 TAKEOVER_AFTER = timedelta(seconds=60)  # the lease's TTL: a live holder's claims are its own
+# After taking the lease from a holder that is not known dead, wait this long before resuming
+# its claims: long enough for it, if it is alive, to write the outcomes it had to keep in
+# memory (a full disk), which it tries every time it looks at the lease.
+TAKEOVER_GRACE = timedelta(seconds=5)
 # In flight = rate x Telegram's latency (about 0.1-0.2 s); more only costs CPU and widens what
 # a `kill -9` can double. At least 16, so a slow Telegram (0.5 s) still fills the free 30/s.
 SECONDS_OF_SENDS_IN_FLIGHT = 0.2
 MIN_WORKERS = 16
+CLAIM_BATCH = 50  # claims per transaction: each holds the event loop, so a few ms at most
 
 
 def workers_for(rate: float) -> int:
@@ -78,21 +83,24 @@ def claimant(claim: str) -> str:
     return claim.rpartition("#")[0]
 
 
-def resumable(
+def resumable_at(
     pending: PendingDelivery,
     me: str,
-    now: datetime,
     dead: Collection[str],
+    held_since: datetime | None,
     takeover_after: timedelta = TAKEOVER_AFTER,
-) -> bool:
-    """May process `me` resume this pending claim now? Its own (left by an error), one from an
-    older version (no token), a dead process's: at once. A live or unknown process's: only
-    once it is older than the lease's TTL, by when that process has lost its lease and its
-    fence stops it sending."""
+    grace: timedelta = TAKEOVER_GRACE,
+) -> datetime | None:
+    """When process `me` may resume this pending claim (None: at once). Its own (left by an
+    error), one made by hand or an older version (no token), a dead process's: at once. A
+    live or unknown process's: once it is older than the lease's TTL, by when that process
+    has lost its lease and its fence stops it sending, and `grace` after we took the lease
+    (`held_since`), so a live predecessor first writes what it knows."""
     owner = claimant(pending.claim)
     if not pending.claim or owner == me or owner in dead:
-        return True
-    return now - pending.touched_at >= takeover_after
+        return None
+    after = pending.touched_at + takeover_after
+    return after if held_since is None else max(after, held_since + grace)
 
 
 @dataclass
@@ -119,7 +127,9 @@ class Delivery:
     me: str = "local"
     may_deliver: Callable[[], bool] = lambda: True
     dead: Callable[[], Collection[str]] = frozenset
+    held_since: Callable[[], datetime | None] = lambda: None
     takeover_after: timedelta = TAKEOVER_AFTER
+    takeover_grace: timedelta = TAKEOVER_GRACE
     # Told each daily tip's final status as it is written (metrics, the sweep's heartbeat).
     outcome_listeners: list[Callable[[DeliveryStatus], None]] = field(default_factory=list)
     _sweeping: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
@@ -139,7 +149,7 @@ class Delivery:
         """
         async with self._sweeping:
             report: Counter[DeliveryStatus] = Counter()
-            self._record_unrecorded()
+            self.record_unrecorded()
             await self._deliver_all(self._resumed_claims(), report)
             await self._deliver_all(None, report)
         if report:
@@ -172,14 +182,15 @@ class Delivery:
         return len(self._unrecorded)
 
     def claim_due(self, now: datetime, limit: int) -> list[Claim]:
-        """Claim up to `limit` due subscribers, choosing their tips as one batch, in one
-        write transaction."""
+        """Claim up to `limit` (at most `CLAIM_BATCH`) due subscribers, choosing their tips
+        as one batch, in one write transaction: a few milliseconds of the event loop."""
         claims = []
         with self.store.transaction():
-            subscribers = self.store.due_subscribers(now, limit)
-            due = [s for s in subscribers if is_due(s.schedule, s.last_delivery, now)]
-            for subscriber in subscribers:
-                if subscriber not in due:  # the stored due time was stale: put it right
+            due = []
+            for subscriber in self.store.due_subscribers(now, min(limit, CLAIM_BATCH)):
+                if is_due(subscriber.schedule, subscriber.last_delivery, now):
+                    due.append(subscriber)
+                else:  # the stored due time was stale: put it right
                     self.store.refresh(subscriber.chat_id, now)
             tips = self.choose_tips(due, now) if due else {}
             for subscriber in due:
@@ -230,17 +241,19 @@ class Delivery:
             raise failure
 
     def _resumed_claims(self) -> list[Claim]:
-        """Take over the pending claims this process may resume (`resumable`), and close
+        """Take over the pending claims this process may resume (`resumable_at`), and close
         those whose local day is over. Remembers when the next one becomes resumable."""
-        now = self.clock()
-        dead = self.dead()
+        now, dead, held_since = self.clock(), self.dead(), self.held_since()
         claims, waiting = [], []
         for pending in self.store.pending_deliveries():
             key = (pending.chat_id, pending.local_date)
             if key in self._in_flight or key in self._unrecorded:
                 continue
-            if not resumable(pending, self.me, now, dead, self.takeover_after):
-                waiting.append(pending.touched_at + self.takeover_after)
+            at = resumable_at(
+                pending, self.me, dead, held_since, self.takeover_after, self.takeover_grace
+            )
+            if at is not None and at > now:
+                waiting.append(at)
                 continue
             claim = Claim(pending.chat_id, pending.local_date, pending.tip_id, self._token())
             if not self.store.resume_delivery(pending, claim.claim, now):
@@ -360,8 +373,9 @@ class Delivery:
         for listener in self.outcome_listeners:
             listener(status)
 
-    def _record_unrecorded(self) -> None:
-        """Write the outcomes the disk refused before; one log line for the lot."""
+    def record_unrecorded(self) -> None:
+        """Write the outcomes the disk refused before; one log line for the lot. Called before
+        each sweep, and each time the loop looks at the lease, delivering or not."""
         waiting, self._unrecorded = self._unrecorded, {}
         for (chat_id, day), (token, status) in waiting.items():
             self._finish(Claim(chat_id, day, "", token), chat_id, status)

@@ -29,7 +29,8 @@ class DeliveryLoop:
     """Runs `sweep` on time for as long as this process may deliver; `stop` ends it.
 
     `next_wake` says when the next sweep is owed (the earliest due time, or a claim that
-    becomes resumable); `lease` (None: this process always delivers) fences the sweeps.
+    becomes resumable); `lease` (None: this process always delivers) fences the sweeps;
+    `housekeeping` runs each time the lease is looked at, whoever holds it.
     """
 
     def __init__(
@@ -41,6 +42,7 @@ class DeliveryLoop:
         lease: Lease | None = None,
         sleep: Sleep = asyncio.sleep,
         on_stop: Callable[[], None] = lambda: None,
+        housekeeping: Callable[[], None] = lambda: None,
         renew_every: float = RENEW_EVERY,
         standby_poll: float = STANDBY_POLL,
     ) -> None:
@@ -50,6 +52,7 @@ class DeliveryLoop:
         self._lease = lease
         self._sleep = sleep
         self._on_stop = on_stop
+        self._housekeeping = housekeeping
         self._renew_every = renew_every
         self._standby_poll = standby_poll
         self._wake: datetime | None = None  # the next sweep; None: only when woken
@@ -138,6 +141,7 @@ class DeliveryLoop:
         """Renew the lease while held; as a standby, look at it often and sweep on winning."""
         assert self._lease is not None
         while not self._stopping:
+            self._housekeeping()  # e.g. outcomes a full disk refused: written, held or not
             was_held = self._lease.held()
             if self._lease.renew() and not was_held:
                 self.wake_at(self._clock())  # a takeover: sweep now, not at the next due time

@@ -75,6 +75,7 @@ class Lease:
         self._alive = alive
         self.ttl = ttl
         self._valid_until: datetime | None = None
+        self.held_since: datetime | None = None  # when this process last took the lease
         self._standby_said = False
         self.dead: set[str] = set()  # holders this process saw die (their claims: at once)
 
@@ -94,6 +95,8 @@ class Lease:
         elif not won and not self._standby_said:
             logger.info("Standby: another process is delivering; taking over when it stops")
         self._standby_said = not won
+        if won and self._valid_until is None:
+            self.held_since = now
         self._valid_until = now + timedelta(seconds=self.ttl) if won else None
         return won
 

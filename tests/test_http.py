@@ -8,11 +8,11 @@ import socket
 import pytest
 from aiohttp import web
 from telegram import InputFile
-from telegram.error import NetworkError, TimedOut
+from telegram.error import TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter  # how PTB builds a request
 
-from bot.http import AiohttpRequest
+from bot.http import AiohttpRequest, AnswerLost, RequestNotSent
 
 
 def param(name: str, value: object) -> RequestParameter:
@@ -78,13 +78,35 @@ async def test_a_server_that_does_not_answer_in_time_is_a_timeout():
         server.close()
 
 
-async def test_a_closed_port_is_a_network_error_and_an_uninitialised_client_refuses():
+async def test_a_closed_port_is_a_request_never_sent_and_an_uninitialised_client_refuses():
     client = AiohttpRequest(2)
     with pytest.raises(RuntimeError, match="not initialized"):
         await client.do_request(f"http://127.0.0.1:{free_port()}/bot/getMe", "POST")
     await client.initialize()
     try:
-        with pytest.raises(NetworkError, match=r"^aiohttp\.ClientConnector"):
+        with pytest.raises(RequestNotSent, match=r"^aiohttp\.ClientConnector"):
             await client.do_request(f"http://127.0.0.1:{free_port()}/bot/getMe", "POST")
     finally:
         await client.shutdown()
+
+
+async def test_a_connection_dropped_after_the_request_was_written_is_an_answer_lost():
+    """What the old client called "certainly not sent" (and sent 5 more times)."""
+    received = asyncio.Event()
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")  # the request arrived: Telegram may act on it
+        received.set()
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = AiohttpRequest(2)
+    await client.initialize()
+    try:
+        with pytest.raises(AnswerLost, match=r"^aiohttp\.ServerDisconnected"):
+            await client.do_request(f"http://127.0.0.1:{port}/bot/sendMessage", "POST")
+        assert received.is_set()
+    finally:
+        await client.shutdown()
+        server.close()

@@ -10,6 +10,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.http import AnswerLost, RequestNotSent
 from bot.sender import outcome_of
 from scheduler.outcomes import Gone, Migrated, NotSent, Rejected, Transient, Uncertain
 
@@ -21,8 +22,10 @@ from scheduler.outcomes import Gone, Migrated, NotSent, Rejected, Transient, Unc
         (BadRequest("Bad Request: chat not found"), Gone),
         (BadRequest("Bad Request: message text is empty"), Rejected),
         (ChatMigrated(-1001234), Migrated),
-        (TimedOut("Timed out"), Uncertain),  # Telegram may have it: retried once, later
-        (NetworkError("Bad Gateway"), Transient),
+        (TimedOut("Timed out"), Uncertain),  # Telegram may have it: retried once, soon
+        (AnswerLost("aiohttp.ServerDisconnectedError"), Uncertain),  # written, then cut off
+        (RequestNotSent("aiohttp.ClientConnectorError"), Transient),  # never left
+        (NetworkError("Bad Gateway"), Transient),  # a 5xx: Telegram says it did not take it
         (InvalidToken("Unauthorized"), NotSent),  # revoked: the claim waits, not failed
     ],
 )

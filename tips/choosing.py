@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
 from tips.model import Tip
-from tips.rotation import pick_tip
+from tips.rotation import pick_tip, topic_sizes
 
 
 class SeenHistory(Protocol):
@@ -59,10 +60,13 @@ def daily_tips(
     A used-up pool starts its new cycle now, as `next_tip` does.
     """
     histories = history.seen_histories(list(pools))
-    chosen = {}
+    chosen: dict[int, Tip] = {}
+    sizes: dict[int, Counter[str]] = {}  # chats with the same topics share one pool
     for chat_id, pool in pools.items():
         seen, last = histories.get(chat_id, (set(), None))
-        pick = pick_tip(pool, seen, rng, last=last)
+        if id(pool) not in sizes:
+            sizes[id(pool)] = topic_sizes(pool)
+        pick = pick_tip(pool, seen, rng, last=last, sizes=sizes[id(pool)])
         if pick.new_cycle:
             history.forget_seen(chat_id, (tip.id for tip in pool))
         chosen[chat_id] = pick.tip
