@@ -17,10 +17,10 @@ to the head of its queue, where nothing of its chat can pass it, and outside the
   retries happen here, not in the handler, so a later reply to that chat cannot overtake.
   A daily tip is tried once: what a failed tip means is the delivery engine's to decide.
 
-The dispatcher, the task that grants turns, is supervised: an unexpected error is logged in
-one line and the dispatcher restarted (whoever waits stays queued for the new one). If it
-fails more than `MAX_FAILURES` times within `FAILURE_WINDOW`, whoever waits is told the
-request was never sent and `on_fatal` is called: the application stops, for systemd to restart.
+The dispatcher, the task that grants turns, is supervised (`bot.supervisor`): an unexpected
+error is one log line and a restart, and whoever waits stays queued for the new dispatcher. If
+it keeps failing, whoever waits is told the request was never sent and `on_fatal` is called:
+the application stops, for systemd to restart it.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.supervisor import Supervised
 from scheduler.pacing import Limits, Pacer, Priority
 
 logger = logging.getLogger(__name__)
@@ -51,9 +52,6 @@ _MESSAGES = ("send", "copy", "forward", "edit")
 REPLY_DEADLINE = 60.0  # seconds a reply may wait in the queue before it is dropped
 MAX_QUEUED_PER_CHAT = 8  # replies one chat may have waiting; more are coalesced away
 REPLY_ATTEMPTS = 3  # a reply meeting a 5xx or a network error is tried this often in all
-MAX_FAILURES = 5  # the dispatcher is restarted after this many failures...
-FAILURE_WINDOW = 60.0  # ...within this many seconds; one more stops the bot (`on_fatal`)
-DISPATCHER = "gateway"  # the dispatcher task's name
 _SLACK = 0.001  # grant a turn this early rather than wake the dispatcher once more
 
 
@@ -117,8 +115,9 @@ class Gateway(BaseRateLimiter[Send]):
         self._queued_per_chat: dict[int, int] = {}
         self._sending: dict[int, _Waiter] = {}  # chat: its request Telegram has not answered
         self._changed = asyncio.Event()
-        self._dispatcher: asyncio.Task[None] | None = None
-        self._failures: deque[float] = deque()
+        self._dispatcher = Supervised(
+            "gateway", self._dispatch, clock=clock, on_give_up=self._give_up
+        )
         self._closed = False
         self.rate_limited = 0  # 429s Telegram still answered (a sign the limits are too high)
         self.on_rate_limited: Callable[[], None] = lambda: None  # told of each (metrics, stats)
@@ -127,16 +126,12 @@ class Gateway(BaseRateLimiter[Send]):
 
     async def initialize(self) -> None:
         self._closed = False
-        self._failures.clear()
-        self._start()
+        self._dispatcher.start()
 
     async def shutdown(self) -> None:
         """Stop granting turns; whoever still waits is told the request was never sent."""
         self._closed = True
-        if self._dispatcher is not None:
-            self._dispatcher.cancel()
-            await asyncio.gather(self._dispatcher, return_exceptions=True)
-            self._dispatcher = None
+        await self._dispatcher.stop()
         self._settle_all(GatewayClosed("the bot is stopping"))
 
     @property
@@ -242,26 +237,8 @@ class Gateway(BaseRateLimiter[Send]):
             if waiter.holding:
                 self._changed.set()
 
-    def _start(self) -> None:
-        self._dispatcher = asyncio.create_task(self._dispatch(), name=DISPATCHER)
-        self._dispatcher.add_done_callback(self._ended)
-
-    def _ended(self, task: asyncio.Task[None]) -> None:
-        """The dispatcher ended: stopped by `shutdown()`, or an error. Restart it, or give up."""
-        if task.cancelled() or self._closed:
-            return
-        error = task.exception() or RuntimeError("the dispatcher returned")
-        now = self._clock()
-        self._failures.append(now)
-        while self._failures[0] <= now - FAILURE_WINDOW:
-            self._failures.popleft()
-        what = f"The gateway's dispatcher failed ({type(error).__name__}: {error})"
-        logger.debug("The dispatcher's error", exc_info=error)
-        if len(self._failures) <= MAX_FAILURES:
-            logger.error("%s; restarting it", what)
-            self._start()
-            return
-        logger.error("%s %d times within %g s; stopping", what, len(self._failures), FAILURE_WINDOW)
+    def _give_up(self, error: BaseException) -> None:
+        """The dispatcher kept failing: nobody waits for it any longer; stop the bot."""
         self._closed = True
         self._settle_all(GatewayClosed("the gateway failed: the bot is stopping"))
         self.on_fatal(error)

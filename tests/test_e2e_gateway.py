@@ -100,6 +100,6 @@ async def test_a_gateway_that_keeps_failing_stops_the_bot(telegram, store, libra
     with pytest.raises(GatewayFailed, match="the pacing clock broke"):
         await asyncio.wait_for(serving, 5)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert [r.name for r in errors] == ["bot.gateway"] * 6  # one line each, no traceback
+    assert len(errors) == 6  # one line each, no traceback
     assert not any(r.exc_info for r in errors)
     assert len(telegram.messages_to(6006)) == 3

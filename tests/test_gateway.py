@@ -270,6 +270,16 @@ async def test_stopping_tells_whoever_waits_that_nothing_was_sent(pacing, telegr
     assert all(isinstance(r, GatewayClosed) for r in results[1:])
 
 
+async def test_one_dispatcher_however_often_the_gateway_is_initialized(gateway):
+    def dispatchers() -> int:
+        return sum(1 for task in asyncio.all_tasks() if task.get_name() == "gateway")
+
+    await gateway.initialize()  # python-telegram-bot does, at every Bot.initialize()
+    assert dispatchers() == 1
+    await gateway.shutdown()
+    assert dispatchers() == 0
+
+
 class FailingSleep:
     """The gateway's sleep, failing its first `failures` waits: a bug inside the dispatcher.
     Each failure can first move the held clock on by `apart` seconds."""
@@ -310,8 +320,7 @@ async def test_a_failing_dispatcher_is_restarted_and_no_one_waiting_is_lost(
     assert [round(at, 3) for at, _, _ in telegram.sent] == [0, 1, 2]
     assert (
         dispatcher_lines(caplog)
-        == ["The gateway's dispatcher failed (RuntimeError: the pacing clock broke); restarting it"]
-        * 5
+        == ["The gateway task failed (RuntimeError: the pacing clock broke); restarting it"] * 5
     )
     assert fatal == []
 
@@ -349,6 +358,6 @@ async def test_a_dispatcher_that_keeps_failing_stops_the_bot_and_nobody_hangs(
     lines = dispatcher_lines(caplog)
     assert len(lines) == 6
     assert lines[-1] == (
-        "The gateway's dispatcher failed (RuntimeError: the pacing clock broke)"
-        " 6 times within 60 s; stopping"
+        "The gateway task failed (RuntimeError: the pacing clock broke)"
+        " 6 times within 60 s; giving up"
     )
