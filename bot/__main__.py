@@ -15,10 +15,11 @@ from telegram.error import InvalidToken
 from bot import operate
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings, raw_secrets
+from bot.gateway import GatewayFailed
 from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
 from bot.metrics import MetricsUnavailable
 from bot.polling import TokenRevoked
-from bot.runner import serve_until_signalled
+from bot.runner import DeliveryLoopFailed, serve_until_signalled
 from bot.webhook import WebhookError
 from storage import Store, StoreError
 from tips import LibraryError, load_library
@@ -29,6 +30,7 @@ from tips.stats import FeedbackUnreadable
 logger = logging.getLogger(__name__)
 
 EXIT_TOKEN_REVOKED = 3  # 1: unexpected error, 2: configuration (systemd: do not restart)
+EXIT_GATEWAY_FAILED = 4  # the gateway kept failing, or the delivery loop died: restart
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def run() -> int:
     """Start the bot; configuration problems end with one line and exit code 2, a token
-    revoked while running with exit code 3."""
+    revoked while running with exit code 3, a gateway that kept failing (or a delivery
+    loop that died) with exit code 4."""
     try:
         settings = load_settings()
     except ConfigError as problem:
@@ -106,6 +109,8 @@ def run() -> int:
         return _fail(str(problem))
     except TokenRevoked:  # already said in the log; a distinct code for systemd and alerts
         return EXIT_TOKEN_REVOKED
+    except (GatewayFailed, DeliveryLoopFailed):  # said in the log; systemd restarts the bot
+        return EXIT_GATEWAY_FAILED
     finally:
         store.close()
     return 0

@@ -193,9 +193,7 @@ async def _show(query: CallbackQuery, message: Message, press: Press, context: C
             if press is Show.TIME
             else (texts.render_timezone_picker(), pickers.regions_keyboard())
         )
-        await reply_patiently(
-            lambda: context.bot.send_message(chat.id, text, reply_markup=markup), s.sleep
-        )
+        await reply_patiently(lambda: context.bot.send_message(chat.id, text, reply_markup=markup))
 
 
 _ON_PRESS: dict[type[Any], OnPress] = {

@@ -34,9 +34,7 @@ async def reply(
     message = update.effective_message
     if message is None:
         return False
-    sent = await reply_patiently(
-        lambda: message.reply_text(text, reply_markup=markup), context.services.sleep
-    )
+    sent = await reply_patiently(lambda: message.reply_text(text, reply_markup=markup))
     if sent is not None:
         context.services.metrics.replied()
     return sent is not None
@@ -47,7 +45,7 @@ async def edit_in_place(
 ) -> None:
     """Show `text` (and `markup`) in place of the message a pressed button was under."""
     try:
-        await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup), s.sleep)
+        await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup))
     except BadRequest as exc:  # a second press on the same state: nothing to change
         if "not modified" not in exc.message.lower():
             raise

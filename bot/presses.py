@@ -84,7 +84,7 @@ async def source(update: Update, context: Context, message: Message, tip: Tip, _
     s = context.services
     await answer_query(_query(update), None)
     text, chat_id = render_sources(tip, s.library), message.chat.id
-    await reply_patiently(lambda: context.bot.send_message(chat_id, text), s.sleep)
+    await reply_patiently(lambda: context.bot.send_message(chat_id, text))
 
 
 ACTIONS: dict[Action, Act] = {
@@ -102,9 +102,7 @@ async def _show_state(query: CallbackQuery, context: Context, message: Message, 
     if markup == message.reply_markup:
         return
     try:
-        await reply_patiently(
-            lambda: query.edit_message_reply_markup(reply_markup=markup), context.services.sleep
-        )
+        await reply_patiently(lambda: query.edit_message_reply_markup(reply_markup=markup))
     except BadRequest as exc:  # "message is not modified", or too old to edit: keep it
         logger.debug("Could not edit the buttons: %s", exc)
 

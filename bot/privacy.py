@@ -39,7 +39,7 @@ async def export(update: Update, context: Context) -> None:
     caption = texts.render_export_caption()
     name = f"gutbone-daily-{chat.id}.json"
     sent = await reply_patiently(
-        lambda: message.reply_document(document, filename=name, caption=caption), s.sleep
+        lambda: message.reply_document(document, filename=name, caption=caption)
     )
     if sent is not None:
         s.metrics.replied()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from telegram.error import InvalidToken, TelegramError
 
 from bot.context import App, Services, services_of
+from bot.gateway import Gateway, GatewayFailed
 from bot.logs import log_loop_exception
 from bot.metrics import MetricsServer
 from bot.polling import PollingErrors, PollingWatch, TokenRevoked
@@ -30,7 +31,8 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
     set, then shut down cleanly.
 
     Start-up waits for Telegram to answer (retrying with backoff); `TokenRevoked` is raised,
-    after the clean shutdown, if Telegram stopped accepting the token while running. The
+    after the clean shutdown, if Telegram stopped accepting the token while running, and
+    `GatewayFailed` if the outbound gateway kept failing (for systemd to restart us). The
     metrics endpoint (with `METRICS_PORT`) is up from the start, before Telegram answers.
     A webhook is left registered at a stop: Telegram keeps the updates until the next start.
     """
@@ -41,6 +43,14 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
 async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
     services = services_of(app)
     webhook = WebhookServer(app, services.settings) if services.settings.webhook_url else None
+    gateway_failures = _stop_if_the_gateway_fails(app, stop)
+
+    loop_failures: list[BaseException] = []
+
+    def fail(error: BaseException) -> None:  # the delivery loop died: exit, to be restarted
+        loop_failures.append(error)
+        stop.set()
+
     if not await connect(app, stop, services.sleep):
         await app.bot.shutdown()  # close the connections the attempts opened
         logger.info("Stopped before Telegram answered")
@@ -54,7 +64,7 @@ async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
             await _start_polling(app, watch)
         await app.start()  # also starts the JobQueue (the chores)
         if sweep:
-            services.loop.start()
+            services.loop.start(on_fatal=fail)
         logger.info("GutBone Daily is running as @%s", app.bot.username)
         await stop.wait()
         logger.info("Stopping")
@@ -64,6 +74,27 @@ async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
     logger.info("Stopped")
     if watch.revoked:
         raise TokenRevoked
+    if gateway_failures:
+        raise GatewayFailed(str(gateway_failures[0])) from gateway_failures[0]
+    if loop_failures:
+        raise DeliveryLoopFailed(str(loop_failures[0])) from loop_failures[0]
+
+
+class DeliveryLoopFailed(Exception):
+    """The delivery loop died (a bug): the process stops, to be restarted."""
+
+
+def _stop_if_the_gateway_fails(app: App, stop: asyncio.Event) -> list[BaseException]:
+    """Wire the gateway's fatal hook: note the error and stop (the gateway said why, once)."""
+    failures: list[BaseException] = []
+
+    def failed(error: BaseException) -> None:
+        failures.append(error)
+        stop.set()
+
+    if isinstance(app.bot.rate_limiter, Gateway):
+        app.bot.rate_limiter.on_fatal = failed
+    return failures
 
 
 async def _stop_delivering(app: App) -> None:

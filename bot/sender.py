@@ -1,12 +1,12 @@
 """Sending through Telegram, with Telegram's answers mapped to outcomes once, at the edge.
 
-`TipSender` sends a daily tip for the delivery loop; `reply` answers a person. Both go through
-the gateway (`bot.gateway`), which keeps Telegram's flood limits and waits out its 429s.
+`TipSender` sends a daily tip for the delivery loop; `reply_patiently` answers a person. Both
+go through the gateway (`bot.gateway`), which keeps Telegram's flood limits, waits out its 429s
+and retries a reply's 5xx.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
@@ -29,7 +29,6 @@ from telegram.warnings import PTBUserWarning
 from bot.gateway import Dropped, GatewayClosed, Send
 from bot.http import AnswerLost
 from bot.keyboards import tip_keyboard
-from scheduler.delivery import Sleep
 from scheduler.outcomes import (
     Gone,
     Migrated,
@@ -48,7 +47,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
-REPLY_ATTEMPTS = 3
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # every message: the Application's default too
 # PTB suggests `send_message` over the raw call below; here the raw call is the point.
 warnings.filterwarnings(
@@ -134,25 +132,15 @@ def outcome_of(exc: TelegramError) -> Outcome:
             return Rejected(exc.message)
 
 
-async def reply_patiently(
-    send: Callable[[], Awaitable[T]], sleep: Sleep = asyncio.sleep
-) -> T | None:
-    """Send a reply through the gateway, retrying 5xx and network errors a few times.
+async def reply_patiently(send: Callable[[], Awaitable[T]]) -> T | None:
+    """Send a reply through the gateway, which retries 5xx and network errors a few times in
+    the reply's place in its chat's queue (`bot.gateway`); a final failure is raised.
 
     Returns None when the gateway dropped it (it waited too long, or its chat is flooding us)
     or the bot is stopping; those are logged once, never raised to the handler.
     """
-    for attempt in range(1, REPLY_ATTEMPTS + 1):
-        try:
-            return await send()
-        except (Dropped, GatewayClosed) as exc:
-            logger.info("Reply not sent: %s", exc)
-            return None
-        except BadRequest:
-            raise  # a bug in what we send: let the error handler log it
-        except NetworkError as exc:
-            if attempt == REPLY_ATTEMPTS:
-                raise
-            logger.warning("Reply failed (%s), attempt %d; retrying", exc.message, attempt)
-            await sleep(2**attempt)
-    return None
+    try:
+        return await send()
+    except (Dropped, GatewayClosed) as exc:
+        logger.info("Reply not sent: %s", exc)
+        return None

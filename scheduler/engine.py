@@ -63,10 +63,21 @@ class DeliveryLoop:
         self.sweeps = 0  # sweeps finished, for tests and the curious
         self.failures = 0  # failed sweeps in a row
 
-    def start(self) -> None:
-        """Run in the background from now: a first sweep at once (if this process delivers)."""
+    def start(self, on_fatal: Callable[[BaseException], None] = lambda _error: None) -> None:
+        """Run in the background from now: a first sweep at once (if this process delivers).
+        If the loop itself ever dies (a bug: sweeps' own errors are retried), `on_fatal` is
+        told, so the process can exit and be restarted rather than live on without it."""
         self._wake = self._clock()
         self._task = asyncio.create_task(self.run(), name="delivery-loop")
+
+        def ended(task: asyncio.Task[None]) -> None:
+            if not task.cancelled() and task.exception() is not None and not self._stopping:
+                error = task.exception()
+                assert error is not None
+                logger.critical("The delivery loop stopped: %s: %s", type(error).__name__, error)
+                on_fatal(error)
+
+        self._task.add_done_callback(ended)
 
     async def run(self) -> None:
         async with asyncio.TaskGroup() as tasks:

@@ -6,12 +6,19 @@ private chat (with a short burst), 20 a minute per group; paid broadcasts up to 
 is a GCRA cell ("virtual scheduling"): a theoretical arrival time that advances by one interval
 per message, with `burst` messages allowed ahead of it. Times are seconds on one monotonic
 clock, passed in, so tests walk through bursts and pauses without waiting.
+
+A 429 names one chat's limit or the bot's overall one, and Telegram does not say which. One
+chat's 429 holds back that chat only; 429s from several chats within a few seconds (or one for
+no chat) are the overall limit, and hold back everyone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+
+GLOBAL_429_CHATS = 3  # 429s from this many chats...
+GLOBAL_429_WINDOW = 5.0  # ...within this many seconds mean the overall limit: everyone waits
 
 
 class Priority(IntEnum):
@@ -41,10 +48,11 @@ class Cell:
     interval: float
     burst: int
     due: float = float("-inf")  # the theoretical arrival time of the next message
+    paused_until: float = float("-inf")  # Telegram answered 429: nothing before then
 
     def ready_at(self) -> float:
         """The earliest instant the next message conforms."""
-        return self.due - (self.burst - 1) * self.interval
+        return max(self.due - (self.burst - 1) * self.interval, self.paused_until)
 
     def spend(self, now: float) -> None:
         self.due = max(self.due, now) + self.interval
@@ -59,6 +67,7 @@ class Pacer:
     _overall: Cell = field(init=False)
     _paid: Cell | None = field(init=False)
     _chats: dict[int, Cell] = field(init=False, default_factory=dict)
+    _recent_429s: dict[int, float] = field(init=False, default_factory=dict)  # chat: when
 
     def __post_init__(self) -> None:
         limits = self.limits
@@ -80,12 +89,29 @@ class Pacer:
             self._chat(chat_id).spend(now)
 
     def pause(self, until: float) -> None:
-        """Telegram answered 429: nothing goes out before `until`."""
+        """Nothing goes out before `until`."""
         self.paused_until = max(self.paused_until, until)
+
+    def rate_limited(self, chat_id: int | None, now: float, until: float) -> bool:
+        """Telegram answered 429 at `now` for `chat_id`, asking to wait until `until`: hold
+        back that chat, or everyone if this is the overall limit. True when it is everyone."""
+        if chat_id is not None:
+            recent = {c: at for c, at in self._recent_429s.items() if now - at < GLOBAL_429_WINDOW}
+            self._recent_429s = {**recent, chat_id: now}
+        if chat_id is None or len(self._recent_429s) >= GLOBAL_429_CHATS:
+            self.pause(until)
+            return True
+        cell = self._chat(chat_id)
+        cell.paused_until = max(cell.paused_until, until)
+        return False
 
     def forget_idle_chats(self, now: float) -> None:
         """Drop chats whose budget is full again, so memory stays flat with many chats."""
-        self._chats = {chat: cell for chat, cell in self._chats.items() if cell.due > now}
+        self._chats = {
+            chat: cell
+            for chat, cell in self._chats.items()
+            if cell.due > now or cell.paused_until > now
+        }
 
     @property
     def tracked_chats(self) -> int:

@@ -1,11 +1,19 @@
-"""End to end through the gateway: a viral burst of new users, and one user flooding /tip."""
+"""End to end through the gateway: a viral burst of new users, one user flooding /tip, one
+chat's 429 beside everyone else's replies, and a gateway that keeps failing."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 
-from bot.gateway import MAX_QUEUED_PER_CHAT
+import pytest
+
+from bot.app import build_application, limits_for
+from bot.config import parse_settings
+from bot.gateway import MAX_QUEUED_PER_CHAT, Gateway, GatewayFailed
+from bot.runner import serve
+from emulator import TEST_TOKEN as TOKEN
 from tests.e2e import running_bot
 
 
@@ -59,3 +67,39 @@ async def test_stopping_during_a_flood_pause_is_quick_and_quiet(
     assert telegram.messages_to(7007) == []
     assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
     assert bot.app.bot.rate_limiter.rate_limited == 1
+
+
+async def test_one_chats_429_holds_back_nobody_else(telegram, store, library, clock, sleep, caplog):
+    async with running_bot(telegram, store, library, clock, sleep) as bot:  # real waits
+        telegram.rate_limit_next(7007, retry_after=30)
+        telegram.user_sends(7007, "/help")
+        assert await telegram.wait_until(lambda: len(telegram.errors) == 1)
+        asked_at = asyncio.get_running_loop().time()
+        assert "Commands" in await bot.ask(7008, "/help")  # not 30 s later
+        assert asyncio.get_running_loop().time() - asked_at < 2
+        assert telegram.messages_to(7007) == []  # that chat waits out its 30 s
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
+
+
+async def test_a_gateway_that_keeps_failing_stops_the_bot(telegram, store, library, clock, caplog):
+    async def broken(seconds: float) -> None:  # a bug: the dispatcher fails whenever it waits
+        if seconds > 0:
+            raise RuntimeError("the pacing clock broke")
+        await asyncio.sleep(0)
+
+    values = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
+    settings = parse_settings(values)
+    gateway = Gateway(limits_for(settings), sleep=broken)
+    app = build_application(
+        settings, store, library, clock=clock, rng=random.Random(1), gateway=gateway
+    )
+    serving = asyncio.create_task(serve(app, asyncio.Event(), sweep=False))
+    await telegram.wait_for_calls("getUpdates")
+    for _ in range(5):  # a burst of three goes at once; the fourth must wait: the bug
+        telegram.user_sends(6006, "/help")
+    with pytest.raises(GatewayFailed, match="the pacing clock broke"):
+        await asyncio.wait_for(serving, 5)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 6  # one line each, no traceback
+    assert not any(r.exc_info for r in errors)
+    assert len(telegram.messages_to(6006)) == 3

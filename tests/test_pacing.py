@@ -4,7 +4,7 @@ from itertools import pairwise
 
 import pytest
 
-from scheduler.pacing import Limits, Pacer
+from scheduler.pacing import GLOBAL_429_CHATS, GLOBAL_429_WINDOW, Limits, Pacer
 
 LIMITS = Limits(overall_per_second=30, overall_burst=10, private_interval=1.0, private_burst=3)
 
@@ -46,6 +46,52 @@ def test_a_429_pause_holds_every_chat_until_it_is_over():
     assert pacer.ready_at(1) == pacer.ready_at(2) == pacer.ready_at(None) == 7.0
     pacer.pause(until=3.0)  # a shorter, older pause never shortens the current one
     assert pacer.ready_at(1) == 7.0
+
+
+def test_a_429_for_one_chat_holds_back_that_chat_only():
+    pacer = Pacer(LIMITS)
+    assert pacer.rate_limited(1, now=0.0, until=3.0) is False  # not everyone
+    assert pacer.ready_at(1) == 3.0
+    assert pacer.ready_at(2) == pacer.ready_at(None) == float("-inf")
+    pacer.rate_limited(1, now=0.5, until=2.0)  # a shorter, older pause never shortens it
+    assert pacer.ready_at(1) == 3.0
+
+
+def test_429s_from_several_chats_within_seconds_hold_back_everyone():
+    pacer = Pacer(LIMITS)
+    held = [pacer.rate_limited(chat, now=chat * 1.0, until=10.0) for chat in range(1, 4)]
+    assert held == [False] * (GLOBAL_429_CHATS - 1) + [True]
+    assert pacer.ready_at(99) == pacer.ready_at(None) == 10.0
+
+
+def test_429s_from_several_chats_far_apart_hold_back_each_only():
+    pacer = Pacer(LIMITS)
+    apart = GLOBAL_429_WINDOW + 0.1
+    held = [
+        pacer.rate_limited(chat, now=chat * apart, until=chat * apart + 1) for chat in (1, 2, 3)
+    ]
+    assert held == [False, False, False]
+    assert pacer.ready_at(99) == float("-inf")
+
+
+def test_429s_from_one_chat_only_never_hold_back_everyone():
+    pacer = Pacer(LIMITS)
+    assert not any(pacer.rate_limited(7, now=n / 10, until=5.0) for n in range(10))
+
+
+def test_a_429_for_no_chat_holds_back_everyone():
+    pacer = Pacer(LIMITS)
+    assert pacer.rate_limited(None, now=0.0, until=4.0) is True
+    assert pacer.ready_at(1) == pacer.ready_at(None) == 4.0
+
+
+def test_a_paused_chat_is_remembered_until_its_pause_is_over():
+    pacer = Pacer(LIMITS)
+    pacer.rate_limited(1, now=0.0, until=30.0)
+    pacer.forget_idle_chats(now=10.0)
+    assert pacer.ready_at(1) == 30.0
+    pacer.forget_idle_chats(now=31.0)
+    assert pacer.tracked_chats == 0
 
 
 def test_paid_broadcasts_have_their_own_budget_and_replies_keep_theirs():
