@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time as wallclock
+from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from telegram import Bot
 from telegram.error import Conflict
 
 from emulator import BotAPIEmulator
+from emulator.faults import RandomFaults
 from scheduler.due import Schedule
 from storage import Store
 from tests.e2e import TOKEN
@@ -358,3 +360,61 @@ async def test_a_database_deleted_while_running_stops_deliveries(telegram, tmp_p
     assert await bot.stop(signal.SIGTERM) == 0
     assert telegram.messages_to(CHAT) == []
     assert bot.count("daily tips stop until the bot is restarted") == 1
+
+
+def due_now_chats(db_path: Path, chats: range) -> None:
+    """Chats subscribed yesterday whose time came a minute ago (see `due_now_subscriber`)."""
+    now = datetime.now(UTC)
+    at = max((now - timedelta(minutes=1)).time().replace(second=0, microsecond=0), time(0))
+    if at > now.time():
+        at = time(0)
+    store = Store.open(db_path)
+    for chat_id in chats:
+        store.subscribe(chat_id, "private", Schedule(at, ZoneInfo("UTC")), now - timedelta(days=1))
+    store.close()
+
+
+async def test_kill_9_and_an_immediate_restart_delivers_the_rest_within_30_s(telegram, tmp_path):
+    db_path, chats = tmp_path / "bot.db", range(2000, 2040)
+    due_now_chats(db_path, chats)
+    slow = bot_env(telegram, db_path, BROADCAST_RATE="4")  # mid-broadcast for ten seconds
+    first = await BotProcess.start(slow, tmp_path)
+    assert await telegram.wait_until(lambda: len(telegram.sent) >= 8, timeout=20)
+    await first.stop(signal.SIGKILL)  # its lease has a minute to run: no lapse_the_lease here
+    restarted = wallclock.monotonic()
+    second = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
+    everyone = lambda: {m.chat_id for m in telegram.sent} >= set(chats)  # noqa: E731
+    assert await telegram.wait_until(everyone, timeout=30)
+    assert wallclock.monotonic() - restarted < 30
+    await second.wait_for_log("has died: taking over now")
+    doubled = sum(n - 1 for n in Counter(m.chat_id for m in telegram.sent).values())
+    assert doubled <= 16  # at most the requests on the wire at the kill (the stated bound)
+    assert await second.stop(signal.SIGTERM) == 0
+
+
+async def test_sigterm_with_sends_stuck_or_waiting_to_retry_exits_within_5_s(telegram, tmp_path):
+    db_path, chats = tmp_path / "bot.db", range(3000, 3010)
+    due_now_chats(db_path, chats)
+    # Half the answers take a minute; the other half are lost after Telegram took the message,
+    # so those sends wait to retry.
+    telegram.inject_random_faults(
+        RandomFaults({"slow": 0.5, "drop_after": 0.5}, seed=3, slow_seconds=60)
+    )
+    bot = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
+    await bot.wait_for_log("it may have arrived", timeout=20)
+    started = wallclock.monotonic()
+    assert await bot.stop(signal.SIGTERM) == 0
+    assert wallclock.monotonic() - started < 5
+    telegram.inject_random_faults(None)
+    store = Store.open(db_path)
+    try:
+        assert store.pending_deliveries() == []  # handed back, for the next process
+        statuses = Counter(store.delivery_status(chat, datetime.now(UTC).date()) for chat in chats)
+        assert set(statuses) <= {"released", "maybe_sent"}  # maybe sent: two answers lost
+        assert statuses["released"] >= 1
+    finally:
+        store.close()
+    again = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
+    everyone = lambda: {m.chat_id for m in telegram.sent} >= set(chats)  # noqa: E731
+    assert await telegram.wait_until(everyone, timeout=20)
+    assert await again.stop(signal.SIGTERM) == 0
