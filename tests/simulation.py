@@ -125,6 +125,7 @@ class World:
     unwritten: int = 0
     disk_full: list[tuple[datetime, datetime]] = field(default_factory=list)
     full: bool = False  # the disk refuses every process's writes now
+    calm: bool = False  # the morning's trouble is over: no more freezes
     alive: dict[str, bool] = field(default_factory=dict)
     faults: float = 0.15  # how often Telegram misbehaves on a send
     latencies: tuple[float, ...] = (SEND_LATENCY, SEND_LATENCY, 0.5, 3.0)  # its answer times
@@ -342,11 +343,12 @@ async def run_seed(seed: int, folder: Path) -> Report:
         await spawn()
         if rng.random() < 0.6:
             await spawn()  # a warm standby
+        world.calm = False
         morning_end = world.clock() + MORNING
         while world.clock() < morning_end:
             await asyncio.sleep(rng.uniform(5, 90))
             await _act(rng, world, processes, spawn, events, chats, groups)
-        world.full = False  # the disk gets space, the frozen wake
+        world.full, world.calm = False, True  # the disk gets space, the frozen wake
         for process in _live(world, processes):
             process.running.set()
         if not _live(world, processes):
@@ -454,7 +456,7 @@ async def _act(rng, world, processes, spawn, events, chats, groups) -> None:
 
 def _freeze(world: World, process: SimProcess, seconds: float, events: list[str]) -> None:
     """SIGSTOP now, SIGCONT `seconds` later."""
-    if not world.alive[process.name] or not process.running.is_set():
+    if world.calm or not world.alive[process.name] or not process.running.is_set():
         return
     now = world.clock()
     events.append(f"{now:%H:%M:%S} SIGSTOP {process.name} for {seconds} s")
