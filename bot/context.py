@@ -37,6 +37,7 @@ class Services:
     wake_at: Callable[[datetime | None], None] = lambda _moment: None  # set by the Sweeper
     admins: AdminCache = field(default_factory=AdminCache)  # who may change a group's settings
     metrics: Metrics = field(default_factory=Metrics)
+    token_rejected: Callable[[], None] = lambda: None  # set by the runner in webhook mode
 
 
 class BotData:

@@ -19,6 +19,7 @@ from bot.startup import connect
 from bot.sweeping import Sweeper
 from bot.texts import COMMANDS
 from bot.webhook import WebhookServer
+from bot.webhook_watch import WebhookWatch
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,9 @@ async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
         logger.info("Stopped before Telegram answered")
         return
     watch = PollingWatch(stop)
+    hook_watch = WebhookWatch(app.bot, stop) if webhook is not None else None
+    if hook_watch is not None:
+        services.token_rejected = hook_watch.rejected  # a reply that met 401
     lease = DeliveryLease(services.store, services.clock)
     # A webhook server listens at once (Telegram posts as soon as it can) and is closed
     # whatever happens; on a clean stop, in its place in the order below.
@@ -53,12 +57,16 @@ async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
         await _register_commands(app)
         if sweep:
             Sweeper(app, lease).start()
-        if webhook is None:
+        if hook_watch is None:
             await _start_polling(app, watch)
+        else:
+            hook_watch.start()
         await app.start()  # also starts the JobQueue, and with it the sweep
         logger.info("GutBone Daily is running as @%s", app.bot.username)
         await stop.wait()
         logger.info("Stopping")
+        if hook_watch is not None:
+            await hook_watch.close()
         await _stop_receiving(app, webhook)
         # Before app.stop(), which waits for running jobs and handlers to finish: the sweep
         # starts nothing new, and whatever still waits in the gateway (a 429 pause) gives up.
@@ -69,7 +77,7 @@ async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
         lease.release()
         await app.stop()
     logger.info("Stopped")
-    if watch.revoked:
+    if watch.revoked or (hook_watch is not None and hook_watch.revoked):
         raise TokenRevoked
 
 
