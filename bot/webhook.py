@@ -50,6 +50,10 @@ http_logger = logging.getLogger(f"{__name__}.http")  # aiohttp's reports, sifted
 
 _OUT_OF_DESCRIPTORS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 _ACCEPT_PAUSE = 0.05  # seconds between two accepts while descriptors run out
+# An update is a few kB: bytes a client sends ahead of the answer (a big body without the
+# secret) wait in small buffers, and are never read once the answer is 403.
+_RECEIVE_BUFFER = 32 * 1024
+_READ_BUFFER = 16 * 1024
 
 
 class WebhookError(Exception):
@@ -131,7 +135,9 @@ class WebhookServer:
         if self._listener is not None:
             self._listener.close()
             self._listener = None
-        await self._http.shutdown(timeout=1.0)
+        for connection in [c for c in self._connections if not c.handling]:
+            _close(connection)
+        await self._http.shutdown(timeout=1.0)  # a request being handled gets its answer
         for connection in list(self._connections):
             _close(connection)
         http_logger.removeFilter(self._sifted)
@@ -155,6 +161,7 @@ class WebhookServer:
             "access_log": None,  # one line per update says nothing, and the path may be secret
             "lingering_time": 0,  # never read a body nobody will use
             "keepalive_timeout": self.limits.header_timeout,
+            "read_bufsize": _READ_BUFFER,  # what aiohttp buffers of a body before we ask
         }
         while True:
             try:
@@ -175,6 +182,8 @@ class WebhookServer:
                 client.close()  # every one is busy with a request: this one waits its turn
                 continue
             with contextlib.suppress(OSError):
+                # A small receive buffer: what a client sent ahead of the answer stays small.
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _RECEIVE_BUFFER)
                 await loop.connect_accepted_socket(
                     lambda: _Connection(self, self._http, **options), client
                 )
@@ -226,20 +235,22 @@ class WebhookServer:
 
 
 class _Sifted(logging.Filter):
-    """aiohttp's own reports (a malformed request line, headers too long): one line a minute
-    per kind, without the traceback, instead of one traceback per request."""
+    """aiohttp's own reports of a bad request (a malformed request line, headers too long,
+    something that is not HTTP at all): one line a minute per kind, at most a warning and
+    never a traceback, instead of one traceback per request. Its other debug lines pass."""
 
     def __init__(self, say: Throttle) -> None:
         super().__init__()
         self._say = say
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.WARNING:
-            return True  # aiohttp's debug lines, shown at DEBUG as any other
         exc = record.exc_info[1] if record.exc_info else None
+        if exc is None and record.levelno < logging.WARNING:
+            return True
         what = one_line(exc) if exc is not None else record.getMessage()
         kind = type(exc).__name__ if exc is not None else "http"
-        self._say(logging.WARNING, kind, "Ignored a webhook request: %s", what)
+        level = min(record.levelno, logging.WARNING)
+        self._say(level, kind, "Ignored a webhook request: %s", what)
         return False
 
 

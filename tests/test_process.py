@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time as wallclock
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -48,9 +49,17 @@ class BotProcess:
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
-    async def start(cls, env: dict[str, str], cwd: Path) -> BotProcess:
+    async def start(
+        cls, env: dict[str, str], cwd: Path, preexec_fn: Callable[[], None] | None = None
+    ) -> BotProcess:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", env=env, cwd=cwd, stderr=asyncio.subprocess.PIPE
+            sys.executable,
+            "-m",
+            "bot",
+            env=env,
+            cwd=cwd,
+            stderr=asyncio.subprocess.PIPE,
+            preexec_fn=preexec_fn,
         )
         return cls(process)
 
