@@ -104,6 +104,18 @@ def database_path(environ: Mapping[str, str] | None = None, env_file: Path | Non
     return Path(raw) if raw else DEFAULT_DATABASE
 
 
+def check_env_file(env_file: Path | None) -> None:
+    """An env file named on the command line must be there and readable (`./.env` may be
+    missing: the environment alone is a configuration too)."""
+    if env_file is None:
+        return
+    try:
+        with env_file.open(encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"cannot read the env file {env_file} ({exc.strerror})") from None
+
+
 def misspelled_variables(
     environ: Mapping[str, str] | None = None, env_file: Path | None = None
 ) -> list[str]:
