@@ -51,6 +51,7 @@ async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
     if hook_watch is not None:
         services.token_rejected = hook_watch.rejected  # a reply that met 401
     lease = DeliveryLease(services.store, services.clock)
+    services.metrics.process.lease_held = lease.held
     # A webhook server listens at once (Telegram posts as soon as it can) and is closed
     # whatever happens; on a clean stop, in its place in the order below.
     async with app, webhook or contextlib.nullcontext():

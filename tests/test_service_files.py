@@ -75,3 +75,9 @@ def test_a_nightly_backup_keeps_a_number_of_copies_as_the_service_user():
     )
     assert unit_settings("User", BACKUP) == unit_settings("User")
     assert unit_settings("OnCalendar", TIMER) and unit_settings("Persistent", TIMER) == ["true"]
+
+
+def test_ci_checks_the_alert_rules_with_promtool():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "promtool check rules deploy/prometheus/alerts.yml" in ci
+    assert "apt-get install" in ci and "prometheus" in ci  # installed where it can be
