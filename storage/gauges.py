@@ -1,8 +1,9 @@
-"""The figures the metrics endpoint reads from the database at each scrape (at most every few
-seconds): subscribers by state, the due backlog, and the last sweep.
+"""The figures the metrics endpoint reads from the database when scraped (at most every 30 s):
+subscribers by state, the due backlog, and the last sweep.
 
-One scan of `subscribers` (the states are sums over it) and one indexed range query: about a
-tenth of a second at a million subscribers, on a read-only connection of its own.
+One scan of `subscribers` (the states are sums over it) and one indexed range query: about
+half a second at a million subscribers (measured on 2 shared cores), on a read-only
+connection of its own, off the event loop.
 """
 
 from __future__ import annotations
