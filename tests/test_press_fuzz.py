@@ -39,7 +39,7 @@ PAYLOADS = st.one_of(
 
 
 @given(PAYLOADS)
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 def test_the_parsers_never_raise_and_keep_every_value_in_bounds(data):
     tip_press = parse_tip_press(data)
     assert tip_press is None or len(tip_press.tip_id) <= 48
