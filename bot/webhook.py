@@ -141,6 +141,7 @@ class WebhookServer:
         for connection in list(self._connections):
             _close(connection)
         http_logger.removeFilter(self._sifted)
+        self._say.flush()
 
     async def __aenter__(self) -> WebhookServer:
         self.start()

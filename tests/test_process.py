@@ -110,7 +110,8 @@ def lapse_the_lease(db_path: Path) -> None:
 
 
 async def test_runs_answers_and_stops_cleanly_on_sigterm(telegram, tmp_path):
-    bot = await BotProcess.start(bot_env(telegram, tmp_path / "db" / "bot.db"), tmp_path)
+    env = bot_env(telegram, tmp_path / "db" / "bot.db", DATABSE_PATH="/srv/typo.db")
+    bot = await BotProcess.start(env, tmp_path)
     telegram.user_sends(CHAT, "/start")
     [welcome] = await telegram.wait_for_messages(CHAT, timeout=20)
     assert "Welcome" in welcome.text
@@ -120,6 +121,12 @@ async def test_runs_answers_and_stops_cleanly_on_sigterm(telegram, tmp_path):
     assert "Stopped" in bot.log
     assert TOKEN not in bot.log and TOKEN.split(":")[1] not in bot.log
     assert "getUpdates" in bot.log or "getMe" in bot.log  # DEBUG logging really was on
+    assert (
+        bot.count(  # a misspelt setting is named, and ignored
+            "DATABSE_PATH is not a setting of this bot: did you mean DATABASE_PATH? (ignored)"
+        )
+        == 1
+    )
 
 
 async def test_kill_9_then_restart_sends_no_second_tip(telegram, tmp_path):

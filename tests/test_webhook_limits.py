@@ -200,11 +200,15 @@ def test_a_throttle_says_a_cause_once_a_minute_then_how_many_were_held(caplog):
     caplog.set_level(logging.INFO)
     said = [say(logging.ERROR, "accept", "cannot accept (%s)", "EMFILE") for _ in range(1000)]
     say(logging.WARNING, "other", "another cause")
+    say(logging.WARNING, "other", "another cause")
     now[0] = 61.0
     say(logging.ERROR, "accept", "cannot accept (%s)", "EMFILE")
+    say.flush()  # at a stop: what is still held
+    say.flush()  # nothing held any more
     assert said.count(True) == 1
     assert [r.getMessage() for r in caplog.records] == [
         "cannot accept (EMFILE)",
         "another cause",
         "cannot accept (EMFILE) (999 more since the last report)",
+        "another cause (1 more since the last one)",
     ]
