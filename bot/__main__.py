@@ -14,7 +14,14 @@ from telegram.error import InvalidToken
 
 from bot import operate
 from bot.app import build_application
-from bot.config import ConfigError, Settings, load_settings, raw_secrets
+from bot.checking import database_problem, open_store
+from bot.config import (
+    ConfigError,
+    check_env_file,
+    load_settings,
+    misspelled_variables,
+    raw_secrets,
+)
 from bot.gateway import GatewayFailed
 from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
 from bot.metrics import MetricsUnavailable
@@ -39,19 +46,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     Anything unexpected ends as one redacted line and exit code 1, never a traceback that
     could quote the token; the traceback goes to the (redacting) log at DEBUG.
     """
-    redact = Redactor(raw_secrets())
+    parser = _parser()
+    args, rest = parser.parse_known_args(argv)
+    env_file: Path | None = getattr(args, "env_file", None)
+    try:
+        check_env_file(env_file)
+    except ConfigError as problem:
+        return _fail(str(problem))
+    redact = Redactor(raw_secrets(env_file=env_file))
     install_crash_hooks(redact)
     try:
-        return _command(argv)
+        return _command(parser, args, rest)
     except Exception as exc:
         logger.debug("Unexpected error", exc_info=True)
         print(crash_line(exc, redact), file=sys.stderr)
         return 1
 
 
-def _command(argv: Sequence[str] | None) -> int:
-    parser = _parser()
-    args, rest = parser.parse_known_args(argv)
+def _command(parser: argparse.ArgumentParser, args: argparse.Namespace, rest: list[str]) -> int:
     if args.command == "tips":
         return tips_main(rest, read_feedback)
     if args.command == "sandbox":
@@ -59,21 +71,24 @@ def _command(argv: Sequence[str] | None) -> int:
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     code = operate.run(args)
-    return run() if code is None else code
+    return run(getattr(args, "env_file", None)) if code is None else code
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__)
+    common = operate.env_file_option()
+    parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__, parents=[common])
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser(
-        "run", help="run the bot (long polling, or a webhook) until SIGINT/SIGTERM (the default)"
+        "run",
+        parents=[common],
+        help="run the bot (long polling, or a webhook) until SIGINT/SIGTERM (the default)",
     )
     commands.add_parser(
         "tips",
         help="the curator tools: check, stats, sync-references (see `gutbone-bot tips -h`)",
         add_help=False,  # `gutbone-bot tips -h` is answered by the tools themselves
     )
-    operate.add_parsers(commands)
+    operate.add_parsers(commands, common)
     commands.add_parser(
         "sandbox",
         help="try the bot in this terminal, no token needed (see `gutbone-bot sandbox -h`)",
@@ -82,25 +97,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run() -> int:
-    """Start the bot; configuration problems end with one line and exit code 2, a token
-    revoked while running with exit code 3, a gateway that kept failing (or a delivery
-    loop that died) with exit code 4."""
+def run(env_file: Path | None = None) -> int:
+    """Start the bot; configuration problems end with one line each and exit code 2, a token
+    revoked while running with exit code 3, a gateway that kept failing (or a delivery loop
+    that died) with exit code 4."""
     try:
-        settings = load_settings()
+        settings = load_settings(env_file=env_file)
     except ConfigError as problem:
-        return _fail(str(problem))
+        return _fail(*problem.problems)
     secrets = [settings.token, settings.webhook_secret or ""]
     configure_logging(settings.log_level, secrets, settings.log_format)
+    for misspelled in misspelled_variables(env_file=env_file):
+        logger.warning("%s (ignored)", misspelled)
     try:
         library = load_library()
         plant_list()  # /plants reads it: a bad list stops the start, not a later command
     except LibraryError as problem:
         return _fail(str(problem))
     try:
-        store = Store.open(settings.database_path)
+        store = open_store(settings.database_path)
     except (sqlite3.Error, OSError, StoreError) as problem:
-        return _fail(_database_problem(settings, problem))
+        return _fail(database_problem(settings.database_path, problem))
     try:
         asyncio.run(serve_until_signalled(build_application(settings, store, library)))
     except InvalidToken:
@@ -137,17 +154,9 @@ def sandbox(argv: Sequence[str]) -> int:
     return sandbox_main(argv)
 
 
-def _database_problem(settings: Settings, problem: Exception) -> str:
-    if isinstance(problem, StoreError):  # the file opened, but is not fit to use: say why
-        return f"cannot use the database at {settings.database_path}: {problem}"
-    return (
-        f"cannot open the database at {settings.database_path} ({problem}); "
-        "set DATABASE_PATH to a writable file"
-    )
-
-
-def _fail(message: str) -> int:
-    print(f"{PROGRAM}: {message}", file=sys.stderr)
+def _fail(*messages: str) -> int:
+    for message in messages:
+        print(f"{PROGRAM}: {message}", file=sys.stderr)
     return 2
 
 

@@ -37,7 +37,7 @@ from scheduler.engine import SAFETY_SWEEP_SECONDS, DeliveryLoop
 from scheduler.lease import Lease
 from scheduler.pacing import Limits
 from scheduler.records import Subscriber
-from storage import Store
+from storage import Store, gauges
 from storage.events import EventKind
 from tips import Library, daily_tips
 
@@ -172,7 +172,10 @@ def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTip
 def observe(services: Services, gateway: Gateway) -> None:
     """Feed the metrics and the operator's event counts from the gateway and the sweep."""
     metrics: Metrics = services.metrics
-    metrics.queue_depth.set_function(lambda: gateway.queued)
+    metrics.process.queued = lambda: gateway.queued_by_priority
+    database = gauges.database_file(services.store.db)
+    if database is not None:
+        metrics.read_database(database, services.clock)
     services.delivery.outcome_listeners.append(
         lambda status: metrics.deliveries.labels(outcome=status).inc()
     )

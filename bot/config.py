@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import os
 import re
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from dotenv import dotenv_values
 
 from bot.parsing import ArgumentError, canonical_timezone, parse_time
+from bot.zone_rules import zone_problem
 from scheduler.due import Schedule
 
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
@@ -29,10 +31,19 @@ WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ports Telegram POSTs to
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 FREE_RATE = 30.0  # messages a second Telegram allows a bot without paid broadcasts
 DEFAULT_DATABASE = Path("data/gutbone.db")
+_CLOSE = 0.85  # how alike a name must be to one of ours to be taken for a typo of it
 
 
 class ConfigError(Exception):
-    """A setting is missing or wrong; the message says which and how to fix it."""
+    """Settings are missing or wrong; each problem says which and how to fix it, in one line.
+
+    `problems` holds every one found (the bot prints each; `check` too); the message is the
+    first, so a caller that shows one line shows the one that comes first.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__(problems[0] if problems else "")
+        self.problems: tuple[str, ...] = problems
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,33 @@ def database_path(environ: Mapping[str, str] | None = None, env_file: Path | Non
     return Path(raw) if raw else DEFAULT_DATABASE
 
 
+def check_env_file(env_file: Path | None) -> None:
+    """An env file named on the command line must be there and readable (`./.env` may be
+    missing: the environment alone is a configuration too)."""
+    if env_file is None:
+        return
+    try:
+        with env_file.open(encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"cannot read the env file {env_file} ({exc.strerror})") from None
+
+
+def misspelled_variables(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = None
+) -> list[str]:
+    """A line for each variable set that is not ours but looks like one of ours (a typo the
+    bot would silently ignore, running on a default instead): "did you mean …?"."""
+    lines = []
+    for name in sorted(_raw_values(environ, env_file)):
+        if name in VARIABLE_NAMES:
+            continue
+        close = difflib.get_close_matches(name.upper(), VARIABLE_NAMES, n=1, cutoff=_CLOSE)
+        if close:
+            lines.append(f"{name} is not a setting of this bot: did you mean {close[0]}?")
+    return lines
+
+
 def _raw_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
     env_file = env_file if env_file is not None else Path.cwd() / ".env"
     values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
@@ -101,24 +139,47 @@ def _raw_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dic
 
 
 def parse_settings(values: Mapping[str, str]) -> Settings:
-    """Validate raw strings into `Settings`, raising `ConfigError` with a one-line fix.
+    """Validate raw strings into `Settings`, raising `ConfigError` with every problem found,
+    each a one-line fix.
 
     An unset or blank variable keeps the dataclass default, so each default is written once.
     """
-    given: dict[str, Any] = {"token": _token(values.get("TELEGRAM_BOT_TOKEN", "").strip())}
-    for name, (variable, parse) in _VARIABLES.items():
+    problems: list[str] = []
+    given: dict[str, Any] = {}
+    failed: set[str] = set()
+    for name, (variable, parse) in _ALL_VARIABLES.items():
         raw = values.get(variable, "").strip()
-        if raw:
+        if not raw and name != "token":
+            continue
+        try:
             given[name] = parse(raw)
-    settings = Settings(**given)
-    if settings.broadcast_rate > FREE_RATE and not settings.paid_broadcast:
-        raise ConfigError(
+        except ConfigError as problem:
+            problems.extend(problem.problems)
+            failed.add(name)
+    settings = Settings(**{"token": "", **given})
+    problems.extend(_combination_problems(settings, failed))
+    if problems:
+        raise ConfigError(*problems)
+    return settings
+
+
+def _combination_problems(settings: Settings, failed: set[str]) -> list[str]:
+    """Settings fine on their own but not together; not judged when one of them is wrong."""
+    problems = []
+    paid_unknown = "paid_broadcast" in failed
+    if settings.broadcast_rate > FREE_RATE and not settings.paid_broadcast and not paid_unknown:
+        problems.append(
             f"BROADCAST_RATE above {FREE_RATE:g} needs PAID_BROADCAST=true "
             "(Telegram allows about 30 messages a second without paid broadcasts)"
         )
-    if settings.webhook_url and not settings.webhook_secret:
-        raise ConfigError(f"WEBHOOK_SECRET is required with WEBHOOK_URL: {_SECRET_RULE}")
-    return settings
+    if settings.webhook_url and not settings.webhook_secret and "webhook_secret" not in failed:
+        problems.append(f"WEBHOOK_SECRET is required with WEBHOOK_URL: {_SECRET_RULE}")
+    if settings.webhook_secret and not settings.webhook_url and "webhook_url" not in failed:
+        problems.append(
+            "WEBHOOK_SECRET is set but WEBHOOK_URL is not: set WEBHOOK_URL for a webhook,"
+            " or remove WEBHOOK_SECRET for long polling"
+        )
+    return problems
 
 
 def _token(raw: str) -> str:
@@ -155,8 +216,9 @@ def _base_url(raw: str) -> str:
 
 def _timezone(raw: str) -> str:
     key = canonical_timezone(raw)
-    if key is None:
-        raise ConfigError(f"DEFAULT_TIMEZONE {raw!r} is not an IANA timezone (e.g. Europe/Berlin)")
+    problem = zone_problem(raw, key)
+    if problem is not None or key is None:
+        raise ConfigError(f"DEFAULT_TIMEZONE {raw!r} {problem}")
     return key
 
 
@@ -261,7 +323,7 @@ def _flag(raw: str) -> bool:
     return value in ("true", "1", "yes")
 
 
-# Settings field → (environment variable, parser); the token is required and read first.
+# Settings field → (environment variable, parser); the token (required) is read first.
 _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "api_base_url": ("TELEGRAM_API_BASE_URL", _base_url),
     "database_path": ("DATABASE_PATH", Path),
@@ -279,3 +341,5 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "webhook_port": ("WEBHOOK_PORT", _port("WEBHOOK_PORT")),
     "webhook_secret": ("WEBHOOK_SECRET", _webhook_secret),
 }
+_ALL_VARIABLES = {"token": ("TELEGRAM_BOT_TOKEN", _token), **_VARIABLES}
+VARIABLE_NAMES = tuple(variable for variable, _ in _ALL_VARIABLES.values())

@@ -41,6 +41,7 @@ class Services:
     wake_at: Callable[[datetime | None], None]  # a schedule changed: sweep then
     admins: AdminCache = field(default_factory=AdminCache)  # who may change a group's settings
     metrics: Metrics = field(default_factory=Metrics)
+    token_rejected: Callable[[], None] = lambda: None  # set by the runner in webhook mode
 
 
 class BotData:

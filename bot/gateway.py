@@ -138,6 +138,11 @@ class Gateway(BaseRateLimiter[Send]):
     def queued(self) -> int:
         return sum(len(queue) for queue in self._queues.values())
 
+    @property
+    def queued_by_priority(self) -> dict[Priority, int]:
+        """How many wait at each priority (read-only; for the metrics)."""
+        return {priority: len(queue) for priority, queue in self._queues.items()}
+
     async def process_request(
         self,
         callback: Callback,

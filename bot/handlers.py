@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Chat, ChatMember, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, InvalidToken
 
 from bot import metrics, permissions, pickers, texts
 from bot.context import Context, Services
@@ -268,7 +268,13 @@ async def membership_changed(update: Update, context: Context) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the failure with its traceback; tell the user something short and kind."""
+    """Log the failure with its traceback; tell the user something short and kind.
+
+    A token Telegram no longer accepts is no bug here: the runner is told (in webhook mode
+    nothing else would notice), and nobody can be answered anyway."""
+    if isinstance(context.error, InvalidToken):
+        context.services.token_rejected()
+        return
     logger.error("Error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:

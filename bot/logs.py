@@ -7,7 +7,8 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -155,3 +156,46 @@ def log_loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any])
     logger.error("Unexpected error in the event loop: %s %s", context.get("message", ""), what)
     if isinstance(exc, BaseException):
         logger.debug("Event loop error", exc_info=exc)
+
+
+class Throttle:
+    """At most one log line per cause per `every` seconds; the next line of that cause says
+    how many were held back meanwhile (and `flush`, at a stop, says what is still held). For
+    errors an outsider can cause as fast as they like (a flood of bad requests, running out of
+    file descriptors): the log says it once a minute, with a count, instead of filling the
+    disk."""
+
+    def __init__(
+        self, log: logging.Logger, every: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._log = log
+        self._every = every
+        self._clock = clock
+        self._said_at: dict[str, float] = {}
+        self._held: dict[str, tuple[int, int, str, tuple[object, ...]]] = {}
+
+    def __call__(self, level: int, cause: str, message: str, *args: object) -> bool:
+        """Log `message % args` unless `cause` was logged within `every` seconds; True if said."""
+        now = self._clock()
+        said_at = self._said_at.get(cause)
+        if said_at is not None and now - said_at < self._every:
+            count = self._held.get(cause, (0,))[0]
+            self._held[cause] = (count + 1, level, message, args)
+            return False
+        held = self._held.pop(cause, (0,))[0]
+        self._say(level, message, args, held)
+        self._said_at[cause] = now
+        return True
+
+    def flush(self) -> None:
+        """Say, once, what is held back (at a stop: no count is lost)."""
+        for count, level, message, args in self._held.values():
+            self._say(level, message, args, count, last=True)
+        self._held.clear()
+
+    def _say(
+        self, level: int, message: str, args: tuple[object, ...], held: int, last: bool = False
+    ) -> None:
+        what = "the last one" if last else "the last report"
+        since = f" ({held} more since {what})" if held else ""
+        self._log.log(level, message + "%s", *args, since)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from telegram.error import Conflict, InvalidToken, TelegramError
 
-__all__ = ["POLLING_TASK", "PollingErrors", "PollingWatch", "TokenRevoked"]
+__all__ = ["POLLING_TASK", "PollingErrors", "PollingWatch", "TokenRevoked", "say_revoked"]
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,14 @@ CONFLICT_EVERY = 60.0  # seconds between two "another instance" lines
 
 class TokenRevoked(Exception):
     """Telegram stopped accepting the token while the bot ran (revoked in @BotFather)."""
+
+
+def say_revoked() -> None:
+    """The one line a revoked token gets, in polling and webhook mode alike."""
+    logger.error(
+        "Telegram no longer accepts TELEGRAM_BOT_TOKEN (revoked?): stopping; "
+        "put a new token from @BotFather in the configuration"
+    )
 
 
 class PollingWatch:
@@ -49,10 +57,7 @@ class PollingWatch:
     def _ended(self, task: asyncio.Task[object]) -> None:
         if task.cancelled() or not isinstance(task.exception(), InvalidToken):
             return
-        logger.error(
-            "Telegram no longer accepts TELEGRAM_BOT_TOKEN (revoked?): stopping; "
-            "put a new token from @BotFather in the configuration"
-        )
+        say_revoked()
         self.revoked = True
         self._stop.set()
 

@@ -18,6 +18,7 @@ from bot.polling import PollingErrors, PollingWatch, TokenRevoked
 from bot.startup import connect
 from bot.texts import COMMANDS
 from bot.webhook import WebhookServer
+from bot.webhook_watch import WebhookWatch
 
 logger = logging.getLogger(__name__)
 
@@ -56,23 +57,31 @@ async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
         logger.info("Stopped before Telegram answered")
         return
     watch = PollingWatch(stop)
+    hook_watch = WebhookWatch(app.bot, stop) if webhook is not None else None
+    if hook_watch is not None:
+        services.token_rejected = hook_watch.rejected  # a reply that met 401
+    services.metrics.process.lease_held = services.loop.delivering
     # A webhook server listens at once (Telegram posts as soon as it can) and is closed
     # whatever happens; on a clean stop, in its place in the order below.
     async with app, webhook or contextlib.nullcontext():
         await _register_commands(app)
-        if webhook is None:
+        if hook_watch is None:
             await _start_polling(app, watch)
+        else:
+            hook_watch.start()
         await app.start()  # also starts the JobQueue (the chores)
         if sweep:
             services.loop.start(on_fatal=fail)
         logger.info("GutBone Daily is running as @%s", app.bot.username)
         await stop.wait()
         logger.info("Stopping")
+        if hook_watch is not None:
+            await hook_watch.close()
         await _stop_receiving(app, webhook)
         await _stop_delivering(app)
         await app.stop()
     logger.info("Stopped")
-    if watch.revoked:
+    if watch.revoked or (hook_watch is not None and hook_watch.revoked):
         raise TokenRevoked
     if gateway_failures:
         raise GatewayFailed(str(gateway_failures[0])) from gateway_failures[0]

@@ -96,7 +96,8 @@ Press = (
 )
 
 _TOPIC_ID = re.compile(r"[a-z0-9_-]{1,40}", re.ASCII)
-_NUMBER = re.compile(r"[0-9]{1,12}", re.ASCII)
+_NUMBER = re.compile(r"[0-9]{1,3}", re.ASCII)  # days of a pause
+_EPOCH = re.compile(r"[1-9][0-9]{9}", re.ASCII)  # seconds: 2001-09-09 to 2286-11-20
 _REGION = re.compile(r"([A-Z][a-z]{1,15}):([0-9]{1,2})", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}", re.ASCII)
 _CHANNEL = re.compile(r"rm:(-100[0-9]{1,13})", re.ASCII)
@@ -131,7 +132,7 @@ def _show(argument: str) -> Press | None:
 
 def _delete(argument: str) -> Press | None:
     answer, _, issued = argument.partition(":")
-    if answer == "yes" and _NUMBER.fullmatch(issued):
+    if answer == "yes" and _EPOCH.fullmatch(issued):  # ten digits: any datetime can hold it
         return ConfirmDelete(int(issued))
     return CancelDelete() if argument == "no" else None
 

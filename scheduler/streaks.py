@@ -1,6 +1,6 @@
 """Check-in streaks: pure functions of the local days a chat pressed ✅ and its local today.
 
-The rule (also in the README):
+The rule (also in docs/usage.md):
 
 - A day is a calendar date in the subscriber's timezone; it *counts* if it has a ✅ check-in.
   A check-in keeps the date it was made on, so a later timezone change does not move it.

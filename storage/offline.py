@@ -2,15 +2,19 @@
 copied with SQLite's online backup API (consistent, and safe while the bot writes to it).
 
 For `gutbone-bot check`, `stats`, `backup` and `health`: none of them may change the file a
-running bot uses, so none of them creates, migrates or writes it.
+running bot uses, so none of them migrates or writes it. `check` does ask whether the bot
+could write it (`probe_writable`: the write lock, taken and given back), and, where there is no
+database yet, creates one as the bot would and removes it again (`probe_new`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -18,6 +22,9 @@ from sqlite_utils import Database
 from storage.errors import DatabaseTooNew, StoreError
 from storage.files import FILE_MODE, check_integrity
 from storage.schema import LATEST, schema_version
+from storage.store import Store
+
+_BACKUP = re.compile(r"gutbone-\d{8}T\d{6}Z\.db")  # a folder's backups, named for the UTC time
 
 
 class NoDatabase(StoreError):
@@ -67,6 +74,34 @@ def open_current(path: Path) -> Database:
         db.close()
         raise
     return db
+
+
+def probe_writable(path: Path) -> None:
+    """Open an existing database for writing, as the bot does, and write to it in a
+    transaction that is rolled back: changes nothing, and raises what the bot's first write
+    would meet (a read-only file, which SQLite opens without a word; a folder where the
+    `-wal` and `-shm` files cannot be made)."""
+    uri = f"{path.resolve().as_uri()}?mode=rw"  # never creates the file
+    with closing(sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None)) as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("CREATE TABLE gutbone_write_probe (x)")
+        finally:
+            db.execute("ROLLBACK")
+
+
+def probe_new(path: Path) -> None:
+    """Create the database where there is none, exactly as the bot's first start will
+    (folders, file, schema), then remove all of it again: raises what the bot would meet."""
+    made = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    try:
+        Store.open(path).close()
+    finally:
+        for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        for folder in made:  # deepest first, as they were listed
+            if folder.exists():
+                folder.rmdir()
 
 
 def inspect(path: Path) -> Inspection:
@@ -126,3 +161,14 @@ def _version_problem(version: int) -> StoreError:
         f"the database is at schema version {version}, this version uses {LATEST}:"
         " start the bot once to upgrade it (back it up first)"
     )
+
+
+def backup_name(now: datetime) -> str:
+    """The name of a backup made into a folder: sorts by time, as names do."""
+    return f"gutbone-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.db"
+
+
+def beyond_keep(names: list[str], keep: int) -> list[str]:
+    """The backups among `names` older than the newest `keep`; other files are not ours."""
+    ours = sorted(name for name in names if _BACKUP.fullmatch(name))
+    return ours[: max(len(ours) - keep, 0)]

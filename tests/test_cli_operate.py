@@ -4,6 +4,7 @@ their own, configured by the environment, beside a bot process that delivers."""
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,7 +37,11 @@ def environment(db_path: Path | None, **extra: str) -> dict[str, str]:
 
 
 def gutbone(
-    *args: str, db_path: Path | None, cwd: Path, **extra: str
+    *args: str,
+    db_path: Path | None,
+    cwd: Path,
+    preexec_fn: Callable[[], None] | None = None,
+    **extra: str,
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -44,6 +50,7 @@ def gutbone(
         capture_output=True,
         text=True,
         timeout=60,
+        preexec_fn=preexec_fn,
     )
 
 
@@ -120,7 +127,10 @@ def test_stats_of_a_missing_database_is_one_line(tmp_path):
     done = gutbone("stats", db_path=tmp_path / "nowhere.db", cwd=tmp_path)
     assert done.returncode == 1
     missing = tmp_path / "nowhere.db"
-    assert done.stderr == f"gutbone-bot: cannot read {missing}: no database at {missing}\n"
+    assert done.stderr == (
+        f"gutbone-bot: cannot read {missing}: no database at {missing}: set DATABASE_PATH to the"
+        " bot's database, or pass --env-file with the service's settings\n"
+    )
     assert not (tmp_path / "nowhere.db").exists()  # looked at, never created
 
 
@@ -197,7 +207,7 @@ def test_backup_refuses_to_overwrite(tmp_path):
     )
     assert (tmp_path / "old.db").read_text() == "keep me"
     forced = gutbone("backup", "--force", str(tmp_path / "old.db"), db_path=db_path, cwd=tmp_path)
-    assert forced.returncode == 0 and "1 subscribers" in forced.stdout
+    assert forced.returncode == 0 and ", 1 subscriber, schema version" in forced.stdout
 
 
 def test_check_on_a_good_setup(tmp_path):
@@ -208,14 +218,19 @@ def test_check_on_a_good_setup(tmp_path):
     lines = done.stdout.splitlines()
     assert lines[0] == "ok    configuration"
     assert lines[1].startswith("ok    tip library: ") and lines[1].endswith(" references")
-    assert lines[2] == f"ok    database {db_path}: quick_check ok, schema version {LATEST}"
+    assert lines[2] == (
+        f"ok    database {db_path}: quick_check ok, writable, schema version {LATEST}"
+    )
 
 
-def test_check_before_the_first_start_is_good(tmp_path):
-    done = gutbone("check", db_path=tmp_path / "new.db", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
+def test_check_before_the_first_start_creates_the_database_and_removes_it(tmp_path):
+    db_path = tmp_path / "var" / "lib" / "new.db"
+    done = gutbone("check", db_path=db_path, cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
     assert done.returncode == 0
-    assert f"database {tmp_path / 'new.db'}: none yet (created at the first start)" in done.stdout
-    assert not (tmp_path / "new.db").exists()
+    assert f"database {db_path}: none yet, and it can be created (at the first start)" in (
+        done.stdout
+    )
+    assert list(tmp_path.iterdir()) == []  # no file, no -wal, no folder left behind
 
 
 def test_check_finds_a_damaged_database(tmp_path):
@@ -223,7 +238,9 @@ def test_check_finds_a_damaged_database(tmp_path):
     db_path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)
     done = gutbone("check", db_path=db_path, cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
     assert done.returncode == 1
-    assert done.stdout.splitlines()[2].startswith(f"FAIL  database {db_path}: it is not a readable")
+    assert done.stdout.splitlines()[2].startswith(
+        f"FAIL  database: cannot use the database at {db_path}: it is not a readable"
+    )
 
 
 def test_check_reports_a_configuration_error_with_exit_2(tmp_path):
@@ -257,3 +274,127 @@ async def test_a_metrics_port_in_use_is_one_line_and_exit_2(telegram, tmp_path):
         " choose another METRICS_PORT or unset it\n"
     )
     assert "Traceback" not in bot.log
+
+
+def unprivileged() -> None:
+    """In the child: file permissions apply, even to root (which CI containers often are)."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot drop root's file capabilities")
+
+
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 24, 1, 2, 3
+
+
+@pytest.mark.parametrize(
+    ("exists", "folder_mode"),
+    [(True, 0o755), (True, 0o555), (False, 0o555)],
+    ids=["a read-only database", "a read-only folder", "no database, a read-only folder"],
+)
+def test_check_fails_where_the_bot_cannot_write_with_the_bots_own_line(
+    tmp_path, exists, folder_mode
+):
+    folder = tmp_path / "readonly"
+    db_path = folder / "bot.db" if exists else folder / "data" / "bot.db"
+    if exists:
+        subscribed(db_path, 1, due=False)
+        db_path.chmod(0o444)
+    else:
+        folder.mkdir()
+    folder.chmod(folder_mode)
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN}
+    checked = gutbone("check", db_path=db_path, cwd=tmp_path, preexec_fn=unprivileged, **env)
+    started = gutbone("run", db_path=db_path, cwd=tmp_path, preexec_fn=unprivileged, **env)
+    folder.chmod(0o755)
+    assert (checked.returncode, started.returncode) == (2, 2)
+    said = started.stderr.strip().removeprefix("gutbone-bot: ")
+    assert said.startswith(f"cannot open the database at {db_path} (")
+    assert said.endswith("); set DATABASE_PATH to a writable file")
+    assert f"FAIL  database: {said}" in checked.stdout.splitlines()
+
+
+def test_check_reports_every_bad_setting_and_misspelled_variables(tmp_path):
+    env_file = tmp_path / "gutbone.env"
+    env_file.write_text(
+        f"TELEGRAM_BOT_TOKEN={TOKEN}\nDATABSE_PATH=/srv/bot.db\nDEFAULT_TIMEZONE=EST\n"
+        "LOG_LEVEL=LOUD\n"
+    )
+    done = gutbone("check", "--env-file", str(env_file), db_path=tmp_path / "x.db", cwd=tmp_path)
+    assert done.returncode == 2
+    failed = [line for line in done.stdout.splitlines() if line.startswith("FAIL")]
+    assert failed == [
+        "FAIL  configuration: DEFAULT_TIMEZONE 'EST' is an abbreviation, read by tzdata as"
+        " America/Panama, which never changes for daylight saving: name the place instead,"
+        " like America/New_York",
+        "FAIL  configuration: LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR",
+        "FAIL  configuration: DATABSE_PATH is not a setting of this bot: did you mean"
+        " DATABASE_PATH?",
+    ]
+
+
+def test_every_operation_reads_the_env_file_named_before_or_after_it(tmp_path):
+    db_path = tmp_path / "service" / "gutbone.db"
+    subscribed(db_path, 2, due=False)
+    env_file = tmp_path / "gutbone.env"
+    env_file.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nDATABASE_PATH={db_path}\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    option = ["--env-file", str(env_file)]
+    for args, expected in [
+        ([*option, "stats", "--json"], '"active": 2'),
+        (["check", *option], f"ok    database {db_path}: quick_check ok"),
+        ([*option, "health"], "unhealthy: no process holds the delivery lease"),
+        (["backup", *option, str(tmp_path / "copy.db")], ", 2 subscribers, schema version"),
+    ]:
+        done = gutbone(*args, db_path=None, cwd=elsewhere)
+        assert expected in done.stdout, (args, done.stdout, done.stderr)
+
+
+def test_the_bot_itself_reads_the_env_file(tmp_path):
+    env_file = tmp_path / "gutbone.env"
+    env_file.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nDEFAULT_TIMEZONE=Moon/Base\nLOG_LEVEL=x\n")
+    done = gutbone("--env-file", str(env_file), db_path=tmp_path / "x.db", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "gutbone-bot: DEFAULT_TIMEZONE 'Moon/Base' is not an IANA timezone (e.g. Europe/Berlin)",
+        "gutbone-bot: LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR",
+    ]
+
+
+def test_an_env_file_that_is_not_there_is_one_line_and_exit_2(tmp_path):
+    done = gutbone("stats", "--env-file", str(tmp_path / "nope.env"), db_path=None, cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (
+        2,
+        f"gutbone-bot: cannot read the env file {tmp_path / 'nope.env'} (No such file or"
+        " directory)\n",
+    )
+
+
+def test_backup_into_a_folder_keeps_the_newest_n(tmp_path):
+    db_path = tmp_path / "bot.db"
+    subscribed(db_path, 1, due=False)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = ["gutbone-20250101T033000Z.db", "gutbone-20250102T033000Z.db"]
+    for name in [*old, "gutbone-by-hand.db"]:
+        (folder / name).write_text("an older backup")
+    done = gutbone("backup", "--keep", "2", str(folder), db_path=db_path, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [made] = [p.name for p in folder.iterdir() if p.name not in old and "by-hand" not in p.name]
+    assert re.fullmatch(r"gutbone-\d{8}T\d{6}Z\.db", made)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([old[1], made, "gutbone-by-hand.db"])
+    assert done.stdout.splitlines()[1] == "kept the newest 2 backups, removed 1 older one"
+
+
+def test_backup_keep_makes_its_folder(tmp_path):
+    db_path = tmp_path / "bot.db"
+    subscribed(db_path, 3, due=False)
+    done = gutbone(
+        "backup", "--keep", "1", str(tmp_path / "nightly"), db_path=db_path, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "nightly").iterdir())) == 1
+    assert ", 3 subscribers, " in done.stdout

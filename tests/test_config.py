@@ -8,9 +8,11 @@ import pytest
 
 from bot.config import (
     _VARIABLES,
+    VARIABLE_NAMES,
     ConfigError,
     database_path,
     load_settings,
+    misspelled_variables,
     parse_settings,
     raw_secrets,
     raw_token,
@@ -78,8 +80,8 @@ def test_token_is_not_in_the_repr():
         ({"ADMIN_USER_IDS": "0"}, "ADMIN_USER_IDS must be positive Telegram user ids"),
         ({"ADMIN_USER_IDS": "7,-100123"}, "ADMIN_USER_IDS must be positive Telegram user ids"),
         ({"ADMIN_USER_IDS": "1" * 23}, "ADMIN_USER_IDS must be positive Telegram user ids"),
-        ({"DEFAULT_TIMEZONE": "localtime"}, "is not an IANA timezone"),
-        ({"DEFAULT_TIMEZONE": "Factory"}, "is not an IANA timezone"),
+        ({"DEFAULT_TIMEZONE": "localtime"}, "'localtime' is in tzdata but is not a place's zone"),
+        ({"DEFAULT_TIMEZONE": "Factory"}, "'Factory' is in tzdata but is not a place's zone"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
         ({"TELEGRAM_API_BASE_URL": "api.telegram.org"}, "must start with http"),
         ({"TELEGRAM_API_BASE_URL": "https://api.telegram.org"}, "a path ending in /bot"),
@@ -100,6 +102,88 @@ def test_bad_settings_say_what_to_fix(values, message):
     with pytest.raises(ConfigError, match=message) as caught:
         parse_settings(values)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("zone", "message"),
+    [
+        (
+            "EST",
+            "DEFAULT_TIMEZONE 'EST' is an abbreviation, read by tzdata as America/Panama, which"
+            " never changes for daylight saving: name the place instead, like America/New_York",
+        ),
+        ("MST", "read by tzdata as America/Phoenix, .* like America/Denver"),
+        ("PRC", "read by tzdata as Asia/Shanghai, .* like Asia/Shanghai"),
+        (
+            "Etc/GMT+5",
+            r"DEFAULT_TIMEZONE 'Etc/GMT\+5' is a fixed UTC offset: an IANA zone, but refused on"
+            r" purpose \(it never follows daylight saving",
+        ),
+        ("etc/gmt-3", "is a fixed UTC offset: an IANA zone, but refused on purpose"),
+    ],
+)
+def test_abbreviations_without_daylight_saving_and_fixed_offsets_are_refused_and_said_why(
+    zone, message
+):
+    with pytest.raises(ConfigError, match=message) as caught:
+        parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DEFAULT_TIMEZONE": zone})
+    assert "not an IANA timezone" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("zone", "key"),
+    [("UTC", "UTC"), ("CET", "Europe/Brussels"), ("Europe/Berlin", "Europe/Berlin")],
+)
+def test_abbreviations_that_keep_daylight_saving_and_utc_are_accepted(zone, key):
+    assert (
+        parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DEFAULT_TIMEZONE": zone}).default_timezone
+        == key
+    )
+
+
+def test_every_bad_setting_is_reported_at_once():
+    values = {
+        "TELEGRAM_BOT_TOKEN": "12345",
+        "DEFAULT_TIMEZONE": "EST",
+        "LOG_LEVEL": "LOUD",
+        "PAID_BROADCAST": "maybe",
+        "BROADCAST_RATE": "50",  # not judged against PAID_BROADCAST, which is unreadable
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(values)
+    assert [problem.split(" ")[0] for problem in caught.value.problems] == [
+        "TELEGRAM_BOT_TOKEN",
+        "DEFAULT_TIMEZONE",
+        "LOG_LEVEL",
+        "PAID_BROADCAST",
+    ]
+    assert str(caught.value) == caught.value.problems[0]
+
+
+def test_a_webhook_secret_without_a_url_is_a_configuration_error():
+    with pytest.raises(ConfigError) as caught:
+        parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_SECRET": WEBHOOK["WEBHOOK_SECRET"]})
+    assert caught.value.problems == (
+        "WEBHOOK_SECRET is set but WEBHOOK_URL is not: set WEBHOOK_URL for a webhook,"
+        " or remove WEBHOOK_SECRET for long polling",
+    )
+
+
+def test_misspelled_variables_get_a_did_you_mean_and_others_are_left_alone(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DATABSE_PATH=/srv/bot.db\nLOG_LEVL=DEBUG\n")
+    environ = {"database_path": "x", "PATH": "/bin", "TELEGRAM_API_ID": "7", "HOME": "/root"}
+    assert misspelled_variables(environ, env_file) == [
+        "DATABSE_PATH is not a setting of this bot: did you mean DATABASE_PATH?",
+        "LOG_LEVL is not a setting of this bot: did you mean LOG_LEVEL?",
+        "database_path is not a setting of this bot: did you mean DATABASE_PATH?",
+    ]
+
+
+def test_every_variable_is_in_the_env_example():
+    example = (Path(__file__).parent.parent / ".env.example").read_text()
+    for name in VARIABLE_NAMES:
+        assert re.search(rf"^#?{name}=", example, flags=re.MULTILINE), name
 
 
 def test_error_for_a_bad_token_does_not_echo_it():

@@ -84,10 +84,24 @@ async def test_metrics_are_served_on_loopback(telegram, store, library, clock, s
         await a_known_morning(bot, telegram, clock)  # five replies, a sweep, a 429
         async with httpx.AsyncClient() as client:
             answer = await client.get(f"http://127.0.0.1:{port}/metrics")
+        async with httpx.AsyncClient() as client:
+            elsewhere = await client.get(f"http://127.0.0.1:{port}/")
     found = samples(answer.text)
     assert found[("gutbone_deliveries_total", (("outcome", "sent"),))] == 3
+    for outcome in ("failed", "blocked", "released"):  # there from the start, at 0
+        assert found[("gutbone_deliveries_total", (("outcome", outcome),))] == 0
     assert found[("gutbone_rate_limited_total", ())] == 1
-    assert found[("gutbone_gateway_queue_depth", ())] == 0
+    assert found[("gutbone_gateway_queue_depth", (("priority", "reply"),))] == 0
+    assert found[("gutbone_gateway_queue_depth", (("priority", "tip"),))] == 0
+    states = {"active": 3, "paused": 0, "inactive": 1, "unreadable": 0}
+    for state, count in states.items():
+        assert found[("gutbone_subscribers", (("state", state),))] == count
+    assert found[("gutbone_due_backlog", ())] == 0
+    assert found[("gutbone_last_sweep_finished_timestamp_seconds", ())] == EIGHT.timestamp()
+    assert found[("gutbone_delivery_lease_held", ())] == 0  # no sweeping in these tests
+    assert found[("gutbone_database_readable", ())] == 1
+    assert not [name for name, _ in found if name.endswith("_created")]
+    assert elsewhere.status_code == 404
     assert found[("gutbone_sweep_seconds_count", ())] == 1
     assert found[("gutbone_reply_seconds_count", ())] == 5
     assert found[("gutbone_reply_seconds_bucket", (("le", "+Inf"),))] == 5

@@ -14,8 +14,11 @@ from telegram import Bot
 
 from bot.app import build_application
 from bot.config import parse_settings
+from bot.context import services_of
+from bot.polling import TokenRevoked
 from bot.runner import serve
 from bot.webhook import WebhookError
+from bot.webhook_watch import WebhookWatch
 from emulator import SECRET_HEADER
 from tests.e2e import TOKEN, free_port, running_bot
 
@@ -192,3 +195,71 @@ async def test_a_failure_after_listening_closes_the_webhook_port(
         await serve(app, asyncio.Event(), sweep=False)
     with socket.socket() as probe:  # free again
         probe.bind(("127.0.0.1", int(webhook["WEBHOOK_PORT"])))
+
+
+async def test_an_update_posted_five_times_is_answered_five_times_and_handled_once(
+    hooked, telegram, store, webhook
+):
+    body = an_update(CHAT, "/start", update_id=901)
+    statuses = [(await post(webhook["WEBHOOK_URL"], body)).status_code for _ in range(5)]
+    assert statuses == [200] * 5
+    assert "Welcome" in await hooked.ask(CHAT + 1, "/start")  # the replays were all handled
+    assert len(telegram.messages_to(CHAT)) == 1
+
+
+async def test_a_forged_press_posted_to_the_webhook_is_answered(hooked, telegram, caplog):
+    await hooked.ask(CHAT, "/delete_me")
+    message = telegram.messages_to(CHAT)[-1]
+    sender = {"id": CHAT, "is_bot": False, "first_name": "Mallory"}
+    chat = {"id": CHAT, "type": "private", "first_name": "Mallory"}
+    query = {
+        "id": "forged-1",
+        "from": sender,
+        "chat_instance": "1",
+        "data": "v1:del:yes:999999999999",
+        "message": {"message_id": message.message_id, "chat": chat, "date": 1, "text": "x"},
+    }
+    body = json.dumps({"update_id": 902, "callback_query": query}).encode()
+    assert (await post(webhook_url(hooked), body)).status_code == 200
+    answers = await telegram.wait_for_calls("answerCallbackQuery")
+    assert answers[-1]["callback_query_id"] == "forged-1"
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def webhook_url(running) -> str:
+    return services_of(running.app).settings.webhook_url
+
+
+async def test_a_token_revoked_while_running_by_webhook_stops_the_bot(
+    telegram, store, library, clock, sleep, webhook, caplog
+):
+    """Within the watch's first minute: the reply that met 401 tells."""
+    config = parse_settings(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url, **webhook}
+    )
+    app = build_application(config, store, library, clock=clock, sleep=sleep)
+    task = asyncio.create_task(serve(app, asyncio.Event(), sweep=False))
+    await telegram.wait_for_calls("setMyCommands")
+    telegram.revoke_token()
+    telegram.user_sends(CHAT, "/start")  # its reply meets 401
+    with pytest.raises(TokenRevoked):
+        await asyncio.wait_for(task, 10)
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert said == [
+        "Telegram no longer accepts TELEGRAM_BOT_TOKEN (revoked?): stopping; "
+        "put a new token from @BotFather in the configuration"
+    ]
+
+
+async def test_the_watch_asks_telegram_and_notices_a_revoked_token_by_itself(telegram, caplog):
+    async with Bot(TOKEN, base_url=telegram.base_url) as bot:
+        stop = asyncio.Event()
+        watch = WebhookWatch(bot, stop, every=0.01)
+        await watch.check()
+        assert not stop.is_set()
+        telegram.revoke_token()
+        watch.start()
+        await asyncio.wait_for(stop.wait(), 5)
+        await watch.close()
+    assert watch.revoked
+    assert len([r for r in caplog.records if "no longer accepts" in r.getMessage()]) == 1

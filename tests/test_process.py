@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time as wallclock
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -50,9 +51,17 @@ class BotProcess:
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
-    async def start(cls, env: dict[str, str], cwd: Path) -> BotProcess:
+    async def start(
+        cls, env: dict[str, str], cwd: Path, preexec_fn: Callable[[], None] | None = None
+    ) -> BotProcess:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", env=env, cwd=cwd, stderr=asyncio.subprocess.PIPE
+            sys.executable,
+            "-m",
+            "bot",
+            env=env,
+            cwd=cwd,
+            stderr=asyncio.subprocess.PIPE,
+            preexec_fn=preexec_fn,
         )
         return cls(process)
 
@@ -103,7 +112,8 @@ def lapse_the_lease(db_path: Path) -> None:
 
 
 async def test_runs_answers_and_stops_cleanly_on_sigterm(telegram, tmp_path):
-    bot = await BotProcess.start(bot_env(telegram, tmp_path / "db" / "bot.db"), tmp_path)
+    env = bot_env(telegram, tmp_path / "db" / "bot.db", DATABSE_PATH="/srv/typo.db")
+    bot = await BotProcess.start(env, tmp_path)
     telegram.user_sends(CHAT, "/start")
     [welcome] = await telegram.wait_for_messages(CHAT, timeout=20)
     assert "Welcome" in welcome.text
@@ -113,6 +123,12 @@ async def test_runs_answers_and_stops_cleanly_on_sigterm(telegram, tmp_path):
     assert "Stopped" in bot.log
     assert TOKEN not in bot.log and TOKEN.split(":")[1] not in bot.log
     assert "getUpdates" in bot.log or "getMe" in bot.log  # DEBUG logging really was on
+    assert (
+        bot.count(  # a misspelt setting is named, and ignored
+            "DATABSE_PATH is not a setting of this bot: did you mean DATABASE_PATH? (ignored)"
+        )
+        == 1
+    )
 
 
 async def test_kill_9_then_restart_sends_no_second_tip(telegram, tmp_path):

@@ -11,10 +11,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
 UNIT = (ROOT / "deploy" / "gutbone-bot.service").read_text(encoding="utf-8")
+BACKUP = (ROOT / "deploy" / "gutbone-backup.service").read_text(encoding="utf-8")
+TIMER = (ROOT / "deploy" / "gutbone-backup.timer").read_text(encoding="utf-8")
 
 
-def unit_settings(name: str) -> list[str]:
-    return re.findall(rf"^{name}=(.*)$", UNIT, flags=re.MULTILINE)
+def unit_settings(name: str, unit: str = UNIT) -> list[str]:
+    return re.findall(rf"^{name}=(.*)$", unit, flags=re.MULTILINE)
 
 
 def test_the_container_is_healthy_when_gutbone_bot_health_says_so():
@@ -41,6 +43,41 @@ def test_ci_lints_the_dockerfile():
     assert "\n.venv/bin/hadolint Dockerfile\n" in (ROOT / ".ci" / "run").read_text()
 
 
-def test_ci_verifies_the_systemd_unit_where_systemd_is_installed():
+def test_ci_verifies_the_systemd_units_where_systemd_is_installed():
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "systemd-analyze verify" in ci and "deploy/gutbone-bot.service" in ci
+    assert "systemd-analyze verify" in ci
+    for unit in ("gutbone-bot.service", "gutbone-backup.service", "gutbone-backup.timer"):
+        assert f"deploy/{unit}" in ci
+
+
+def test_ci_runs_the_units_install_steps_as_written():
+    assert "\n.ci/install-steps\n" in (ROOT / ".ci" / "run").read_text()
+    steps = (ROOT / ".ci" / "install-steps").read_text()
+    assert "/CI runs these lines/" in steps and "CI runs these lines" in UNIT
+
+
+def test_every_setting_is_in_the_env_file_none_in_the_units():
+    for unit in (UNIT, BACKUP):
+        assert unit_settings("Environment", unit) == []
+        assert unit_settings("EnvironmentFile", unit) == ["/etc/gutbone/gutbone.env"]
+    assert "DATABASE_PATH=/var/lib/gutbone/gutbone.db" in UNIT  # put in the env file at install
+
+
+def test_the_unit_raises_the_open_file_limit_above_what_the_webhook_may_hold():
+    [limit] = unit_settings("LimitNOFILE")
+    assert int(limit) >= 4 * 100  # the webhook allows itself a quarter, up to 100 connections
+
+
+def test_a_nightly_backup_keeps_a_number_of_copies_as_the_service_user():
+    [command] = unit_settings("ExecStart", BACKUP)
+    assert re.fullmatch(
+        r"/opt/gutbone/bin/gutbone-bot backup --keep \d+ /var/lib/gutbone/\S+", command
+    )
+    assert unit_settings("User", BACKUP) == unit_settings("User")
+    assert unit_settings("OnCalendar", TIMER) and unit_settings("Persistent", TIMER) == ["true"]
+
+
+def test_ci_checks_the_alert_rules_with_promtool():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "promtool check rules deploy/prometheus/alerts.yml" in ci
+    assert "apt-get install" in ci and "prometheus" in ci  # installed where it can be
