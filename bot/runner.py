@@ -60,7 +60,7 @@ async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
     hook_watch = WebhookWatch(app.bot, stop) if webhook is not None else None
     if hook_watch is not None:
         services.token_rejected = hook_watch.rejected  # a reply that met 401
-    services.metrics.process.lease_held = services.loop.delivering
+    services.metrics.process.lease_held = services.loop.holds_lease
     # A webhook server listens at once (Telegram posts as soon as it can) and is closed
     # whatever happens; on a clean stop, in its place in the order below.
     async with app, webhook or contextlib.nullcontext():

@@ -318,7 +318,7 @@ class Delivery:
             if not self._may_start():
                 return self._unfinished(attempts), chat_id
             attempt += 1
-            outcome = await self.send(chat_id, claim.tip_id, self._still_wanted(chat_id))
+            outcome = await self.send(chat_id, claim.tip_id, self._still_wanted(chat_id, claim))
             decision = decide(outcome, attempt, attempts.answer_lost)
             _log(outcome, chat_id, claim.tip_id, decision)
             match decision:
@@ -334,15 +334,17 @@ class Delivery:
                     attempts.answer_lost = attempts.answer_lost or isinstance(outcome, Uncertain)
                     await self.sleep(seconds)
 
-    def _still_wanted(self, chat_id: int) -> Callable[[], bool]:
-        """Asked just before each request goes out: this process still holds the lease (the
-        fence), is not stopping, and the chat still wants tips (a /stop meanwhile: none)."""
+    def _still_wanted(self, chat_id: int, claim: Claim) -> Callable[[], bool]:
+        """Asked just before each request goes out (the fence): this process still holds the
+        lease and is not stopping, the claim is still its own (a process whose lease lapsed
+        and came back finds its old claims resumed by another), and the chat still wants
+        tips (a /stop meanwhile: none)."""
 
         def check() -> bool:
             if not self._may_start():
                 return False
             try:
-                return self.store.is_active(chat_id)
+                return self.store.may_send(chat_id, claim.day, claim.claim)
             except sqlite3.Error as exc:
                 logger.warning("Could not check chat %s before sending: %s", chat_id, exc)
                 return False

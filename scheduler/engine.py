@@ -91,6 +91,10 @@ class DeliveryLoop:
             self._wake = moment
             self._poke.set()
 
+    def holds_lease(self) -> bool:
+        """True while this process holds the delivery lease (False for one without a lease)."""
+        return self._lease is not None and self._lease.held()
+
     def delivering(self) -> bool:
         """True while this process may deliver: it holds the lease, and is not stopping."""
         return not self._stopping and (self._lease is None or self._lease.held())
