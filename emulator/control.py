@@ -5,7 +5,20 @@ Served under ``/_emulator/`` only when asked for (``BotAPIEmulator(control=True)
 Linux is one clock for every process on the machine, so a caller can compare them with its own.
 
 - ``POST /_emulator/messages`` ``{"messages": [{"chat_id": 1, "text": "/start"}, ...]}``: users
-  write to the bot; answers ``{"count": n, "at": t}`` (``t``: when they were queued).
+  write to the bot; answers ``{"count": n, "at": t}`` (``t``: when they were queued). A message
+  may name ``chat_type`` ("group", "supergroup") and ``user_id`` (the sender in a group).
+- ``POST /_emulator/members`` ``{"chat_id": -5, "user_id": 42, "status": "administrator"}``: what
+  getChatMember answers from now on.
+- ``POST /_emulator/block`` ``{"chat_id": 42}``: the user blocked the bot; the bot is not told,
+  it finds out when a send gets 403.
+- ``POST /_emulator/migrate`` ``{"chat_id": -5, "new_chat_id": -1005}``: the group became a
+  supergroup; the bot is not told, it finds out when a call to the old id is refused.
+- ``POST /_emulator/faults`` ``{"rates": {"server_error": 0.02, ...}, "seed": 7,
+  "methods": ["sendMessage"], "retry_after": 1, "slow_seconds": 1.0}``: from now on each call of
+  ``methods`` meets a random fault at those rates (``emulator.faults.FAULT_KINDS``; empty
+  rates: none). ``GET /_emulator/faults``: ``{"injected": [{"kind", "method", "chat_id", "at",
+  "message_id"}, ...]}``, every fault injected so far; ``message_id`` is the message a call
+  sent before its connection was dropped (``drop_after``).
 - ``GET /_emulator/stats``: ``{"sent": n, "calls": {method: n}, "errors": {code: n},
   "pending_updates": n, "at": t}``.
 - ``GET /_emulator/sent?offset=0&limit=5000&chat_id=42&text=1``: messages the bot sent, in order
@@ -17,11 +30,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
 from emulator.core import BotAPI
+from emulator.faults import random_faults_from
 
 __all__ = ["PREFIX", "add_control_routes"]
 
@@ -31,23 +47,82 @@ _PAGE = 5000
 
 def add_control_routes(app: web.Application, api: BotAPI) -> None:
     """Route ``/_emulator/...`` on ``app`` to ``api`` (before any catch-all route)."""
-    app.router.add_post(f"{PREFIX}/messages", lambda request: _messages(api, request))
-    app.router.add_get(f"{PREFIX}/stats", lambda request: _stats(api))
-    app.router.add_get(f"{PREFIX}/sent", lambda request: _sent(api, request))
+    app.router.add_post(f"{PREFIX}/messages", partial(_messages, api))
+    app.router.add_get(f"{PREFIX}/stats", partial(_stats, api))
+    app.router.add_get(f"{PREFIX}/sent", partial(_sent, api))
+    app.router.add_post(f"{PREFIX}/members", partial(_members, api))
+    app.router.add_post(f"{PREFIX}/block", partial(_block, api))
+    app.router.add_post(f"{PREFIX}/migrate", partial(_migrate, api))
+    app.router.add_post(f"{PREFIX}/faults", partial(_set_faults, api))
+    app.router.add_get(f"{PREFIX}/faults", partial(_injected, api))
 
 
 async def _messages(api: BotAPI, request: web.Request) -> web.Response:
     try:
         body = await request.json()
-        messages = [(int(m["chat_id"]), str(m["text"])) for m in body["messages"]]
+        messages = [_message(m) for m in body["messages"]]
     except (ValueError, KeyError, TypeError) as exc:
-        return web.json_response({"error": f"expected {{'messages': [...]}}: {exc!r}"}, status=400)
-    for chat_id, text in messages:
-        api.user_sends(chat_id, text)
+        return _refused(f"expected {{'messages': [...]}}: {exc!r}")
+    for chat_id, text, how in messages:
+        api.user_sends(chat_id, text, **how)
     return web.json_response({"count": len(messages), "at": time.monotonic()})
 
 
-async def _stats(api: BotAPI) -> web.Response:
+def _message(item: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
+    """(chat_id, text, user_sends' keyword arguments) from one message of the request."""
+    how: dict[str, Any] = {}
+    if "chat_type" in item:
+        how["chat_type"] = str(item["chat_type"])
+    if "user_id" in item:
+        how["user_id"] = int(item["user_id"])
+    return int(item["chat_id"]), str(item["text"]), how
+
+
+async def _members(api: BotAPI, request: web.Request) -> web.Response:
+    try:
+        body = await request.json()
+        api.set_member_status(int(body["chat_id"]), int(body["user_id"]), str(body["status"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        return _refused(f"expected chat_id, user_id and a known status: {exc!r}")
+    return web.json_response({"ok": True})
+
+
+async def _block(api: BotAPI, request: web.Request) -> web.Response:
+    try:
+        api.block(int((await request.json())["chat_id"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        return _refused(f"expected chat_id: {exc!r}")
+    return web.json_response({"ok": True})
+
+
+async def _migrate(api: BotAPI, request: web.Request) -> web.Response:
+    try:
+        body = await request.json()
+        api.migrate(int(body["chat_id"]), int(body["new_chat_id"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        return _refused(f"expected chat_id and new_chat_id: {exc!r}")
+    return web.json_response({"ok": True})
+
+
+async def _set_faults(api: BotAPI, request: web.Request) -> web.Response:
+    try:
+        config = await request.json()
+        faults = random_faults_from(config) if config.get("rates") else None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return _refused(f"expected {{'rates': {{kind: share}}, ...}}: {exc}")
+    api.inject_random_faults(faults)
+    return web.json_response({"ok": True})
+
+
+async def _injected(api: BotAPI, request: web.Request) -> web.Response:
+    return web.json_response({"injected": [asdict(fault) for fault in api.injected_faults]})
+
+
+def _refused(reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=400)
+
+
+async def _stats(api: BotAPI, request: web.Request) -> web.Response:
     calls = Counter(name for name, _ in api.calls)
     errors = Counter(str(body.get("error_code")) for _, _, body in api.errors)
     return web.json_response(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from emulator import users
 from emulator.errors import ApiError, unauthorized
+from emulator.faults import RATE_LIMIT, SERVER_ERROR, SLOW, InjectedFault, RandomFaults
 from emulator.methods import METHODS, canonical_name
 from emulator.state import SentDocument, SentMessage, State
 
@@ -29,8 +32,12 @@ class BotAPI:
 
     # --- the API itself -------------------------------------------------------------------
 
-    async def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """Run one Bot API call; return the HTTP status and the JSON body Telegram would."""
+    async def call(
+        self, method: str, params: dict[str, Any], *, fault: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """Run one Bot API call; return the HTTP status and the JSON body Telegram would.
+        ``fault``: what :meth:`draw_fault` drew for it (a 5xx or 429 answered instead, or a
+        slow answer; the server carries out the drops)."""
         name = canonical_name(method)
         self.calls.append((name or method, params))
         self._state.changed.notify()  # wakes wait_for_calls before a long poll ends
@@ -39,6 +46,7 @@ class BotAPI:
                 raise unauthorized()
             if name is None:
                 raise ApiError(404, "Not Found")
+            await self._meet_fault(fault, name, params)
             self._state.faults.check(name, params.get("chat_id"))
             result = await METHODS[name](self._state, params)
         except ApiError as error:
@@ -47,6 +55,28 @@ class BotAPI:
         finally:
             self._state.changed.notify()
         return 200, {"ok": True, "result": result}
+
+    def draw_fault(self, method: str) -> str | None:
+        """The random fault (``emulator.faults.FAULT_KINDS``) this call meets, if any."""
+        drawn = self._state.faults.random
+        return drawn.draw(canonical_name(method) or method) if drawn else None
+
+    def record_fault(
+        self, kind: str, method: str, params: dict[str, Any], message_id: int | None = None
+    ) -> None:
+        """Log a random fault injected (the server's drops call this too)."""
+        name = canonical_name(method) or method
+        self._state.faults.record(kind, name, params.get("chat_id"), time.monotonic(), message_id)
+
+    async def _meet_fault(self, fault: str | None, method: str, params: dict[str, Any]) -> None:
+        drawn = self._state.faults.random
+        if fault not in (SERVER_ERROR, RATE_LIMIT, SLOW) or drawn is None:
+            return
+        self.record_fault(fault, method, params)
+        if fault == SLOW:
+            await asyncio.sleep(drawn.slow_seconds)
+        else:
+            raise drawn.error(fault)
 
     # --- acting as users ------------------------------------------------------------------
 
@@ -299,6 +329,16 @@ class BotAPI:
     def fail_with_server_error(self, times: int = 1) -> None:
         """The next ``times`` sendMessage calls get 502 Bad Gateway."""
         self.fail_next("sendMessage", error_code=502, description="Bad Gateway", times=times)
+
+    def inject_random_faults(self, faults: RandomFaults | None) -> None:
+        """From now on, calls of ``faults.methods`` meet faults drawn at its rates (None: no
+        more). Drops and slow answers need HTTP: they happen in :class:`BotAPIEmulator`."""
+        self._state.faults.random = faults
+
+    @property
+    def injected_faults(self) -> list[InjectedFault]:
+        """Every random fault injected so far, in order."""
+        return list(self._state.faults.injected)
 
     def revoke_token(self) -> None:
         """The owner revoked the token in @BotFather: every call, and every long poll already

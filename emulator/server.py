@@ -12,6 +12,7 @@ from aiohttp import web
 from emulator.control import add_control_routes
 from emulator.core import BotAPI
 from emulator.errors import unauthorized
+from emulator.faults import DROP_AFTER, DROP_BEFORE
 from emulator.webhook import WebhookDelivery
 
 __all__ = ["TEST_TOKEN", "BotAPIEmulator", "decode_params"]
@@ -155,17 +156,45 @@ class BotAPIEmulator(BotAPI):
     async def _handle(self, request: web.Request) -> web.Response:
         if not hmac.compare_digest(request.match_info["token"].encode(), self._token):
             return _answer(401, unauthorized().body())
+        method = request.match_info["method"]
         try:
             params = decode_params(request.query) | decode_params(await request.post())
-            status, body = await self.call(request.match_info["method"], params)
+            fault = self.draw_fault(method)
+            if fault == DROP_BEFORE:  # read, never carried out, never answered
+                return self._drop(request, fault, method, params)
+            status, body = await self.call(method, params, fault=fault)
+            if fault == DROP_AFTER:  # carried out (a message sent), but never answered
+                return self._drop(request, fault, method, params, _message_id(body))
         except Exception as exc:  # an emulator bug must reach the test, not a log
             status, body = 500, _internal_error(exc)
-            self.errors.append((request.match_info["method"], {}, body))
+            self.errors.append((method, {}, body))
         return _answer(status, body)
+
+    def _drop(
+        self,
+        request: web.Request,
+        fault: str,
+        method: str,
+        params: dict[str, Any],
+        message_id: int | None = None,
+    ) -> web.Response:
+        """Close the connection unanswered: the client sees it dropped (aiohttp:
+        ServerDisconnectedError); the response returned is never written."""
+        self.record_fault(fault, method, params, message_id)
+        if request.transport is not None:
+            request.transport.abort()
+        return web.Response(status=499)
 
 
 async def _not_found(request: web.Request) -> web.Response:
     return _answer(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+
+
+def _message_id(body: dict[str, Any]) -> int | None:
+    """The message a successful call sent, if it sent one."""
+    result = body.get("result") if body.get("ok") else None
+    found = result.get("message_id") if isinstance(result, dict) else None
+    return found if isinstance(found, int) else None
 
 
 def _internal_error(exc: Exception) -> dict[str, Any]:
