@@ -109,8 +109,12 @@ async def chaos(quick: bool, seed: int = SEED) -> list[Figure]:
     happened = _happened(run, bots, exits)
     record = {"plan": asdict(plan), "happened": asdict(happened), "offset": offset}
     record |= {"sent": sent, "injected": injected}
-    (folder / "record.json").write_text(json.dumps(record, default=str))
+    (folder / "record.json").write_text(json.dumps(record, default=_json))
     return check(plan, sent, injected, happened, offset)
+
+
+def _json(value: object) -> object:
+    return sorted(value) if isinstance(value, frozenset) else str(value)
 
 
 def _happened(run: Run, bots: BotPair, exits: dict[str, tuple[float, int | None]]) -> Happened:

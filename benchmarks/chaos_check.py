@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from benchmarks.chaos_duplicates import Tip, causes
 from benchmarks.chaos_plan import Command, Plan
 from benchmarks.figures import Figure, at_most, exactly, info, percentile
 
@@ -49,11 +50,15 @@ class Happened:
     rate: int
 
 
+# chat -> (its command during the run, when queued, its reply or None)
+Answers = dict[int, tuple[Command, float, float | None]]
+
+
 @dataclass
 class Chat:
     """One subscriber's messages: its daily tips and the other messages (replies), in order."""
 
-    tips: list[float] = field(default_factory=list)
+    tips: list[Tip] = field(default_factory=list)
     replies: list[float] = field(default_factory=list)
 
 
@@ -61,14 +66,20 @@ def is_tip(message: dict[str, Any]) -> bool:
     return any(str(data).startswith(TIP_BUTTON) for data in message.get("callback_data") or [])
 
 
-def chats_of(plan: Plan, sent: Sequence[dict[str, Any]], offset: float) -> dict[int, Chat]:
+def chats_of(
+    plan: Plan, sent: Sequence[dict[str, Any]], injected: Sequence[dict[str, Any]], offset: float
+) -> dict[int, Chat]:
     """Each subscriber's messages, a migrated group's new chat counted as the group."""
     original = {new: old for old, new in plan.migrations.items()}
+    dropped = {(f["chat_id"], f["message_id"]) for f in injected if f["kind"] == "drop_after"}
     chats = {s.chat_id: Chat() for s in plan.subscribers}
     for message in sent:
         chat = chats.get(original.get(message["chat_id"], message["chat_id"]))
-        if chat is not None:
-            (chat.tips if is_tip(message) else chat.replies).append(message["at"] + offset)
+        at = message["at"] + offset
+        if chat is not None and is_tip(message):
+            chat.tips.append(Tip(at, (message["chat_id"], message["message_id"]) in dropped))
+        elif chat is not None:
+            chat.replies.append(at)
     return chats
 
 
@@ -79,10 +90,10 @@ def check(
     happened: Happened,
     offset: float,
 ) -> list[Figure]:
-    chats = chats_of(plan, sent, offset)
+    chats = chats_of(plan, sent, injected, offset)
     answered = _answers(chats, happened.commands)
     figures = _misses(plan, chats, answered)
-    figures.append(_duplicates(chats, sent, injected, happened))
+    figures += _duplicates(chats, happened)
     figures += _lateness(plan, chats, answered, happened)
     figures += _after_reply(chats, answered, "/stop", "tips after a /stop reply")
     figures += _after_reply(chats, answered, "/pause", "tips after a /pause reply")
@@ -91,12 +102,10 @@ def check(
     return figures
 
 
-def _answers(
-    chats: dict[int, Chat], commands: list[tuple[Command, float]]
-) -> dict[int, tuple[Command, float, float | None]]:
+def _answers(chats: dict[int, Chat], commands: list[tuple[Command, float]]) -> Answers:
     """Per subscriber's command: (command, queued, its reply: the chat's first message after
     it that is no daily tip; None if none came)."""
-    found = {}
+    found: Answers = {}
     for command, queued in commands:
         chat = chats.get(command.chat_id)
         if chat is not None:
@@ -105,7 +114,7 @@ def _answers(
     return found
 
 
-def _expected(plan: Plan, chat_id: int, answered: dict[int, Any]) -> datetime | None:
+def _expected(plan: Plan, chat_id: int, answered: Answers) -> datetime | None:
     """When its tip was due: a /time answered 2 s or more before the old minute moves it."""
     subscriber = plan.subscriber(chat_id)
     assert subscriber is not None
@@ -119,7 +128,7 @@ def _expected(plan: Plan, chat_id: int, answered: dict[int, Any]) -> datetime | 
     return None  # answered just around the old minute: either is right
 
 
-def _owed(plan: Plan, answered: dict[int, Any]) -> list[int]:
+def _owed(plan: Plan, answered: Answers) -> list[int]:
     """Subscribers owed today's tip: not blocked, and asked neither /stop nor /pause."""
     excused = {c for c, (command, _, _) in answered.items() if command.name in ("/stop", "/pause")}
     return [
@@ -129,7 +138,7 @@ def _owed(plan: Plan, answered: dict[int, Any]) -> list[int]:
     ]
 
 
-def _misses(plan: Plan, chats: dict[int, Chat], answered: dict[int, Any]) -> list[Figure]:
+def _misses(plan: Plan, chats: dict[int, Chat], answered: Answers) -> list[Figure]:
     missed = [chat_id for chat_id in _owed(plan, answered) if not chats[chat_id].tips]
     by_minute: dict[str, int] = defaultdict(int)
     for chat_id in missed:
@@ -142,49 +151,50 @@ def _misses(plan: Plan, chats: dict[int, Chat], answered: dict[int, Any]) -> lis
     ]
 
 
-def _duplicates(
-    chats: dict[int, Chat],
-    sent: Sequence[dict[str, Any]],
-    injected: Sequence[dict[str, Any]],
-    happened: Happened,
-) -> Figure:
-    extra = sum(max(0, len(chat.tips) - 1) for chat in chats.values())
-    maybe = len(_maybe_delivered_tips(sent, injected))
-    bound = in_flight_bound(happened.rate) * len(happened.kills) + maybe
-    name = f"chaos: duplicate tips ({len(happened.kills)} kill -9, {maybe} maybe-delivered)"
-    return at_most(name, extra, bound, digits=0)
-
-
-def _maybe_delivered_tips(
-    sent: Sequence[dict[str, Any]], injected: Sequence[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Drops after delivery that hit a daily tip: the bot cannot know it arrived."""
-    tips = {(m["chat_id"], m["message_id"]) for m in sent if is_tip(m)}
+def _duplicates(chats: dict[int, Chat], happened: Happened) -> list[Figure]:
+    conts = [cont for _, cont in happened.pauses]
+    found = causes((chat.tips for chat in chats.values()), happened.kills, conts)
+    bound = in_flight_bound(happened.rate)
     return [
-        fault
-        for fault in injected
-        if fault["kind"] == "drop_after" and (fault["chat_id"], fault["message_id"]) in tips
+        info(
+            "chaos: duplicate tips (copies beyond one per chat)",
+            f"{found.total}: {found.maybe_delivered} after a maybe-delivered send,"
+            f" {found.in_flight} in flight at a kill -9, {found.other} neither",
+        ),
+        at_most(
+            f"chaos: duplicates in flight at one kill -9 ({len(happened.kills)} kills)",
+            max(found.per_kill.values(), default=0),
+            bound,
+            digits=0,
+        ),
+        exactly(
+            f"chaos: other duplicates ({found.after_sigcont} right after a SIGCONT)",
+            found.other,
+            0,
+        ),
     ]
 
 
 def _lateness(
-    plan: Plan, chats: dict[int, Chat], answered: dict[int, Any], happened: Happened
+    plan: Plan, chats: dict[int, Chat], answered: Answers, happened: Happened
 ) -> list[Figure]:
     """First daily tip minus its due minute: tips caught by a paused holder apart."""
     normal: list[float] = []
     hung: list[float] = []
     killed: list[float] = []
+    by_minute: dict[str, float] = {}
     early = 0
     for chat_id in _owed(plan, answered):
         due = _expected(plan, chat_id, answered)
         if due is None or not chats[chat_id].tips:
             continue
-        late = chats[chat_id].tips[0] - due.timestamp()
+        late = chats[chat_id].tips[0].at - due.timestamp()
         early += late < -1
         hung_at = any(
             stop - HUNG_MARGIN <= due.timestamp() <= cont for stop, cont in happened.pauses
         )
         (hung if hung_at else normal).append(late)
+        by_minute[f"{due:%H:%M}"] = max(late, by_minute.get(f"{due:%H:%M}", -math.inf))
         if any(0 <= kill - due.timestamp() <= 30 for kill in happened.kills):
             killed.append(late)
     return [
@@ -196,7 +206,12 @@ def _lateness(
             f"chaos: lateness max, caught by a hung holder ({len(hung)})", hung, 1, HUNG_TARGET
         ),
         exactly("chaos: tips more than 1 s before their due minute", early, 0),
+        info("chaos: lateness max by due minute (UTC)", _by_minute(by_minute)),
     ]
+
+
+def _by_minute(latest: dict[str, float]) -> str:
+    return ", ".join(f"{minute} {late:.1f} s" for minute, late in sorted(latest.items()))
 
 
 def _at_most(name: str, values: Sequence[float], share: float, target: float) -> Figure:
@@ -206,9 +221,7 @@ def _at_most(name: str, values: Sequence[float], share: float, target: float) ->
     return at_most(name, percentile(values, share), target, " s")
 
 
-def _after_reply(
-    chats: dict[int, Chat], answered: dict[int, Any], name: str, label: str
-) -> list[Figure]:
+def _after_reply(chats: dict[int, Chat], answered: Answers, name: str, label: str) -> list[Figure]:
     after, unanswered = 0, 0
     for chat_id, (command, _, reply) in answered.items():
         if command.name != name:
@@ -216,7 +229,7 @@ def _after_reply(
         if reply is None:
             unanswered += 1
             continue
-        after += sum(at > reply for at in chats[chat_id].tips)
+        after += sum(tip.at > reply for tip in chats[chat_id].tips)
     asked = sum(command.name == name for command, _, _ in answered.values())
     return [exactly(f"chaos: {label} ({asked} asked, {unanswered} unanswered)", after, 0)]
 
