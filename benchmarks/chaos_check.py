@@ -162,7 +162,7 @@ def _duplicates(chats: dict[int, Chat], happened: Happened) -> list[Figure]:
             f" {found.in_flight} in flight at a kill -9, {found.other} neither",
         ),
         at_most(
-            f"chaos: duplicates in flight at one kill -9 ({len(happened.kills)} kills)",
+            f"chaos: duplicates in flight at one kill -9 (of {len(happened.kills)})",
             max(found.per_kill.values(), default=0),
             bound,
             digits=0,
