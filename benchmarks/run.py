@@ -81,6 +81,12 @@ def million(args: argparse.Namespace) -> list[Figure]:
     return figures + _numbered("7.", store_scale.run(count, 5_000 if args.quick else 20_000))
 
 
+def chaos(args: argparse.Namespace) -> list[Figure]:
+    from benchmarks import chaos as play
+
+    return asyncio.run(play.chaos(args.quick))
+
+
 SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
     "due": due_at_once,
     "asked": due_while_asked,
@@ -89,6 +95,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
     "ceiling": ceiling,
     "first-tip": first_tip,
     "million": million,
+    "chaos": chaos,
 }
 
 
