@@ -22,7 +22,8 @@ from scheduler.lease import RENEW_EVERY, STANDBY_POLL, Lease
 logger = logging.getLogger(__name__)
 
 SAFETY_SWEEP_SECONDS = 300  # a sweep at least this often, whatever the wake-ups say
-BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # after 1, 2, 3... failed sweeps in a row
+BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+MIN_PAUSE = 1.0  # seconds between sweeps at the least, whatever is still owed  # after 1, 2, 3... failed sweeps in a row
 
 
 class DeliveryLoop:
@@ -143,12 +144,15 @@ class DeliveryLoop:
             return
         self.failures = 0
         self.sweeps += 1
-        safety = self._clock() + timedelta(seconds=SAFETY_SWEEP_SECONDS)
+        now = self._clock()
+        safety = now + timedelta(seconds=SAFETY_SWEEP_SECONDS)
         try:
             owed = self._next_wake()
         except Exception as exc:
             logger.warning("Could not read the next due time (%s); sweeping again soon", exc)
-            owed = self._clock() + timedelta(seconds=BACKOFF_SECONDS[0])
+            owed = now + timedelta(seconds=BACKOFF_SECONDS[0])
+        if owed is not None:  # still owed right after a sweep (it could not deliver): no spin
+            owed = max(owed, now + timedelta(seconds=MIN_PAUSE))
         self.wake_at(min(owed, safety) if owed is not None else safety)
         logger.debug("Sweep finished; the next at %s", f"{self._wake:%H:%M:%S}")
 

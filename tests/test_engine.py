@@ -242,3 +242,23 @@ def test_a_frozen_holder_sends_nothing_it_no_longer_owns(tmp_path, monkeypatch, 
     assert per_chat(world) == {chat: 1 for chat in range(1, 11)}
     assert worst_lateness(world) <= LEASE_TTL + 10
     assert all(m.process == "standby" for m in world.delivered if m.at > at(8, 0, 1))
+
+
+def test_a_sweep_that_leaves_something_owed_does_not_spin():
+    """A database swapped under the bot stops its sweeps while tips stay owed: it must not
+    busy-loop on a due time in the past (a leftover process once did, at 42 % of a core)."""
+
+    async def life() -> int:
+        swept = []
+
+        async def sweep_nothing() -> None:
+            swept.append(virtual_clock())
+
+        owed = MORNING - timedelta(hours=1)
+        loop = DeliveryLoop(sweep_nothing, lambda: owed, virtual_clock)
+        loop.start()
+        await sleep_until(MORNING + timedelta(minutes=1))
+        await loop.stop(timeout=1)
+        return len(swept)
+
+    assert run_virtual(life(), MORNING) <= 61  # about one a second, not thousands
