@@ -31,6 +31,7 @@ from bot.http import AiohttpRequest
 from bot.metrics import Metrics
 from bot.sender import NO_PREVIEW, TipSender
 from scheduler.delivery import ChooseTip, Delivery, Sleep, workers_for
+from scheduler.due import local_date
 from scheduler.pacing import Limits
 from storage import Store
 from storage.events import EventKind
@@ -80,7 +81,12 @@ def build_application(
     delivery = Delivery(
         store,
         tip_chooser(store, library, rng),
-        TipSender(app.bot, library, paid=settings.paid_broadcast).send,
+        TipSender(
+            app.bot,
+            library,
+            paid=settings.paid_broadcast,
+            done_today=checked_in_today(store, clock),
+        ).send,
         clock,
         workers=workers,
         sleep=sleep,
@@ -101,6 +107,17 @@ def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTip
         return next_tip(store, pool, chat_id, rng, now).id
 
     return choose
+
+
+def checked_in_today(store: Store, clock: Callable[[], datetime]) -> Callable[[int], bool]:
+    """Whether a chat checked in on its local today: its daily tip then shows ✅ Done today."""
+
+    def done(chat_id: int) -> bool:
+        subscriber = store.subscriber(chat_id)
+        today = local_date(subscriber.schedule, clock()) if subscriber else None
+        return today is not None and store.checked_in(chat_id, today)
+
+    return done
 
 
 def observe(services: Services, gateway: Gateway) -> None:

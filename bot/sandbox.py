@@ -29,7 +29,7 @@ from bot.runner import serve
 from emulator import TEST_TOKEN, BotAPIEmulator
 from emulator.chat import TerminalChat, is_press, stdin_lines
 from storage import Store
-from tips import load_library
+from tips import Library, load_library
 
 CHAT_ID = 1  # the private chat you type in
 ANSWER_TIMEOUT = 10.0  # seconds to wait for the bot's answer before reading the next line
@@ -131,10 +131,12 @@ async def converse(
     width: int | None = None,
     echo: bool = False,
     gateway: Gateway | None = None,
+    library: Library | None = None,
 ) -> None:
     """The bot and the emulator, and a chat fed by `lines` and shown with `write`, until a
-    line says :quit or the lines run out. Tests pass a gateway whose time they control."""
-    store, library = Store.open(database), load_library()
+    line says :quit or the lines run out. Tests pass a gateway whose time they control, and
+    a library whose tips they know (the shipped one by default)."""
+    store, library = Store.open(database), library or load_library()
     try:
         async with BotAPIEmulator() as telegram:
             values = {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
