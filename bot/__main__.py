@@ -90,7 +90,7 @@ def run() -> int:
     secrets = [settings.token, settings.webhook_secret or ""]
     configure_logging(settings.log_level, secrets, settings.log_format)
     try:
-        library = load_library()
+        library = load_library(settings.tips_library)
         plant_list()  # /plants reads it: a bad list stops the start, not a later command
     except LibraryError as problem:
         return _fail(str(problem))

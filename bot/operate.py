@@ -21,7 +21,7 @@ from bot.logs import PROGRAM
 from bot.texts import render_stats
 from scheduler.delivery import SAFETY_SWEEP_SECONDS
 from storage import StoreError, heartbeat, offline, stats
-from tips import LibraryError, load_library
+from tips import LIBRARY_DIR, LibraryError, load_library
 
 OK, PROBLEM, CONFIGURATION = 0, 1, 2
 HEALTHY_WITHIN = 2 * SAFETY_SWEEP_SECONDS  # seconds since the last sign of a sweep
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int | None:
 def check(args: argparse.Namespace) -> int:
     """Configuration, library, database: one line each; the worst result is the exit code."""
     settings, code = _check_configuration()
-    code = max(code, _check_library())
+    code = max(code, _check_library(settings.tips_library if settings else LIBRARY_DIR))
     path = settings.database_path if settings else database_path()
     return max(code, _check_database(path))
 
@@ -95,9 +95,9 @@ def _check_configuration() -> tuple[Settings | None, int]:
     return settings, OK
 
 
-def _check_library() -> int:
+def _check_library(root: Path) -> int:
     try:
-        library = load_library()
+        library = load_library(root)
     except LibraryError as problem:
         first = problem.problems[0] if problem.problems else problem
         _line(False, f"tip library: {len(problem.problems)} problem(s), the first: {first}")
