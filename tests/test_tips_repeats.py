@@ -68,6 +68,23 @@ def test_figures_skip_digits_inside_names() -> None:
     assert figures("Vitamin K2 as MK-7, or K1 from greens; 25Mg was traced.") == set()
 
 
+def test_figures_skip_the_level_of_a_confidence_interval() -> None:
+    text = "RR 1.26 (95% CI 1.17–1.37); 95 % confidence interval 0.8 to 1.1; 95% of women."
+    assert figures(text) == {"1.26", "1.17", "1.37", "0.8", "1.1", "95%"}
+
+
+def test_the_year_a_shared_reference_was_published_is_no_repeat() -> None:
+    first = tip("k2-a", OATS, evidence="A 2006 Japanese study of 944 women.")
+    second = tip("k2-b", "Try natto.", evidence="The 2006 study also saw 944 women.")
+    third = tip("k2-c", "Tofu too.", evidence="The 2006 study, on tofu.")
+    years = {REF: 2006, OTHER: 2020}
+    assert [
+        p.message.split(" like ")[0]
+        for p in repeated_figure_problems([first, second, third], years)
+    ] == [f"states 944 and cites {REF}"]
+    assert len(repeated_figure_problems([first, second, third])) == 3  # without the years
+
+
 def test_same_reference_and_figure_is_reported_on_the_later_tip() -> None:
     first, second = tip("k2-natto-a", NATTO), tip("k2-natto-b", NATTO_AGAIN)
     assert repeated_figure_problems([first, tip("k2-oats", OATS), second]) == [

@@ -49,7 +49,8 @@ def check_library(
     problems += near_duplicate_problems(library.tips)
     problems += topic_minimum_problems(library)
     problems += uncited_reference_problems(library)
-    problems += repeated_figure_problems(library.tips)
+    years = {ref.id: ref.year for ref in library.references.values() if ref.year}
+    problems += repeated_figure_problems(library.tips, years)
     problems += finding_problems(library.tips)
     problems += main_source_problems(library.tips)
     problems += hedge_problems(library.tips)

@@ -34,12 +34,15 @@ HEDGE_LIMITS: Mapping[str, int] = {
 }
 # A number standing alone, not the 2 of "K2", the 7 of "MK-7" or the 25 of "25Mg".
 _FIGURE = re.compile(r"(?<![\w-])\d+(?:[.,]\d+)*%?(?!\w|[.,]\d)")
+# The level of a confidence interval ("95% CI"): a convention, not a finding's figure.
+_INTERVAL_LEVEL = re.compile(r"(?<![\w.,])\d+(?:\.\d+)?\s?%(?=\s*(?:CI|confidence)\b)")
 _WORD = re.compile(r"\w+")
 
 
 def figures(text: str) -> frozenset[str]:
-    """The number tokens of a tip's visible text as written: "4,778", "30%", "1.5"."""
-    return frozenset(_FIGURE.findall(visible_text(text)))
+    """The number tokens of a tip's visible text as written: "4,778", "30%", "1.5"; the
+    level of a confidence interval ("95% CI") is left out."""
+    return frozenset(_FIGURE.findall(_INTERVAL_LEVEL.sub(" ", visible_text(text))))
 
 
 def told(tip: Tip) -> str:
@@ -47,9 +50,12 @@ def told(tip: Tip) -> str:
     return f"{tip.text}\n{tip.evidence}"
 
 
-def repeated_figure_problems(tips: Sequence[Tip]) -> list[Problem]:
+def repeated_figure_problems(
+    tips: Sequence[Tip], years: Mapping[str, int] | None = None
+) -> list[Problem]:
     """Two tips citing one reference and stating one figure, in their text or evidence, tell
-    the same finding twice.
+    the same finding twice. The year a shared reference was published (`years`, by reference
+    id) is no finding: "a 2017 review" may be named by every tip citing it.
 
     Reported on the later tip, unless either is marked `follows:` the other, or both declare
     the same `finding:` (openly the same finding, which `finding_problems` caps).
@@ -58,7 +64,8 @@ def repeated_figure_problems(tips: Sequence[Tip]) -> list[Problem]:
     problems = []
     for first, second in combinations(tips, 2):
         shared = [ref for ref in first.refs if ref in second.refs]
-        same = stated[first.id] & stated[second.id]
+        published = {str(years[ref]) for ref in shared if years and ref in years}
+        same = (stated[first.id] & stated[second.id]) - published
         if shared and same and not _follow_up(first, second) and first.finding != second.finding:
             message = (
                 f"states {', '.join(sorted(same))} and cites {', '.join(shared)} like "
