@@ -211,7 +211,7 @@ def tip_problems(tip: Tip, references: dict[str, Reference]) -> list[str]:
         found.extend(f"{name}: {problem}" for problem in telegram_html_problems(html))
         if len(visible_text(html)) > limit:
             found.append(f"{name} is {len(visible_text(html))} characters, at most {limit}")
-    found.extend(finding_problems(tip))
+    found.extend(finding_form_problems(tip))
     if not tip.refs:
         found.append("cites no reference")
     found.extend(f"unknown reference {ref!r}" for ref in tip.refs if ref not in references)
@@ -220,7 +220,7 @@ def tip_problems(tip: Tip, references: dict[str, Reference]) -> list[str]:
     return found
 
 
-def finding_problems(tip: Tip) -> list[str]:
+def finding_form_problems(tip: Tip) -> list[str]:
     """`finding` is `<ref-id>/<slug>`, and the reference is one the tip cites."""
     match = FINDING_PATTERN.match(tip.finding)
     if match is None:
