@@ -110,7 +110,7 @@ def run(env_file: Path | None = None) -> int:
     for misspelled in misspelled_variables(env_file=env_file):
         logger.warning("%s (ignored)", misspelled)
     try:
-        library = load_library()
+        library = load_library(settings.tips_library)
         plant_list()  # /plants reads it: a bad list stops the start, not a later command
     except LibraryError as problem:
         return _fail(str(problem))

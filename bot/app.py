@@ -33,6 +33,7 @@ from bot.metrics import Metrics
 from bot.sender import NO_PREVIEW, TipSender
 from bot.sweeping import Sweeper
 from scheduler.delivery import ChooseTips, Delivery, Sleep, workers_for
+from scheduler.due import local_date
 from scheduler.engine import SAFETY_SWEEP_SECONDS, DeliveryLoop
 from scheduler.lease import Lease
 from scheduler.pacing import Limits
@@ -95,7 +96,12 @@ def build_application(
     delivery = Delivery(
         store,
         tip_chooser(store, library, rng),
-        TipSender(app.bot, library, paid=settings.paid_broadcast).send,
+        TipSender(
+            app.bot,
+            library,
+            paid=settings.paid_broadcast,
+            done_today=checked_in_today(store, clock),
+        ).send,
         clock,
         workers=workers,
         sleep=sleep,
@@ -167,6 +173,17 @@ def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTip
         return {chat_id: tip.id for chat_id, tip in daily_tips(store, pools, rng).items()}
 
     return choose
+
+
+def checked_in_today(store: Store, clock: Callable[[], datetime]) -> Callable[[int], bool]:
+    """Whether a chat checked in on its local today: its daily tip then shows ✅ Done today."""
+
+    def done(chat_id: int) -> bool:
+        subscriber = store.subscriber(chat_id)
+        today = local_date(subscriber.schedule, clock()) if subscriber else None
+        return today is not None and store.checked_in(chat_id, today)
+
+    return done
 
 
 def observe(services: Services, gateway: Gateway) -> None:

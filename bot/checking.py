@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, database_path, load_settings, misspelled_variables
 from storage import Store, StoreError, offline
-from tips import LibraryError, load_library
+from tips import LIBRARY_DIR, LibraryError, load_library
 
 __all__ = ["CONFIGURATION", "check", "database_problem", "open_store"]
 
@@ -45,7 +45,7 @@ def check(args: argparse.Namespace) -> int:
     result is the exit code."""
     env_file: Path | None = getattr(args, "env_file", None)
     settings, code = _check_configuration(env_file)
-    code = max(code, _check_library())
+    code = max(code, _check_library(settings.tips_library if settings else LIBRARY_DIR))
     path = settings.database_path if settings else database_path(env_file=env_file)
     return max(code, _check_database(path))
 
@@ -65,9 +65,9 @@ def _check_configuration(env_file: Path | None) -> tuple[Settings | None, int]:
     return settings, OK
 
 
-def _check_library() -> int:
+def _check_library(root: Path) -> int:
     try:
-        library = load_library()
+        library = load_library(root)
     except LibraryError as problem:
         first = problem.problems[0] if problem.problems else problem
         _line(False, f"tip library: {len(problem.problems)} problem(s), the first: {first}")

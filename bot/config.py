@@ -19,6 +19,7 @@ from dotenv import dotenv_values
 from bot.parsing import ArgumentError, canonical_timezone, parse_time
 from bot.zone_rules import zone_problem
 from scheduler.due import Schedule
+from tips import LIBRARY_DIR
 
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -51,6 +52,7 @@ class Settings:
     token: str = field(repr=False)
     api_base_url: str = "https://api.telegram.org/bot"
     database_path: Path = DEFAULT_DATABASE
+    tips_library: Path = LIBRARY_DIR  # another library: a curator's draft, or the tests' own
     default_timezone: str = "UTC"
     default_delivery_time: time = time(8, 0)
     admin_user_ids: frozenset[int] = frozenset()
@@ -327,6 +329,7 @@ def _flag(raw: str) -> bool:
 _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "api_base_url": ("TELEGRAM_API_BASE_URL", _base_url),
     "database_path": ("DATABASE_PATH", Path),
+    "tips_library": ("TIPS_LIBRARY", Path),
     "default_timezone": ("DEFAULT_TIMEZONE", _timezone),
     "default_delivery_time": ("DEFAULT_DELIVERY_TIME", _delivery_time),
     "admin_user_ids": ("ADMIN_USER_IDS", _admin_ids),

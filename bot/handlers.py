@@ -20,7 +20,7 @@ from bot.sender import reply_patiently
 from scheduler import streaks
 from scheduler.due import local_date, next_due
 from scheduler.records import Subscriber
-from tips import Tip, next_tip, render_sources, render_tip
+from tips import Kind, Tip, next_tip, render_sources, render_tip
 
 logger = logging.getLogger(__name__)
 
@@ -121,16 +121,21 @@ async def send_tip_from(update: Update, context: Context, pool: tuple[Tip, ...])
     """The chat's next tip from `pool` (the rotation of /tip), with its buttons."""
     s, chat_id = context.services, chat_of(update).id
     chosen = next_tip(s.store, pool, chat_id, s.rng, s.clock())
-    markup = tip_markup(context, chat_id, chosen.id)
+    markup = tip_markup(context, chat_id, chosen)
     if not await reply(update, context, render_tip(chosen, s.library), markup):
         s.store.forget_seen(chat_id, [chosen.id])  # seen only when it was delivered
 
 
-def tip_markup(context: Context, chat_id: int, tip_id: str) -> InlineKeyboardMarkup:
-    """The buttons under a tip, showing the chat's vote on it and today's check-in."""
+def tip_markup(
+    context: Context, chat_id: int, tip: Tip, *, why: bool = True
+) -> InlineKeyboardMarkup:
+    """The buttons under a tip, showing the chat's vote on it and, under a tip to act on,
+    today's check-in; `why` False once the message shows the evidence."""
     s = context.services
-    done = s.store.checked_in(chat_id, local_today(context, chat_id))
-    return tip_keyboard(tip_id, vote=s.store.vote_of(chat_id, tip_id), done=done)
+    action = tip.kind is Kind.ACTION
+    done = action and s.store.checked_in(chat_id, local_today(context, chat_id))
+    vote = s.store.vote_of(chat_id, tip.id)
+    return tip_keyboard(tip.id, vote=vote, done=done, did=action, why=why)
 
 
 def local_today(context: Context, chat_id: int) -> date:

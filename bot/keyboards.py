@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from tips import WHY
+
 VERSION = "v1"
 LEGACY_SOURCE = "source:"  # the only button before versioned data: still under old tips
 MAX_DATA_BYTES = 64  # Telegram's limit on callback_data
@@ -30,6 +32,7 @@ class Action(StrEnum):
     DID = "did"
     ANOTHER = "more"
     SOURCE = "src"
+    WHY = "why"
 
 
 VOTES = {Action.UP: 1, Action.DOWN: -1}
@@ -71,14 +74,24 @@ def _press(action: Action, tip_id: str) -> Press | None:
 
 
 def tip_keyboard(
-    tip_id: str, *, vote: int | None = None, done: bool = False
+    tip_id: str,
+    *,
+    vote: int | None = None,
+    done: bool = False,
+    did: bool = True,
+    why: bool = True,
 ) -> InlineKeyboardMarkup:
-    """The buttons under every tip; the chat's vote and today's check-in show as chosen."""
+    """The buttons under every tip; the chat's vote and today's check-in show as chosen.
+
+    ✅ only under a tip to act on (`did`), showing "Done today" once the chat checked in;
+    🔎 Why? (`why`) until the message shows the evidence.
+    """
     up = "👍 ✓" if vote == 1 else "👍"
     down = "👎 ✓" if vote == -1 else "👎"
-    did = "✅ Done today" if done else "✅ Did it"
-    first = [(up, Action.UP), (down, Action.DOWN), (did, Action.DID)]
-    second = [("Another tip", Action.ANOTHER), ("📚 Source", Action.SOURCE)]
+    check_in = [("✅ Done today" if done else "✅ Did it", Action.DID)] if did else []
+    first = [(up, Action.UP), (down, Action.DOWN), *check_in]
+    evidence = [(WHY, Action.WHY)] if why else []
+    second = [*evidence, ("Another tip", Action.ANOTHER), ("📚 Source", Action.SOURCE)]
     return InlineKeyboardMarkup([_row(first, tip_id), _row(second, tip_id)])
 
 

@@ -1,4 +1,4 @@
-"""The buttons under a tip: 👍 / 👎, ✅ Did it, Another tip, 📚 Source.
+"""The buttons under a tip: 👍 / 👎, ✅ Did it, 🔎 Why?, Another tip, 📚 Source.
 
 Every press is answered (`answerCallbackQuery`) at once with a short text. A press is acted on
 only if its data parses (`bot.keyboards.parse_press`), its tip is in the library, and the
@@ -21,7 +21,7 @@ from bot.context import Context
 from bot.handlers import answer_query, local_today, send_tip_from, tip_markup
 from bot.keyboards import VOTES, Action, Press, keyboard_tip_ids, parse_press
 from bot.sender import reply_patiently
-from tips import Tip, render_sources
+from tips import WHY, Tip, render_evidence, render_sources, render_tip_with_evidence
 
 logger = logging.getLogger(__name__)
 
@@ -87,18 +87,44 @@ async def source(update: Update, context: Context, message: Message, tip: Tip, _
     await reply_patiently(lambda: context.bot.send_message(chat_id, text))
 
 
+async def why(update: Update, context: Context, message: Message, tip: Tip, _: Action) -> None:
+    """🔎 Why?: the tip's evidence, added to its message in place (in a new message if the
+    tip cannot be edited); once shown, a press changes nothing."""
+    s, query = context.services, _query(update)
+    await answer_query(query, None)
+    if shows_evidence(message):
+        return
+    text = render_tip_with_evidence(tip, s.library)
+    markup = tip_markup(context, message.chat.id, tip, why=False)
+    try:
+        await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup))
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():
+            return
+        logger.info("Could not add the evidence to the tip (%s); sending it apart", exc.message)
+        evidence, chat_id = render_evidence(tip, s.library), message.chat.id
+        await reply_patiently(lambda: context.bot.send_message(chat_id, evidence))
+
+
+def shows_evidence(message: Message) -> bool:
+    """The tip's message already shows its evidence (🔎 Why? was pressed under it)."""
+    return WHY in (message.text or "")
+
+
 ACTIONS: dict[Action, Act] = {
     Action.UP: vote,
     Action.DOWN: vote,
     Action.DID: did_it,
     Action.ANOTHER: another,
     Action.SOURCE: source,
+    Action.WHY: why,
 }
 
 
 async def _show_state(query: CallbackQuery, context: Context, message: Message, tip: Tip) -> None:
     """Edit the pressed message's buttons to show the vote and check-in, if they changed."""
-    markup: InlineKeyboardMarkup = tip_markup(context, message.chat.id, tip.id)
+    why = not shows_evidence(message)
+    markup: InlineKeyboardMarkup = tip_markup(context, message.chat.id, tip, why=why)
     if markup == message.reply_markup:
         return
     try:

@@ -29,7 +29,7 @@ from bot.runner import serve
 from emulator import TEST_TOKEN, BotAPIEmulator
 from emulator.chat import TerminalChat, is_press, stdin_lines
 from storage import Store
-from tips import load_library
+from tips import LIBRARY_DIR, Library, LibraryError, load_library
 
 CHAT_ID = 1  # the private chat you type in
 ANSWER_TIMEOUT = 10.0  # seconds to wait for the bot's answer before reading the next line
@@ -54,6 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the sandbox on stdin and stdout until :quit, end of input or Ctrl-C."""
     args = _parser().parse_args(argv)
     configure_logging("WARNING", secrets=[TEST_TOKEN])  # problems only: the chat is the output
+    try:
+        library = load_library(args.library)
+    except LibraryError as problem:
+        print(f"{PROGRAM} sandbox: {problem}", file=sys.stderr)
+        return 2
     folder = Path(tempfile.mkdtemp(prefix="gutbone-sandbox-"))
     clock = SandboxClock(datetime.now(UTC), speed=FAST_CLOCK_SPEED if args.fast_clock else 1)
     try:
@@ -67,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     styled=sys.stdout.isatty(),
                     width=shutil.get_terminal_size((100, 24)).columns,
                     echo=not sys.stdin.isatty(),  # piped input: show what was "typed"
+                    library=library,
                 )
             )
     finally:
@@ -88,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the database at the end (and say where)"
+    )
+    parser.add_argument(
+        "--library",
+        type=Path,
+        default=LIBRARY_DIR,
+        metavar="DIR",
+        help="a tip library to try instead of the shipped one (a curator's draft)",
     )
     return parser
 
@@ -135,10 +148,12 @@ async def converse(
     width: int | None = None,
     echo: bool = False,
     gateway: Gateway | None = None,
+    library: Library | None = None,
 ) -> None:
     """The bot and the emulator, and a chat fed by `lines` and shown with `write`, until a
-    line says :quit or the lines run out. Tests pass a gateway whose time they control."""
-    store, library = Store.open(database), load_library()
+    line says :quit or the lines run out. Tests pass a gateway whose time they control, and
+    a library whose tips they know (the shipped one by default)."""
+    store, library = Store.open(database), library or load_library()
     try:
         async with BotAPIEmulator() as telegram:
             values = {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}

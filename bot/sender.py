@@ -40,7 +40,7 @@ from scheduler.outcomes import (
     Uncertain,
 )
 from scheduler.pacing import Priority
-from tips import Library, render_tip
+from tips import Kind, Library, render_tip
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +57,22 @@ warnings.filterwarnings(
 class TipSender:
     """`send(chat_id, tip_id, still_wanted)` for the delivery loop: one attempt, one outcome."""
 
-    def __init__(self, bot: ExtBot[Send], library: Library, *, paid: bool = False) -> None:
+    def __init__(
+        self,
+        bot: ExtBot[Send],
+        library: Library,
+        *,
+        paid: bool = False,
+        done_today: Callable[[int], bool] = lambda chat_id: False,
+    ) -> None:
         self._bot = bot
         self._library = library
         self._paid = paid
-        self._encoded: dict[str, dict[str, object]] = {}
+        self._done_today = done_today  # the chat checked in today: "✅ Done today", not "Did it"
+        self._encoded: dict[tuple[str, bool], dict[str, object]] = {}
 
     async def send(self, chat_id: int, tip_id: str, still_wanted: Callable[[], bool]) -> Outcome:
-        fields = self._fields(tip_id)
+        fields = self._fields(tip_id, chat_id)
         if fields is None:
             return Rejected(f"tip {tip_id!r} is no longer in the library")
         how = Send(Priority.TIP, paid=self._paid, still_wanted=still_wanted)
@@ -80,21 +88,24 @@ class TipSender:
             return outcome_of(exc)
         return Sent()
 
-    def _fields(self, tip_id: str) -> dict[str, object] | None:
-        """A tip's message fields, encoded once: the same text and buttons go to everyone, and
-        encoding them was a tenth of a daily tip's CPU at a thousand a second."""
-        if tip_id not in self._encoded:
-            tip = self._library.tip(tip_id)
-            if tip is None:
-                return None
-            self._encoded[tip_id] = {
+    def _fields(self, tip_id: str, chat_id: int) -> dict[str, object] | None:
+        """A tip's message fields, encoded once per tip (and check-in state): the same text and
+        buttons go to everyone, and encoding them was a tenth of a daily tip's CPU at a
+        thousand a second. Only a tip to act on asks whether the chat checked in today."""
+        tip = self._library.tip(tip_id)
+        if tip is None:
+            return None
+        action = tip.kind is Kind.ACTION
+        done = action and self._done_today(chat_id)
+        if (tip_id, done) not in self._encoded:
+            self._encoded[tip_id, done] = {
                 "text": render_tip(tip, self._library),
                 "parse_mode": ParseMode.HTML,
                 "link_preview_options": NO_PREVIEW.to_json(),
-                "reply_markup": tip_keyboard(tip.id).to_json(),
+                "reply_markup": tip_keyboard(tip.id, done=done, did=action).to_json(),
                 **({"allow_paid_broadcast": True} if self._paid else {}),
             }
-        return self._encoded[tip_id]
+        return self._encoded[tip_id, done]
 
 
 def outcome_of(exc: TelegramError) -> Outcome:

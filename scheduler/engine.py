@@ -22,8 +22,8 @@ from scheduler.lease import RENEW_EVERY, STANDBY_POLL, Lease
 logger = logging.getLogger(__name__)
 
 SAFETY_SWEEP_SECONDS = 300  # a sweep at least this often, whatever the wake-ups say
-BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
-MIN_PAUSE = 1.0  # seconds between sweeps at the least, whatever is still owed  # after 1, 2, 3... failed sweeps in a row
+BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # after 1, 2, 3... failed sweeps in a row
+MIN_PAUSE = 1.0  # seconds between sweeps at the least, whatever is still owed
 
 
 class DeliveryLoop:

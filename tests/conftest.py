@@ -1,9 +1,15 @@
-"""Shared fixtures: a real SQLite file, the shipped tip library, a clock tests can move."""
+"""Shared fixtures: a real SQLite file, a small tip library, a clock tests can move.
+
+`library` is the test library in `tests/fixtures/library`, not the shipped one, whose content
+curators rewrite: tests of behaviour must pass whatever the shipped tips say. Tests about the
+shipped library itself ask for `shipped`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import yaml
@@ -12,6 +18,8 @@ from emulator import BotAPIEmulator
 from storage import Store
 from tests.e2e import running_bot
 from tips import LIBRARY_DIR, Library, load_library
+
+TEST_LIBRARY = Path(__file__).parent / "fixtures" / "library"
 
 
 class FakeClock:
@@ -87,20 +95,36 @@ def store(db_path):
 
 @pytest.fixture(scope="session")
 def library() -> Library:
-    return load_library()
+    return load_library(TEST_LIBRARY)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Library:
+    return load_library(LIBRARY_DIR)
+
+
+def write_bibliography(library_dir: Path, path: Path) -> Path:
+    """A verified bibliography like the curator's: the entries of `library_dir`'s
+    references.yaml, one uncited verified entry (sync must leave it out), and one partially
+    verified entry (never to be cited)."""
+    copied = yaml.safe_load((library_dir / "references.yaml").read_text(encoding="utf-8"))
+    extra = {"id": "zz_uncited2020_test", "first_author": "Nobody", "title": "Unused"}
+    partial = {"id": "ods_calcium_hp", "title": "Calcium fact sheet", "status": "partial"}
+    document = {"references": [extra, *copied["references"]], "partially_verified": [partial]}
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
 
 
 @pytest.fixture
 def bibliography_file(tmp_path):
-    """A verified bibliography like the curator's: the shipped entries, one uncited verified
-    entry (sync must leave it out), and one partially verified entry (never to be cited)."""
-    shipped = yaml.safe_load((LIBRARY_DIR / "references.yaml").read_text(encoding="utf-8"))
-    extra = {"id": "zz_uncited2020_test", "first_author": "Nobody", "title": "Unused"}
-    partial = {"id": "ods_calcium_hp", "title": "Calcium fact sheet", "status": "partial"}
-    document = {"references": [extra, *shipped["references"]], "partially_verified": [partial]}
-    path = tmp_path / "bibliography.yaml"
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
-    return path
+    """The bibliography of the test library (see `write_bibliography`)."""
+    return write_bibliography(TEST_LIBRARY, tmp_path / "bibliography.yaml")
+
+
+@pytest.fixture
+def shipped_bibliography_file(tmp_path):
+    """The bibliography of the shipped library (see `write_bibliography`)."""
+    return write_bibliography(LIBRARY_DIR, tmp_path / "shipped-bibliography.yaml")
 
 
 @pytest.fixture

@@ -52,6 +52,7 @@ from scheduler.pacing import Limits, Priority
 from storage import Store
 from tests.virtual_time import VirtualTimeLoop
 from tips import Library, Tip, Topic, daily_tips
+from tips.model import Kind
 
 logger = logging.getLogger("simulation")
 
@@ -86,7 +87,20 @@ def open_store(path: Path) -> Store:
 def tiny_library() -> Library:
     """Six tips in two topics: enough for rotation, nothing to do with the real content."""
     topics = (Topic("a", "A", "🅰"), Topic("b", "B", "🅱"))
-    tips = tuple(Tip(f"{t}-{n}", t, f"{t} {n}", "text", ("r",)) for t in "ab" for n in range(3))
+    tips = tuple(
+        Tip(
+            f"{t}-{n}",
+            t,
+            f"{t} {n}",
+            "text",
+            ("r",),
+            kind=Kind.ACTION,
+            finding=f"r/{t}-{n}",
+            evidence="evidence",
+        )
+        for t in "ab"
+        for n in range(3)
+    )
     return Library(topics, tips, {})
 
 

@@ -23,6 +23,7 @@ import pytest
 from scheduler.due import Schedule
 from storage import Store
 from storage.schema import LATEST
+from tests.conftest import TEST_LIBRARY
 from tests.e2e import TOKEN
 from tests.test_process import BotProcess, bot_env
 
@@ -31,6 +32,7 @@ OPERATIONS = ("check", "stats", "backup", "health")
 
 def environment(db_path: Path | None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env["TIPS_LIBRARY"] = str(TEST_LIBRARY)
     if db_path is not None:
         env["DATABASE_PATH"] = str(db_path)
     return env | extra

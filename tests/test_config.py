@@ -18,6 +18,7 @@ from bot.config import (
     raw_token,
 )
 from emulator import TEST_TOKEN as TOKEN
+from tips import LIBRARY_DIR
 
 
 def test_defaults():
@@ -28,6 +29,12 @@ def test_defaults():
     assert settings.default_delivery_time == time(8, 0)
     assert settings.admin_user_ids == frozenset()
     assert settings.log_level == "INFO"
+    assert settings.tips_library == LIBRARY_DIR
+
+
+def test_another_tip_library_can_be_named():
+    settings = parse_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "TIPS_LIBRARY": " drafts/library "})
+    assert settings.tips_library == Path("drafts/library")
 
 
 def test_blank_values_keep_the_defaults_and_rates_at_the_bounds_are_accepted():

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from emulator import GROUP_USER_ID
 from tests.conftest import PacingTime
-from tests.e2e import running_bot
+from tests.e2e import press, running_bot
 
 CHAT = 777
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -131,14 +131,67 @@ async def test_replies_stay_quick_during_a_broadcast(telegram, store, library, c
         assert await broadcast == {"sent": 60}
 
 
-async def test_the_daily_tip_carries_its_buttons(bot, telegram, clock):
+def only_topic(store, bot, topic: str, clock) -> None:
+    """Daily tips for CHAT from `topic` alone (k2: all actions, polyphenols: all insights)."""
+    default = bot.delivery_schedule
+    store.set_topics(CHAT, frozenset({topic}), clock(), chat_type="private", default=default)
+
+
+def rows_of(message) -> list[list[str]]:
+    return [[button["text"] for button in row] for row in message.reply_markup["inline_keyboard"]]
+
+
+async def test_the_daily_tip_carries_its_buttons(bot, telegram, store, clock):
     await bot.ask(CHAT, "/start")
+    only_topic(store, bot, "k2", clock)
     clock.set(EIGHT)
     await bot.delivery.sweep()
     daily = telegram.messages_to(CHAT)[-1]
-    rows = [[button["text"] for button in row] for row in daily.reply_markup["inline_keyboard"]]
-    assert rows == [["👍", "👎", "✅ Did it"], ["Another tip", "📚 Source"]]
+    assert rows_of(daily) == [["👍", "👎", "✅ Did it"], ["🔎 Why?", "Another tip", "📚 Source"]]
     assert daily.callback_data[-1].startswith("v1:src:")
+
+
+async def test_a_daily_insight_has_no_did_it(bot, telegram, store, library, clock):
+    await bot.ask(CHAT, "/start")
+    only_topic(store, bot, "polyphenols", clock)
+    clock.set(EIGHT)
+    await bot.delivery.sweep()
+    daily = telegram.messages_to(CHAT)[-1]
+    tip = library.tip(daily.callback_data[0].rsplit(":", 1)[1])
+    assert tip.kind == "insight" and f"<b>{tip.title}</b>" in daily.text
+    assert rows_of(daily) == [["👍", "👎"], ["🔎 Why?", "Another tip", "📚 Source"]]
+
+
+async def test_a_daily_tip_after_todays_check_in_shows_done_today(bot, telegram, store, clock):
+    await bot.ask(CHAT, "/start")
+    only_topic(store, bot, "k2", clock)
+    await bot.ask(CHAT, "/tip")
+    morning = telegram.messages_to(CHAT)[-1]
+    tip_id = morning.callback_data[0].rsplit(":", 1)[1]
+    await press(telegram, CHAT, morning.message_id, f"v1:did:{tip_id}")
+    clock.set(EIGHT)
+    await bot.delivery.sweep()
+    daily = telegram.messages_to(CHAT)[-1]
+    assert daily.message_id != morning.message_id
+    assert rows_of(daily)[0] == ["👍", "👎", "✅ Done today"]
+    clock.set(EIGHT + timedelta(days=1))  # a new day: nothing checked in yet
+    await bot.delivery.sweep()
+    assert rows_of(telegram.messages_to(CHAT)[-1])[0] == ["👍", "👎", "✅ Did it"]
+
+
+async def test_done_today_goes_by_the_chats_local_day(bot, telegram, store, clock):
+    clock.set(datetime(2026, 3, 1, 20, 0, tzinfo=UTC))  # already 2 March, 10:00, in Kiritimati
+    await bot.ask(CHAT, "/start")
+    only_topic(store, bot, "k2", clock)
+    await bot.ask(CHAT, "/timezone Pacific/Kiritimati")
+    await bot.ask(CHAT, "/time 11:00")
+    await bot.ask(CHAT, "/tip")
+    morning = telegram.messages_to(CHAT)[-1]
+    tip_id = morning.callback_data[0].rsplit(":", 1)[1]
+    await press(telegram, CHAT, morning.message_id, f"v1:did:{tip_id}")
+    clock.set(datetime(2026, 3, 1, 21, 0, tzinfo=UTC))  # 11:00 on 2 March there
+    assert await bot.delivery.sweep() == {"sent": 1}
+    assert rows_of(telegram.messages_to(CHAT)[-1])[0] == ["👍", "👎", "✅ Done today"]
 
 
 async def test_a_claim_for_a_removed_tip_is_replaced_later(bot, telegram, store, clock):

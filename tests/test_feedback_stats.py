@@ -9,6 +9,7 @@ import tips.__main__ as tips_cli
 from bot.__main__ import main as bot_main
 from bot.texts import render_stats
 from storage import Store
+from tests.conftest import TEST_LIBRARY
 from tips.stats import feedback_table
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -37,7 +38,7 @@ def test_gutbone_bot_tips_stats_reads_votes_from_the_database(capsys, tmp_path, 
     for chat_id, vote in [(1, 1), (2, -1), (3, -1)]:
         store.vote(chat_id, tip_id, vote, NOW)
     store.close()
-    assert bot_main(["tips", "stats", "--database", str(path)]) == 0
+    assert bot_main(["tips", "stats", "--library", str(TEST_LIBRARY), "--database", str(path)]) == 0
     out = capsys.readouterr().out
     assert re.search(rf"^{tip_id} +1 +2$", out, re.MULTILINE)
     assert re.search(r"^topic +tips +minimum", out, re.MULTILINE)  # the other tables stay

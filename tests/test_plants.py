@@ -166,11 +166,13 @@ def test_the_cited_source_is_in_the_verified_library(library):
 def test_tips_check_reports_a_bad_plant_list_and_the_bot_refuses_it(tmp_path):
     import shutil
 
+    from tests.conftest import TEST_LIBRARY
     from tips import LIBRARY_DIR, LibraryError
     from tips.check import check_library
 
     root = tmp_path / "library"
-    shutil.copytree(LIBRARY_DIR, root)
+    shutil.copytree(TEST_LIBRARY, root)
+    shutil.copy(LIBRARY_DIR / PLANTS_FILE, root / PLANTS_FILE)
     _, problems = check_library(root)
     assert problems == []
     (root / PLANTS_FILE).write_text("fruit:\n  - [fig, date]\n  - [date]\n", "utf-8")

@@ -23,6 +23,7 @@ from emulator import BotAPIEmulator
 from emulator.faults import RandomFaults
 from scheduler.due import Schedule
 from storage import Store
+from tests.conftest import TEST_LIBRARY
 from tests.e2e import TOKEN
 
 CHAT = 555
@@ -37,6 +38,7 @@ def bot_env(telegram, db_path: Path, **extra: str) -> dict[str, str]:
         TELEGRAM_API_BASE_URL=telegram if isinstance(telegram, str) else telegram.base_url,
         DATABASE_PATH=str(db_path),
         LOG_LEVEL="DEBUG",
+        TIPS_LIBRARY=str(TEST_LIBRARY),  # tips the tests know, whatever the shipped ones say
     )
     env.update(extra)
     return env
@@ -179,6 +181,7 @@ async def test_a_claim_left_pending_by_a_crash_is_sent_at_start(telegram, tmp_pa
 )
 def test_configuration_errors_are_one_line_and_exit_2(tmp_path, env, message):
     base = {"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_PATH": str(tmp_path / "x.db"), **env}
+    base.setdefault("TIPS_LIBRARY", str(TEST_LIBRARY))
     full = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")} | base
     done = subprocess.run(
         [sys.executable, "-m", "bot"],
@@ -219,7 +222,7 @@ def test_wrong_token_is_reported_without_a_traceback(tmp_path):
 
 def test_the_bot_cli_reaches_the_curator_tools(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "tips", "check"],
+        [sys.executable, "-m", "bot", "tips", "check", "--library", str(TEST_LIBRARY)],
         cwd=tmp_path,
         capture_output=True,
         text=True,

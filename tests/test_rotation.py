@@ -8,12 +8,21 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tips import Tip, next_tip, pick_tip
+from tips import Kind, Tip, next_tip, pick_tip
 
 
 def make_pool(sizes: dict[str, int]) -> list[Tip]:
     return [
-        Tip(id=f"{topic}-{n}", topic=topic, title="t", text="x", refs=("r",))
+        Tip(
+            id=f"{topic}-{n}",
+            topic=topic,
+            title="t",
+            text="x",
+            refs=("r",),
+            kind=Kind.ACTION,
+            finding=f"r/{topic}-{n}",
+            evidence="y",
+        )
         for topic, size in sizes.items()
         for n in range(size)
     ]

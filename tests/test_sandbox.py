@@ -17,6 +17,8 @@ from bot.gateway import Gateway
 from bot.sandbox import CHAT_ID, FAST_CLOCK_SPEED, HELP, SandboxClock, converse
 from emulator import TEST_TOKEN
 from storage import Store
+from tests.conftest import TEST_LIBRARY
+from tips import load_library
 
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # after the default 08:00: next tip tomorrow
 
@@ -70,6 +72,7 @@ async def run(tmp_path, pacing, lines, clock=None) -> Transcript:
         clock=clock or SandboxClock(MONDAY),
         echo=True,
         gateway=paced_gateway(pacing),
+        library=load_library(TEST_LIBRARY),
     )
     return transcript
 
@@ -92,6 +95,7 @@ async def test_a_new_user_sets_the_timezone_from_the_welcome(tmp_path, pacing):
         clock=SandboxClock(MONDAY),
         echo=True,
         gateway=paced_gateway(pacing),
+        library=load_library(TEST_LIBRARY),
     )
     assert "[6] Europe" in transcript.after("/start") and "[11] 07:00" in transcript.after("/start")
     assert "[6] Berlin" in transcript.text
@@ -102,10 +106,10 @@ async def test_a_new_users_first_minute(tmp_path, pacing):
     transcript = Transcript()
 
     async def lines() -> AsyncIterator[str]:
-        for line in ["/start", "/tip", ":1"]:
+        for line in ["/start", "/tip k2", ":1"]:  # the test library's k2 tips are all actions
             yield line
         await transcript.wait_for("👍 ✓")  # the pop-up comes first, the edited buttons next
-        for line in [":5", ":tomorrow", ":quit", "/settings"]:
+        for line in [":6", ":tomorrow", ":quit", "/settings"]:
             yield line
 
     await converse(
@@ -115,19 +119,22 @@ async def test_a_new_users_first_minute(tmp_path, pacing):
         clock=SandboxClock(MONDAY),
         echo=True,
         gateway=paced_gateway(pacing),
+        library=load_library(TEST_LIBRARY),
     )
     assert "You are a new user in a private chat" in transcript.blocks[0]
     assert "bot › 🦴 Welcome to GutBone Daily!" in transcript.after("/start")
-    tip = transcript.after("/tip")
-    assert tip.startswith("bot › ") and tip.rstrip().endswith("[4] Another tip   [5] 📚 Source")
+    tip = transcript.after("/tip k2")
+    assert tip.startswith("bot › ") and tip.rstrip().endswith(
+        "[4] 🔎 Why?   [5] Another tip   [6] 📚 Source"
+    )
     title = tip.partition("\n")[0].split(" ", 3)[3]  # "bot › 🥦 Title"
     voted = transcript.after(":1")
     assert voted.startswith("bot (pop-up) › Thanks — noted 👍\nbot (edited) › ")
     assert "[1] 👍 ✓   [2] 👎" in voted
-    assert f"bot › 📚 Sources for “{title}”" in transcript.after(":5")
+    assert f"bot › 📚 Sources for “{title}”" in transcript.after(":6")
     daily = transcript.after(":tomorrow")
     assert daily.startswith("⏩ The clock moved on to Tue 03 Mar 2026, 08:00 (UTC)")
-    assert daily.rstrip().endswith("[5] 📚 Source") and "\nbot › " in daily
+    assert daily.rstrip().endswith(" 📚 Source") and "\nbot › " in daily
     assert "/settings" not in transcript.text  # nothing is read after :quit
     store = Store.open(tmp_path / "sandbox.db")
     assert store.subscriber(CHAT_ID).last_delivery == date(2026, 3, 3)  # a real daily tip
@@ -179,7 +186,7 @@ async def test_with_a_fast_clock_the_daily_tip_comes_by_itself(tmp_path, pacing)
         yield "/start"  # at 07:59 however long the start-up took; then a minute is 42 ms
         held.release()
         await transcript.wait_for("your daily tip is due")  # nobody types :tomorrow
-        await transcript.wait_for("[5] 📚 Source")
+        await transcript.wait_for(" 📚 Source")  # under the daily tip, whatever its kind
 
     a_minute_early = datetime(2026, 3, 2, 7, 59, tzinfo=UTC)
     await converse(
@@ -189,6 +196,7 @@ async def test_with_a_fast_clock_the_daily_tip_comes_by_itself(tmp_path, pacing)
         clock=SandboxClock(a_minute_early, speed=FAST_CLOCK_SPEED, monotonic=held),
         echo=True,
         gateway=paced_gateway(pacing),
+        library=load_library(TEST_LIBRARY),
     )
     assert "a sandbox day passes in 60 s." in transcript.blocks[0]
     assert "⏰ Mon 02 Mar 2026, 08:00 (UTC) in the sandbox" in transcript.text
@@ -212,7 +220,7 @@ def sandbox_process(tmp_path, *args: str, stdin: str = "/start\n", **env: str):
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     environ.update(TMPDIR=str(tmp_path / "tmp"), **env)
     return subprocess.run(
-        [sys.executable, "-m", "bot", "sandbox", *args],
+        [sys.executable, "-m", "bot", "sandbox", "--library", str(TEST_LIBRARY), *args],
         input=stdin,
         env=environ,
         cwd=tmp_path,
@@ -242,7 +250,14 @@ def test_keep_says_where_the_database_is_and_keeps_it(tmp_path):
 def test_sandbox_help_names_its_options(tmp_path):
     done = sandbox_process(tmp_path, "--help", stdin="")
     assert done.returncode == 0
-    assert "--fast-clock" in done.stdout and "--keep" in done.stdout
+    assert "--fast-clock" in done.stdout and "--keep" in done.stdout and "--library" in done.stdout
+
+
+def test_a_broken_library_is_one_message_and_exit_2(tmp_path):
+    done = sandbox_process(tmp_path, "--library", str(tmp_path / "nowhere"))
+    assert done.returncode == 2
+    assert done.stderr.startswith("gutbone-bot sandbox: the tip library has ")
+    assert "Traceback" not in done.stderr and done.stdout == ""
 
 
 def test_help_lists_every_sandbox_command():

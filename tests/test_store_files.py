@@ -15,6 +15,7 @@ import pytest
 from scheduler.due import Schedule
 from storage import DatabaseReplaced, Store
 from storage.schema import LATEST
+from tests.conftest import TEST_LIBRARY
 from tests.e2e import TOKEN
 
 MONDAY = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -24,6 +25,7 @@ EIGHT_UTC = Schedule(time(8, 0), ZoneInfo("UTC"))
 def run_bot(db_path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     env |= {"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_PATH": str(db_path)}
+    env["TIPS_LIBRARY"] = str(TEST_LIBRARY)  # the database, not the shipped tips, is on trial
     return subprocess.run(
         [sys.executable, "-m", "bot"], env=env, capture_output=True, text=True, timeout=30
     )

@@ -3,12 +3,22 @@
 from tips.choice import LastTopic, is_chosen, toggle_topic
 from tips.choosing import SeenHistories, SeenHistory, daily_tips, next_tip
 from tips.loader import LIBRARY_DIR, LibraryError, Problem, load_library, read_library
-from tips.model import Library, Reference, Tip, Topic
-from tips.render import render_citation, render_reference, render_sources, render_tip
+from tips.model import Kind, Library, Reference, Tip, Topic
+from tips.render import (
+    WHY,
+    render_citation,
+    render_evidence,
+    render_reference,
+    render_sources,
+    render_tip,
+    render_tip_with_evidence,
+)
 from tips.rotation import Pick, pick_tip
 
 __all__ = [
     "LIBRARY_DIR",
+    "WHY",
+    "Kind",
     "LastTopic",
     "Library",
     "LibraryError",
@@ -26,8 +36,10 @@ __all__ = [
     "pick_tip",
     "read_library",
     "render_citation",
+    "render_evidence",
     "render_reference",
     "render_sources",
     "render_tip",
+    "render_tip_with_evidence",
     "toggle_topic",
 ]

@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="command")
     for name, command, help_text in (
         ("check", check, "report every problem in the library; exit 1 if there is any"),
-        ("stats", stats, "count tips per topic and per reference"),
+        ("stats", stats, "count tips per topic, finding, main source and reference"),
         ("sync-references", sync_references, "rewrite references.yaml from the shared list"),
     ):
         sub = commands.add_parser(name, help=help_text, description=help_text)

@@ -20,11 +20,18 @@ from tips.loader import LIBRARY_DIR, Problem, read_library
 from tips.markup import visible_text
 from tips.model import Library, Tip
 from tips.plants import PLANTS_FILE, read_plants
-from tips.render import render_sources, render_tip
-from tips.repeats import hedge_problems, main_source_problems, repeated_figure_problems
+from tips.render import render_evidence, render_sources, render_tip, render_tip_with_evidence
+from tips.repeats import (
+    finding_problems,
+    hedge_problems,
+    main_source_problems,
+    repeated_figure_problems,
+)
 from tips.sync import BibliographyError, SharedBibliography, load_shared
 
 MAX_MESSAGE = 4096  # Telegram's limit on a message's visible text
+MAX_TEXT_WORDS = 50  # the tip under its headline: read on a phone without scrolling
+MAX_EVIDENCE_WORDS = 90  # the study, its numbers and limits, behind 🔎 Why?
 SIMILARITY_THRESHOLD = 0.6  # word-sequence ratio; the shipped library stays well below
 REFERENCES_FILE = "references.yaml"
 TOPICS_FILE = "topics.yaml"
@@ -37,11 +44,14 @@ def check_library(
 ) -> tuple[Library, list[Problem]]:
     """The library at `root` and every problem in it, compared with `shared` when given."""
     library, problems = read_library(root)
+    problems += word_limit_problems(library.tips)
     problems += message_problems(library)
     problems += near_duplicate_problems(library.tips)
     problems += topic_minimum_problems(library)
     problems += uncited_reference_problems(library)
-    problems += repeated_figure_problems(library.tips)
+    years = {ref.id: ref.year for ref in library.references.values() if ref.year}
+    problems += repeated_figure_problems(library.tips, years)
+    problems += finding_problems(library.tips)
     problems += main_source_problems(library.tips)
     problems += hedge_problems(library.tips)
     if (root / PLANTS_FILE).exists():  # the /plants list ships beside the tips
@@ -63,11 +73,40 @@ def _tips(count: int) -> str:
     return f"{count} tip" if count == 1 else f"{count} tips"
 
 
+def word_count(text: str) -> int:
+    """Words a reader sees in Telegram HTML: runs between spaces with a letter or digit in them
+    ("3.1%" is one word, a dash standing alone is none)."""
+    return sum(1 for run in visible_text(text).split() if any(ch.isalnum() for ch in run))
+
+
+def word_limit_problems(tips: Sequence[Tip]) -> list[Problem]:
+    """`text` at most 50 words, `evidence` at most 90."""
+    problems = []
+    for tip in tips:
+        for name, html, limit in (
+            ("text", tip.text, MAX_TEXT_WORDS),
+            ("evidence", tip.evidence, MAX_EVIDENCE_WORDS),
+        ):
+            if (count := word_count(html)) > limit:
+                problems.append(
+                    Problem(tip.source_file, tip.id, f"{name} is {count} words, at most {limit}")
+                )
+    return problems
+
+
+MESSAGES = (
+    ("rendered message", render_tip),
+    ("message with its evidence", render_tip_with_evidence),
+    ("evidence message", render_evidence),
+    ("sources message", render_sources),
+)
+
+
 def message_problems(library: Library) -> list[Problem]:
-    """Each tip as sent, and its sources message, must fit Telegram's 4096 characters."""
+    """Each tip as sent, with its evidence, and its sources must fit Telegram's 4096 characters."""
     problems = []
     for tip in library.tips:
-        for name, render in (("rendered message", render_tip), ("sources message", render_sources)):
+        for name, render in MESSAGES:
             length = len(visible_text(render(tip, library)))
             if length > MAX_MESSAGE:
                 message = f"{name} is {length} characters, at most {MAX_MESSAGE}"

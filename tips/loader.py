@@ -10,14 +10,18 @@ from typing import Any
 import yaml
 
 from tips.markup import telegram_html_problems, visible_text
-from tips.model import Library, Reference, Tip, Topic
+from tips.model import Kind, Library, Reference, Tip, Topic
 
 LIBRARY_DIR = Path(__file__).parent / "library"
 MAX_TEXT = 600
+MAX_EVIDENCE = 900  # visible characters: the Why? message stays far below Telegram's 4096
 MAX_TITLE = 60
 MAX_ID = 48
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-TIP_FIELDS = ("id", "title", "text", "refs", "follows")
+# `<ref-id>/<slug>`: a reference id as in references.yaml, then lower-case words joined by '-'.
+FINDING_PATTERN = re.compile(r"^([a-z0-9_]+)/[a-z0-9]+(-[a-z0-9]+)*$")
+KINDS = ", ".join(kind.value for kind in Kind)
+TIP_FIELDS = ("id", "title", "kind", "finding", "text", "evidence", "refs", "follows")
 REFERENCE_FIELDS = (
     "authors",
     "volume_pages",
@@ -182,6 +186,9 @@ def _parse_tip(raw: Any, topic: str, path: Path, problems: list[Problem]) -> Tip
             refs=tuple(refs),
             source_file=_name(path),
             follows=follows,
+            kind=_kind(raw),
+            finding=_text(raw, "finding").strip(),
+            evidence=_text(raw, "evidence").strip(),
         )
     except (TypeError, ValueError, AttributeError) as exc:
         problems.append(Problem(_name(path), _id_of(raw), f"bad tip: {exc}"))
@@ -197,15 +204,33 @@ def tip_problems(tip: Tip, references: dict[str, Reference]) -> list[str]:
         found.append(f"id must start with its topic, '{tip.topic}-'")
     if len(tip.title) > MAX_TITLE or "<" in tip.title or "&" in tip.title:
         found.append(f"title must be plain text of at most {MAX_TITLE} characters")
-    found.extend(f"text: {problem}" for problem in telegram_html_problems(tip.text))
-    if len(visible_text(tip.text)) > MAX_TEXT:
-        found.append(f"text is {len(visible_text(tip.text))} characters, at most {MAX_TEXT}")
+    for name, html, limit in (
+        ("text", tip.text, MAX_TEXT),
+        ("evidence", tip.evidence, MAX_EVIDENCE),
+    ):
+        found.extend(f"{name}: {problem}" for problem in telegram_html_problems(html))
+        if len(visible_text(html)) > limit:
+            found.append(f"{name} is {len(visible_text(html))} characters, at most {limit}")
+    found.extend(finding_form_problems(tip))
     if not tip.refs:
         found.append("cites no reference")
     found.extend(f"unknown reference {ref!r}" for ref in tip.refs if ref not in references)
     repeated = dict.fromkeys(ref for ref in tip.refs if tip.refs.count(ref) > 1)
     found.extend(f"cites {ref!r} more than once" for ref in repeated)
     return found
+
+
+def finding_form_problems(tip: Tip) -> list[str]:
+    """`finding` is `<ref-id>/<slug>`, and the reference is one the tip cites."""
+    match = FINDING_PATTERN.match(tip.finding)
+    if match is None:
+        return [
+            f"finding {tip.finding!r} must be <ref-id>/<slug>: a reference id, '/', "
+            "then lower-case words joined by '-'"
+        ]
+    if match.group(1) not in tip.refs:
+        return [f"finding {tip.finding!r} names {match.group(1)!r}, which is not in its refs"]
+    return []
 
 
 def _check_unique_ids(tips: list[Tip], problems: list[Problem]) -> None:
@@ -234,6 +259,14 @@ def _follows_problem(tip: Tip, ids: set[str]) -> list[str]:
     if tip.follows not in ids:
         return [f"follows {tip.follows!r}, which is not a tip in the library"]
     return []
+
+
+def _kind(raw: dict[str, Any]) -> Kind:
+    value = _text(raw, "kind")
+    try:
+        return Kind(value.strip())
+    except ValueError:
+        raise ValueError(f"'kind' is {value!r}; it must be one of: {KINDS}") from None
 
 
 def _text(raw: dict[str, Any], key: str) -> str:

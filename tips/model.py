@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,21 @@ class Reference:
         return self.url or None
 
 
+class Kind(StrEnum):
+    """What a tip asks of its reader: only an action can be checked in as done."""
+
+    ACTION = "action"  # something to do today
+    INSIGHT = "insight"  # something to know
+
+
 @dataclass(frozen=True)
 class Tip:
-    """One short, sourced piece of advice. `text` is Telegram HTML."""
+    """One short, sourced piece of advice. `text` and `evidence` are Telegram HTML.
+
+    `text` is what to do and why, read on a phone; `evidence` (the study, its numbers, its
+    limits) is one tap away. `finding` (`<ref-id>/<slug>`) names the one finding the tip tells,
+    so the library can count how often each is told.
+    """
 
     id: str
     topic: str
@@ -55,6 +68,9 @@ class Tip:
     refs: tuple[str, ...]
     source_file: str = ""
     follows: str | None = None  # a tip this one deliberately builds on (same study, same figure)
+    kind: Kind = field(kw_only=True)
+    finding: str = field(kw_only=True)
+    evidence: str = field(kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Plain-text counts for curators: tips per topic, tips per reference, and readers' 👍/👎.
+"""Plain-text counts for curators: tips per topic, findings and main sources (against their
+caps), tips per reference, and readers' 👍/👎.
 
 The votes live in the bot's database, which this package does not read: whoever can read it
 passes them in as `Feedback` (`gutbone-bot tips stats --database PATH` does).
@@ -10,6 +11,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from tips.model import Library
+from tips.repeats import MAX_FINDING, MAX_MAIN_SOURCE
 
 # 👍 and 👎 per tip id, as counted by the bot (one vote per chat and tip).
 Feedback = Mapping[str, tuple[int, int]]
@@ -21,7 +23,12 @@ class FeedbackUnreadable(Exception):
 
 def render_stats(library: Library, feedback: Feedback | None = None) -> str:
     """The tables, separated by a blank line; the votes' table only when `feedback` is given."""
-    tables = [topic_table(library), reference_table(library)]
+    tables = [
+        topic_table(library),
+        finding_table(library),
+        main_source_table(library),
+        reference_table(library),
+    ]
     if feedback is not None:
         tables.append(feedback_table(library, feedback))
     return "\n\n".join(tables)
@@ -56,6 +63,28 @@ def topic_table(library: Library) -> str:
     ]
     rows.append(("total", str(len(library.tips)), str(sum(t.minimum for t in library.topics)), ""))
     return _table(("topic", "tips", "minimum", ""), rows)
+
+
+def finding_table(library: Library) -> str:
+    """Tips telling each finding, most told first; flags findings told too often."""
+    counts = Counter(tip.finding for tip in library.tips)
+    return _counted("finding", counts, MAX_FINDING)
+
+
+def main_source_table(library: Library) -> str:
+    """Tips whose main (first-cited) source each reference is, most first; flags the overused."""
+    counts = Counter(tip.refs[0] for tip in library.tips if tip.refs)
+    return _counted("main source", counts, MAX_MAIN_SOURCE)
+
+
+def _counted(name: str, counts: Counter[str], limit: int) -> str:
+    ranked = sorted(counts, key=lambda key: (-counts[key], key))
+    rows = [(key, str(counts[key]), _over(counts[key], limit)) for key in ranked]
+    return _table((name, "tips", ""), rows)
+
+
+def _over(count: int, limit: int) -> str:
+    return f"over {limit}" if count > limit else ""
 
 
 def reference_table(library: Library) -> str:
