@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime, time
 from typing import Any
@@ -280,7 +281,10 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(context.error, InvalidToken):
         context.services.token_rejected()
         return
-    logger.error("Error while handling an update", exc_info=context.error)
+    if isinstance(context.error, sqlite3.OperationalError):  # a full disk, a busy database:
+        logger.error("Could not handle an update: the database said %s", context.error)
+    else:  # the world, not a bug: one line; anything else is a bug, with its traceback
+        logger.error("Error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             await update.effective_message.reply_text(texts.render_sorry())

@@ -338,20 +338,22 @@ class Delivery:
         """Asked just before each request goes out (the fence): this process still holds the
         lease and is not stopping, the claim is still its own (a process whose lease lapsed
         and came back finds its old claims resumed by another), and the chat still wants
-        tips (a /stop meanwhile: none)."""
+        tips (a /stop or /pause meanwhile: none)."""
 
         def check() -> bool:
             if not self._may_start():
                 return False
             try:
-                return self.store.may_send(chat_id, claim.day, claim.claim)
+                return self.store.may_send(chat_id, claim.day, claim.claim, self.clock())
             except sqlite3.Error as exc:
                 logger.warning("Could not check chat %s before sending: %s", chat_id, exc)
                 return False
 
         return check
 
-    def _finish(self, claim: Claim, chat_id: int, status: DeliveryStatus) -> None:
+    def _finish(
+        self, claim: Claim, chat_id: int, status: DeliveryStatus, *, quiet: bool = False
+    ) -> None:
         """Write a final status; if the disk refuses, keep it and write it on the next sweep."""
         now = self.clock()
         retry_at = now + RETRY_LATER if status is DeliveryStatus.FAILED else None
@@ -365,12 +367,13 @@ class Delivery:
             return
         except sqlite3.Error as exc:
             self._unrecorded[(chat_id, claim.day)] = (claim.claim, status)
-            logger.error(
-                "Could not record chat %s's tip as %s (%s); kept in memory, will retry",
-                chat_id,
-                status,
-                exc,
-            )
+            if not quiet:
+                logger.error(
+                    "Could not record chat %s's tip as %s (%s); kept in memory, will retry",
+                    chat_id,
+                    status,
+                    exc,
+                )
             return
         for listener in self.outcome_listeners:
             listener(status)
@@ -380,10 +383,10 @@ class Delivery:
         each sweep, and each time the loop looks at the lease, delivering or not."""
         waiting, self._unrecorded = self._unrecorded, {}
         for (chat_id, day), (token, status) in waiting.items():
-            self._finish(Claim(chat_id, day, "", token), chat_id, status)
-        if waiting and self._unrecorded:
+            self._finish(Claim(chat_id, day, "", token), chat_id, status, quiet=True)
+        if waiting and self._unrecorded and len(self._unrecorded) != len(waiting):
             logger.error("Still cannot record %d delivery outcome(s)", len(self._unrecorded))
-        elif waiting:
+        elif waiting and not self._unrecorded:
             logger.info("Recorded %d delivery outcome(s) that had to wait", len(waiting))
 
 

@@ -154,7 +154,7 @@ class DeliveryLoop:
         if owed is not None:  # still owed right after a sweep (it could not deliver): no spin
             owed = max(owed, now + timedelta(seconds=MIN_PAUSE))
         self.wake_at(min(owed, safety) if owed is not None else safety)
-        logger.debug("Sweep finished; the next at %s", f"{self._wake:%H:%M:%S}")
+        logger.debug("Sweep finished; the next at %s", self._wake)
 
     async def _keep_lease(self) -> None:
         """Renew the lease while held; as a standby, look at it often and sweep on winning."""

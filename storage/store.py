@@ -165,17 +165,21 @@ class Store:
         row = self._row(chat_id)
         return read_subscriber(row, default or FALLBACK) if row else None
 
-    def may_send(self, chat_id: int, day: date, claim: str) -> bool:
-        """The question asked just before each daily tip goes out: is the chat subscribed,
-        and is its `day` still pending under `claim` (not resumed by another process, not
-        merged away)? One indexed lookup."""
+    def may_send(self, chat_id: int, day: date, claim: str, now: datetime) -> bool:
+        """The question asked just before each daily tip goes out: is the chat subscribed and
+        not paused, and is its `day` still pending under `claim` (not resumed by another
+        process, not merged away)? One indexed lookup."""
         row = self._one(
-            "SELECT s.active FROM subscribers s JOIN deliveries d ON d.chat_id = s.chat_id"
+            "SELECT s.active, s.paused_until FROM subscribers s"
+            " JOIN deliveries d ON d.chat_id = s.chat_id"
             " WHERE s.chat_id = ? AND d.local_date = ? AND d.status = ?"
             " AND COALESCE(d.claim, '') = ?",
             [chat_id, day.isoformat(), DeliveryStatus.PENDING, claim],
         )
-        return bool(row and row["active"])
+        if row is None or not row["active"]:
+            return False
+        paused_until = row["paused_until"]
+        return not (isinstance(paused_until, int) and _epoch(now) < paused_until)
 
     def is_active(self, chat_id: int) -> bool:
         """Whether the chat is subscribed now: the one cheap question asked before each send."""

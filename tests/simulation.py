@@ -140,6 +140,8 @@ class World:
     disk_full: list[tuple[datetime, datetime]] = field(default_factory=list)
     full: bool = False  # the disk refuses every process's writes now
     calm: bool = False  # the morning's trouble is over: no more freezes
+    troubles: list[tuple[datetime, datetime]] = field(default_factory=list)  # process events
+    down_since: datetime = START  # when the last live process went, if none runs
     alive: dict[str, bool] = field(default_factory=dict)
     faults: float = 0.15  # how often Telegram misbehaves on a send
     latencies: tuple[float, ...] = (SEND_LATENCY, SEND_LATENCY, 0.5, 3.0)  # its answer times
@@ -343,6 +345,8 @@ async def run_seed(seed: int, folder: Path) -> Report:
     counter = iter(range(1, 1000))
 
     async def spawn() -> SimProcess:
+        if not _live(world, processes) and processes:  # nobody ran since the last one went
+            world.troubles.append((world.down_since, world.clock()))
         process = SimProcess(f"p{next(counter)}", world, telegram, library)
         processes.append(process)
         await process.start()
@@ -353,6 +357,7 @@ async def run_seed(seed: int, folder: Path) -> Report:
             for process in _live(world, processes):
                 await process.stop()
                 world.alive[process.name] = False
+            world.down_since = world.clock()
             await asyncio.sleep((START + timedelta(days=day) - world.clock()).total_seconds())
         await spawn()
         if rng.random() < 0.6:
@@ -386,8 +391,10 @@ async def _act(rng, world, processes, spawn, events, chats, groups) -> None:
     if roll < 0.10 and live:
         victim = holder or rng.choice(live)
         events.append(f"{now:%H:%M:%S} kill -9 {victim.name}")
+        world.troubles.append((now, now))
         world.crashes.append((victim.name, now))
         await victim.crash()
+        world.down_since = now
         if rng.random() < 0.8:
             await spawn()  # systemd's Restart=
     elif roll < 0.16 and holder is not None and holder.running.is_set():
@@ -401,13 +408,16 @@ async def _act(rng, world, processes, spawn, events, chats, groups) -> None:
     elif roll < 0.22 and live:
         victim = rng.choice(live)
         events.append(f"{now:%H:%M:%S} clean stop {victim.name}, start another")
+        world.troubles.append((now, now))
         await victim.stop()
         world.alive[victim.name] = False
+        world.down_since = now
         await spawn()
     elif roll < 0.27 and not world.full:
         seconds = rng.choice((20, 60, 120))
         events.append(f"{now:%H:%M:%S} disk full for {seconds} s")
         world.disk_full.append((now, now + timedelta(seconds=seconds)))
+        world.troubles.append((now, now + timedelta(seconds=seconds)))
         world.full = True
 
         def space() -> None:
@@ -475,6 +485,7 @@ def _freeze(world: World, process: SimProcess, seconds: float, events: list[str]
     now = world.clock()
     events.append(f"{now:%H:%M:%S} SIGSTOP {process.name} for {seconds} s")
     world.freezes.append((process.name, now, now + timedelta(seconds=seconds)))
+    world.troubles.append((now, now + timedelta(seconds=seconds)))
     world.frozen_on_wire += process.telegram.on_wire[process.name]
     process.running.clear()
     asyncio.get_running_loop().call_later(seconds, process.running.set)
@@ -525,6 +536,7 @@ def check(world: World, processes: list[SimProcess]) -> list[str]:
                 f"chat {chat} got a tip {late[0].at:%H:%M:%S} after /stop at {stopped:%H:%M:%S}"
             )
     problems.extend(_misses(world, by_day))
+    problems.extend(_lateness(world, by_day))
     reader = open_store(world.path)
     try:
         pending = reader.pending_deliveries()
@@ -554,6 +566,29 @@ def _misses(world: World, by_day: dict[tuple[int, date], list[Message]]) -> list
             if due >= START and not excused and not by_day.get((chat, day)):
                 problems.append(f"chat {chat} missed its tip of {day} (due {due:%H:%M:%S})")
             day += timedelta(days=1)
+    return problems
+
+
+ON_TIME = timedelta(seconds=5)  # a tip's first copy, after its due minute, when all is calm
+CALM_BEFORE = timedelta(seconds=90)  # no process trouble this long before the due minute
+
+
+def _lateness(world: World, by_day: dict[tuple[int, date], list[Message]]) -> list[str]:
+    """With a faultless Telegram, a tip due when no process was in trouble goes out within
+    seconds of its minute: the loop woke for it, whatever came before."""
+    if world.faults:
+        return []
+    problems = []
+    for (chat, day), messages in by_day.items():
+        if chat in world.changed_at or chat in world.moved or chat not in world.schedules:
+            continue
+        due, first = slot(world.schedules[chat], day), min(m.at for m in messages)
+        troubled = any(
+            start - CALM_BEFORE <= first and end >= due - CALM_BEFORE
+            for start, end in world.troubles
+        )
+        if not troubled and first - due > ON_TIME:
+            problems.append(f"chat {chat}'s tip of {day} came {first - due} after its minute")
     return problems
 
 

@@ -223,7 +223,7 @@ def test_a_frozen_holder_sends_nothing_it_no_longer_owns(tmp_path, monkeypatch, 
         holder = SimProcess("holder", world, telegram, tiny_library())
         if not fenced:  # the test can fail: a holder that never asks whether it still may
             holder.delivery.may_deliver = lambda: True
-            holder.store.may_send = lambda chat_id, day, claim: True
+            holder.store.may_send = lambda chat_id, day, claim, now: True
         await holder.start()
         standby = SimProcess("standby", world, telegram, tiny_library())
         await standby.start()

@@ -141,3 +141,13 @@ def test_a_moved_group_with_a_free_day_keeps_its_claim_under_the_new_id(store):
     assert store.migrate_claim(old, new, DAY, "p1#3", EIGHT)
     store.finish_delivery(new, DAY, Status.SENT, EIGHT, None, claim="p1#3")
     assert store.seen_tips(new) == {"tip-old"}
+
+
+def test_a_claimed_tip_is_not_sent_after_a_stop_or_a_pause(store):
+    for chat_id in (1, 2, 3):
+        store.subscribe(chat_id, "private", UTC_EIGHT, EIGHT)
+        assert store.claim_delivery(chat_id, DAY, "tip", EIGHT, claim="p#1")
+    store.unsubscribe(2, EIGHT)
+    store.pause(3, 1, EIGHT)  # /pause 1 before today's tip went out: none today
+    assert [store.may_send(chat, DAY, "p#1", EIGHT) for chat in (1, 2, 3)] == [True, False, False]
+    assert not store.may_send(1, DAY, "p#2", EIGHT)  # another claim's row: not ours to send

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.engine import DeliveryLoop
 from tests import simulation
 from tests.simulation import replay_command, run_in_parallel, run_seeds
 
@@ -30,19 +31,19 @@ def _failures(tmp_path: Path, seeds: range) -> list[str]:
     return [problem for report in run_seeds(seeds, tmp_path) for problem in report.problems]
 
 
-def test_sending_a_moved_groups_claim_whatever_the_supergroup_had_doubles_tips(
-    tmp_path, monkeypatch
-):
-    """The simulation can fail: an engine that follows a group to its supergroup without
-    claiming the day there. (The fence's own test is in test_engine.py.)"""
+def test_a_loop_that_stops_re_arming_its_wake_up_is_caught(tmp_path, monkeypatch):
+    """The simulation can fail: the first main's bug, a wake-up set once and never again
+    (python-telegram-bot's job kept its past time, so the loop thought one was set)."""
+    original = DeliveryLoop.wake_at
 
-    def follow_blindly(self, old, new, day, claim, now):
-        self.migrate(old, new, now)
-        return True
+    def only_the_first(self, moment):
+        if not getattr(self, "armed_once", False):
+            self.armed_once = True
+            original(self, moment)
 
-    monkeypatch.setattr(simulation.Store, "migrate_claim", follow_blindly)
-    problems = _failures(tmp_path, range(80))
-    assert any("duplicate" in problem for problem in problems)
+    monkeypatch.setattr(DeliveryLoop, "wake_at", only_the_first)
+    problems = _failures(tmp_path, range(20))
+    assert any("missed" in problem or "after its minute" in problem for problem in problems)
 
 
 def test_the_replay_command_runs_one_seed():
