@@ -74,7 +74,8 @@ class TipSender:
     async def send(self, chat_id: int, tip_id: str, still_wanted: Callable[[], bool]) -> Outcome:
         fields = self._fields(tip_id, chat_id)
         if fields is None:
-            return Rejected(f"tip {tip_id!r} is no longer in the library")
+            # a library upgrade removed it: handed back, so the chat is claimed again at once
+            return NotSent(f"tip {tip_id!r} is no longer in the library")
         how = Send(Priority.TIP, paid=self._paid, still_wanted=still_wanted)
         message = {"chat_id": chat_id, **fields}
         try:
