@@ -568,6 +568,9 @@ async def test_runs_standalone_and_stops_on_ctrl_c() -> None:
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        # Ctrl-C as a terminal sends it, even when this suite runs in the background (a
+        # background job inherits SIGINT ignored, and Python then keeps it ignored)
+        preexec_fn=_sigint_default,
     )
     assert process.stdout is not None
     first = (await asyncio.wait_for(process.stdout.readline(), 10)).decode()
@@ -629,3 +632,7 @@ async def test_control_endpoints_are_off_unless_asked_for(telegram: BotAPIEmulat
     control = telegram.base_url.removesuffix("/bot") + "/_emulator"
     async with httpx.AsyncClient() as http:
         assert (await http.get(f"{control}/stats")).status_code == 404
+
+
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
