@@ -156,10 +156,6 @@ class Delivery:
             logger.info("Daily sweep: %s", _summary(report))
         return report
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._in_flight)
-
     def tidy(self) -> int:
         """Prune one small batch of old delivery records (off the hot path: safety sweeps)."""
         before = (self.clock() - KEEP_DELIVERIES).date()
