@@ -114,7 +114,7 @@ def build_application(
     sweeper = Sweeper(store, delivery, metrics, clock, holder if lease else "unleased")
     loop = DeliveryLoop(
         sweeper.sweep,
-        sweeper.next_wake,
+        delivery.next_wake,
         clock,
         lease=lease,
         sleep=sleep,

@@ -68,11 +68,6 @@ class Sweeper:
         self._beat(lambda now: self._store.sweep_finished(now, seconds))
         self._metrics.sweep_seconds.observe(seconds)
 
-    def next_wake(self) -> datetime | None:
-        """When a sweep is next owed: the earliest due time, or a claim to resume."""
-        owed = [self._store.earliest_due(), self._delivery.next_resume_at]
-        return min((moment for moment in owed if moment is not None), default=None)
-
     def tidy(self) -> None:
         """The chores: prune old delivery records and events, a small batch of each."""
         self._delivery.tidy()

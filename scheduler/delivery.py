@@ -105,8 +105,9 @@ def resumable_at(
 
 @dataclass
 class _Attempts:
-    """What one claim's sends have done so far."""
+    """What one claim's sends have done so far, and where the claim now stands."""
 
+    chat_id: int  # the claim's chat: a group's supergroup once the move was followed
     answer_lost: bool = False  # a request went out and its answer never came: maybe delivered
 
 
@@ -171,6 +172,11 @@ class Delivery:
     def stop_starting(self) -> None:
         """Claim and send nothing new from now on (requests already on the wire finish)."""
         self._stopping = True
+
+    def next_wake(self) -> datetime | None:
+        """When a sweep is next owed: the earliest due time, or a claim to resume."""
+        owed = [self.store.earliest_due(), self.next_resume_at]
+        return min((moment for moment in owed if moment is not None), default=None)
 
     @property
     def unrecorded(self) -> int:
@@ -273,28 +279,26 @@ class Delivery:
         """Send one claim to its end and record it; never raises but for cancellation."""
         key = (claim.chat_id, claim.day)
         self._in_flight.add(key)
-        attempts = _Attempts()
-        chat_id = claim.chat_id
+        attempts = _Attempts(claim.chat_id)
         try:
-            status, chat_id = await self._attempt_until_final(claim, attempts)
+            status = await self._attempt_until_final(claim, attempts)
         except asyncio.CancelledError:
-            status = self._unfinished(attempts)
-            self._finish(claim, chat_id, status)
+            self._finish(claim, attempts.chat_id, self._unfinished(attempts))
             raise
         except Exception as exc:  # a bug or the database: this tip's outcome, not the sweep's
             status = DeliveryStatus.MAYBE_SENT if attempts.answer_lost else None
             logger.error(
                 "Daily tip for chat %s stopped by an error (%s: %s); %s",
-                chat_id,
+                attempts.chat_id,
                 type(exc).__name__,
                 exc,
                 "recorded as maybe sent" if status else "it will be resumed",
-                extra={"chat_id": chat_id},
+                extra={"chat_id": attempts.chat_id},
             )
         finally:
             self._in_flight.discard(key)
         if status is not None:
-            self._finish(claim, chat_id, status)
+            self._finish(claim, attempts.chat_id, status)
         return status
 
     @staticmethod
@@ -306,26 +310,28 @@ class Delivery:
 
     async def _attempt_until_final(
         self, claim: Claim, attempts: _Attempts
-    ) -> tuple[DeliveryStatus | None, int]:
+    ) -> DeliveryStatus | None:
         """Send, following a group's move, retrying as `scheduler.outcomes.decide` says.
         None: nothing left to record (the claim moved to a supergroup whose day was taken)."""
-        chat_id, attempt = claim.chat_id, 0
+        attempt = 0
         while True:
             if not self._may_start():
-                return self._unfinished(attempts), chat_id
+                return self._unfinished(attempts)
             attempt += 1
+            chat_id = attempts.chat_id
             outcome = await self.send(chat_id, claim.tip_id, self._still_wanted(chat_id, claim))
             decision = decide(outcome, attempt, attempts.answer_lost)
             _log(outcome, chat_id, claim.tip_id, decision)
             match decision:
                 case Finish(status=status):
-                    return status, chat_id
+                    return status
                 case Follow(new_chat_id=new_chat_id):
-                    if not self.store.migrate_claim(
+                    moved = self.store.migrate_claim(
                         chat_id, new_chat_id, claim.day, claim.claim, self.clock()
-                    ):
-                        return None, new_chat_id
-                    chat_id, attempt = new_chat_id, 0
+                    )
+                    attempts.chat_id, attempt = new_chat_id, 0
+                    if not moved:
+                        return None
                 case RetryAfter(seconds=seconds):
                     attempts.answer_lost = attempts.answer_lost or isinstance(outcome, Uncertain)
                     await self.sleep(seconds)

@@ -121,10 +121,6 @@ class Lease:
         """True while this process may deliver (with a margin before the lease lapses)."""
         return self._valid_until is not None and self._clock() < self._valid_until - MARGIN
 
-    @property
-    def valid_until(self) -> datetime | None:
-        return self._valid_until
-
     def release(self) -> None:
         """Hand the lease over at a clean stop, so a standby takes over at its next look."""
         if self._valid_until is not None:

@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.app import tip_chooser
 from bot.gateway import Dropped, Gateway, GatewayClosed, Send
 from bot.http import AnswerLost, RequestNotSent
 from bot.sender import outcome_of
@@ -51,7 +52,7 @@ from scheduler.outcomes import NotSent, Outcome, Sent
 from scheduler.pacing import Limits, Priority
 from storage import Store
 from tests.virtual_time import VirtualTimeLoop
-from tips import Library, Tip, Topic, daily_tips
+from tips import Library, Tip, Topic
 from tips.model import Kind
 
 logger = logging.getLogger("simulation")
@@ -212,7 +213,7 @@ class SimProcess:
         self.gateway = Gateway(Limits(), clock=world.loop.time, sleep=self.gated)
         self.delivery = Delivery(
             self.store,
-            self._choose,
+            tip_chooser(self.store, library, random.Random(world.rng.random())),
             self._send,
             world.clock,
             workers=WORKERS,
@@ -225,7 +226,7 @@ class SimProcess:
         )
         self.loop = DeliveryLoop(
             self.delivery.sweep,
-            self._next_wake,
+            self.delivery.next_wake,
             world.clock,
             lease=self.lease,
             sleep=self.gated,
@@ -233,8 +234,6 @@ class SimProcess:
             housekeeping=self.delivery.record_unrecorded,
             standby_poll=STANDBY_POLL,
         )
-        self._rng = random.Random(world.rng.random())
-        self._library = library
 
     def _authorize(self, action: int, *_: Any) -> int:
         if not self.world.alive.get(self.name):
@@ -247,15 +246,6 @@ class SimProcess:
         """This process's sleep: time passes, and a frozen process does not wake."""
         await asyncio.sleep(seconds)
         await self.running.wait()
-
-    def _choose(self, subscribers: Any, now: datetime) -> dict[int, str]:
-        pools = {s.chat_id: self._library.tips for s in subscribers}
-        picks = daily_tips(self.store, pools, self._rng)
-        return {chat_id: tip.id for chat_id, tip in picks.items()}
-
-    def _next_wake(self) -> datetime | None:
-        owed = [self.store.earliest_due(), self.delivery.next_resume_at]
-        return min((moment for moment in owed if moment is not None), default=None)
 
     async def _send(self, chat_id: int, tip_id: str, still_wanted: Callable[[], bool]) -> Outcome:
         how = Send(Priority.TIP, still_wanted=still_wanted)

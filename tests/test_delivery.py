@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.app import tip_chooser
 from scheduler.delivery import Delivery
 from scheduler.due import Schedule
 from scheduler.engine import DeliveryLoop
@@ -25,7 +26,6 @@ from scheduler.outcomes import (
     Uncertain,
 )
 from storage import Store
-from tips import daily_tips
 
 EIGHT_UTC = Schedule(time(8, 0), ZoneInfo("UTC"))
 
@@ -54,14 +54,8 @@ def sender():
 
 
 def chooser(store: Store, library, seed: int = 3):
-    """Each chat's next tip from the whole library, as the bot chooses them."""
-    rng = random.Random(seed)
-
-    def choose(subscribers, now):
-        pools = {subscriber.chat_id: library.tips for subscriber in subscribers}
-        return {chat: tip.id for chat, tip in daily_tips(store, pools, rng).items()}
-
-    return choose
+    """Each chat's next tip, as the bot chooses them."""
+    return tip_chooser(store, library, random.Random(seed))
 
 
 def make_delivery(store: Store, library, send, clock, sleep, **options) -> Delivery:
@@ -319,3 +313,25 @@ async def test_old_delivery_records_are_pruned_in_small_batches(
     clock.advance(days=1)
     assert await delivery.sweep() == {"sent": 3}  # pruning never makes a day owed again
     assert await delivery.sweep() == {}
+
+
+async def test_a_stop_after_following_a_group_records_the_supergroups_claim(
+    store, library, clock, sleep
+):
+    store.subscribe(-5, "group", EIGHT_UTC, clock())
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    waiting = asyncio.Event()
+
+    async def move_then_hang(chat_id: int, tip_id: str, still_wanted):
+        if chat_id == -5:
+            return Migrated(-1009999999999)
+        waiting.set()
+        await asyncio.Event().wait()  # the supergroup's send never comes back before the stop
+
+    delivery = make_delivery(store, library, move_then_hang, clock, sleep)
+    loop = DeliveryLoop(delivery.sweep, store.earliest_due, clock, on_stop=delivery.stop_starting)
+    loop.start()
+    await waiting.wait()
+    await loop.stop(timeout=0.05)
+    assert store.pending_deliveries() == []  # recorded under the supergroup, not left pending
+    assert store.delivery_status(-1009999999999, clock().date()) == "released"

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.app import tip_chooser
 from scheduler.delivery import Delivery
 from scheduler.due import Schedule
 from scheduler.engine import BACKOFF_SECONDS, DeliveryLoop
@@ -21,7 +22,6 @@ from storage import Store
 from tests import simulation
 from tests.simulation import FakeTelegram, SimProcess, World, open_store, tiny_library
 from tests.virtual_time import VirtualTimeLoop, run_virtual, sleep_until, virtual_clock
-from tips import daily_tips
 
 MORNING = datetime(2026, 3, 2, 7, 59, 30, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")
@@ -49,12 +49,7 @@ class Recorder:
 
 
 def delivery_for(store: Store, send) -> Delivery:
-    library, rng = tiny_library(), random.Random(1)
-
-    def choose(subscribers, now):
-        pools = {s.chat_id: library.tips for s in subscribers}
-        return {chat: tip.id for chat, tip in daily_tips(store, pools, rng).items()}
-
+    choose = tip_chooser(store, tiny_library(), random.Random(1))
     return Delivery(store, choose, send, virtual_clock, workers=4)
 
 
