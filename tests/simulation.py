@@ -135,7 +135,7 @@ class World:
     # Requests a process had out when it froze: the one kind of duplicate a fence cannot stop
     # (in a real SIGSTOP they are already at Telegram, and a successor sends them again).
     frozen_on_wire: int = 0
-    # Outcomes a full disk refused, still in a process's memory when it stopped or died: the
+    # Outcomes a full disk refused, still in a process's memory when it stopped, died or froze: the
     # next process cannot know those tips went out, and may send them again.
     unwritten: int = 0
     disk_full: list[tuple[datetime, datetime]] = field(default_factory=list)
@@ -477,6 +477,7 @@ def _freeze(world: World, process: SimProcess, seconds: float, events: list[str]
     world.freezes.append((process.name, now, now + timedelta(seconds=seconds)))
     world.troubles.append((now, now + timedelta(seconds=seconds)))
     world.frozen_on_wire += process.telegram.on_wire[process.name]
+    world.unwritten += process.delivery.unrecorded  # it cannot write them while frozen
     process.running.clear()
     asyncio.get_running_loop().call_later(seconds, process.running.set)
 
