@@ -21,8 +21,8 @@ from benchmarks import store_scale
 from benchmarks.emulated import EmulatorProcess
 from benchmarks.figures import Figure, at_least, at_most, exactly, info, percentile
 from benchmarks.harness import count_logs, reply_latencies, running_bot
-from bot.context import services_of
-from bot.gateway import Gateway
+from bot.service.context import services_of
+from bot.transport.gateway import Gateway
 from storage import Store
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

@@ -15,12 +15,12 @@ from typing import Any
 from telegram.request import BaseRequest
 
 from benchmarks.emulated import TOKEN, EmulatorProcess
-from bot.app import build_application, system_clock
-from bot.config import parse_settings
-from bot.context import App
-from bot.gateway import Gateway
-from bot.logs import configure_logging
-from bot.runner import serve
+from bot.service.config import parse_settings
+from bot.service.context import App
+from bot.service.logs import configure_logging
+from bot.service.runner import serve
+from bot.service.wiring import build_application, system_clock
+from bot.transport.gateway import Gateway
 from storage import Store
 from tips import load_library
 

@@ -38,17 +38,17 @@ def tip_flood(args: argparse.Namespace) -> list[Figure]:
 
 
 def bot_workers(args: argparse.Namespace) -> int:
-    import bot.app
+    import bot.service.wiring
 
-    return int(args.workers or bot.app.workers_for(1000))
+    return int(args.workers or bot.service.wiring.workers_for(1000))
 
 
 def ceiling(args: argparse.Namespace) -> list[Figure]:
     count = 2_000 if args.quick else 20_000
     if args.workers:  # an experiment: sends kept in flight, and the pool sized to match
-        import bot.app
+        import bot.service.wiring
 
-        bot.app.workers_for = lambda rate: args.workers  # type: ignore[attr-defined]
+        bot.service.wiring.workers_for = lambda rate: args.workers  # type: ignore[attr-defined]
     settings = {"BROADCAST_RATE": "1000", "PAID_BROADCAST": "true"}
     request = None
     if args.client == "httpx":  # an experiment: PTB's default client instead of the bot's
@@ -57,7 +57,7 @@ def ceiling(args: argparse.Namespace) -> list[Figure]:
         request = HTTPXRequest(connection_pool_size=bot_workers(args) + 16)
     gateway = None
     if args.unpaced:  # no pacing cap: what the engine itself can do
-        from bot.gateway import Gateway
+        from bot.transport.gateway import Gateway
         from scheduler.pacing import Limits
 
         gateway = Gateway(Limits(paid_per_second=1_000_000))
@@ -127,10 +127,10 @@ def _variant(args: argparse.Namespace) -> str:
 def _setup(args: argparse.Namespace) -> str:
     import importlib.util
 
-    import bot.app
+    import bot.service.wiring
 
     sniffio = "installed" if importlib.util.find_spec("sniffio") else "not installed"
-    workers = bot.app.workers_for(1000)
+    workers = bot.service.wiring.workers_for(1000)
     loop = "uvloop" if args.uvloop else "asyncio"
     client = f"{args.client} client"
     return f"{workers} sends in flight, pool {workers + 16}, {client}, sniffio {sniffio}, {loop}"

@@ -20,7 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from benchmarks.figures import Figure, at_most, info
-from bot.app import tip_chooser
+from bot.service.wiring import tip_chooser
 from scheduler.delivery import CLAIM_BATCH, Delivery
 from scheduler.due import Schedule, next_due
 from storage import Store

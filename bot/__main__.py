@@ -12,22 +12,22 @@ from pathlib import Path
 
 from telegram.error import InvalidToken
 
-from bot import operate
-from bot.app import build_application
-from bot.checking import database_problem, open_store
-from bot.config import (
+from bot.service import operate
+from bot.service.checking import database_problem, open_store
+from bot.service.config import (
     ConfigError,
     check_env_file,
     load_settings,
     misspelled_variables,
     raw_secrets,
 )
-from bot.gateway import GatewayFailed
-from bot.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
-from bot.metrics import MetricsUnavailable
-from bot.polling import TokenRevoked
-from bot.runner import DeliveryLoopFailed, serve_until_signalled
-from bot.webhook import WebhookError
+from bot.service.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
+from bot.service.metrics import MetricsUnavailable
+from bot.service.runner import DeliveryLoopFailed, serve_until_signalled
+from bot.service.wiring import build_application
+from bot.transport.gateway import GatewayFailed
+from bot.transport.polling import TokenRevoked
+from bot.transport.webhook import WebhookError
 from storage import Store, StoreError
 from tips import LibraryError, load_library
 from tips.__main__ import main as tips_main
@@ -149,7 +149,7 @@ def read_feedback(path: Path) -> dict[str, tuple[int, int]]:
 
 def sandbox(argv: Sequence[str]) -> int:
     """The sandbox: the bot and the emulator in this process (imported only when asked for)."""
-    from bot.sandbox import main as sandbox_main
+    from bot.service.sandbox import main as sandbox_main
 
     return sandbox_main(argv)
 

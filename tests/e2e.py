@@ -7,11 +7,11 @@ import random
 import socket
 from contextlib import asynccontextmanager
 
-from bot.app import build_application, limits_for
-from bot.config import parse_settings
-from bot.context import services_of
-from bot.gateway import Gateway
-from bot.runner import serve
+from bot.service.config import parse_settings
+from bot.service.context import services_of
+from bot.service.runner import serve
+from bot.service.wiring import build_application, limits_for
+from bot.transport.gateway import Gateway
 from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator
 

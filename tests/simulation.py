@@ -40,10 +40,10 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.app import tip_chooser
-from bot.gateway import Dropped, Gateway, GatewayClosed, Send
-from bot.http import AnswerLost, RequestNotSent
-from bot.sender import outcome_of
+from bot.service.wiring import tip_chooser
+from bot.transport.gateway import Dropped, Gateway, GatewayClosed, Send
+from bot.transport.http import AnswerLost, RequestNotSent
+from bot.transport.sender import outcome_of
 from scheduler.delivery import Delivery
 from scheduler.due import Schedule, local_date, slot
 from scheduler.engine import DeliveryLoop

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import (
+from bot.service.config import (
     _VARIABLES,
     VARIABLE_NAMES,
     ConfigError,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import tip_chooser
+from bot.service.wiring import tip_chooser
 from scheduler.delivery import Delivery
 from scheduler.due import Schedule
 from scheduler.engine import DeliveryLoop

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.context import services_of
-from bot.sweeping import PROGRESS_EVERY, Sweeper
-from bot.texts import render_hint
+from bot.commands.texts import render_hint
+from bot.service.context import services_of
+from bot.service.sweeping import PROGRESS_EVERY, Sweeper
 from storage import heartbeat
 from tests.e2e import running_bot
 from tests.test_process import free_port

@@ -7,8 +7,8 @@ import logging
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.keyboards import Action, press_data
-from bot.texts import (
+from bot.commands.keyboards import Action, press_data
+from bot.commands.texts import (
     render_button_retired,
     render_checked_in,
     render_stale_button,

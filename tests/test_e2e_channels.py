@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.texts import render_channel_bot_missing, render_channel_not_admin
+from bot.commands.texts import render_channel_bot_missing, render_channel_not_admin
 from tests.e2e import buttons, press
 
 OWNER, STRANGER = 5151, 5252

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot.texts import (
+from bot.commands.texts import (
     render_ask_an_admin,
     render_last_topic,
     render_nothing_to_pause,

@@ -7,7 +7,7 @@ from datetime import time
 
 import pytest
 
-from bot.texts import render_stale_button
+from bot.commands.texts import render_stale_button
 from emulator import GROUP_USER_ID
 
 CHAT = 4242

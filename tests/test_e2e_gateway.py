@@ -9,10 +9,10 @@ import random
 
 import pytest
 
-from bot.app import build_application, limits_for
-from bot.config import parse_settings
-from bot.gateway import MAX_QUEUED_PER_CHAT, Gateway, GatewayFailed
-from bot.runner import serve
+from bot.service.config import parse_settings
+from bot.service.runner import serve
+from bot.service.wiring import build_application, limits_for
+from bot.transport.gateway import MAX_QUEUED_PER_CHAT, Gateway, GatewayFailed
 from emulator import TEST_TOKEN as TOKEN
 from tests.e2e import running_bot
 

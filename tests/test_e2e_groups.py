@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.texts import render_ask_an_admin
+from bot.commands.texts import render_ask_an_admin
 from emulator import GROUP_USER_ID
 
 GROUP = -1001234000000  # a supergroup

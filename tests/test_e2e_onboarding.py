@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from bot.texts import render_ask_an_admin, render_picker_gone, render_stale_button
+from bot.commands.texts import render_ask_an_admin, render_picker_gone, render_stale_button
 from emulator import GROUP_USER_ID
 from storage import Store
 from tests.conftest import PacingTime

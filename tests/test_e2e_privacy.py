@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot.texts import render_ask_an_admin, render_delete_expired
+from bot.commands.texts import render_ask_an_admin, render_delete_expired
 from emulator import GROUP_USER_ID
 from storage.privacy import chat_tables
 from tests.e2e import buttons, press

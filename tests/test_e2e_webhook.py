@@ -12,13 +12,13 @@ import httpx
 import pytest
 from telegram import Bot
 
-from bot.app import build_application
-from bot.config import parse_settings
-from bot.context import services_of
-from bot.polling import TokenRevoked
-from bot.runner import serve
-from bot.webhook import WebhookError
-from bot.webhook_watch import WebhookWatch
+from bot.service.config import parse_settings
+from bot.service.context import services_of
+from bot.service.runner import serve
+from bot.service.wiring import build_application
+from bot.transport.polling import TokenRevoked
+from bot.transport.webhook import WebhookError
+from bot.transport.webhook_watch import WebhookWatch
 from emulator import SECRET_HEADER
 from tests.e2e import TOKEN, free_port, running_bot
 
@@ -108,7 +108,7 @@ async def test_a_malformed_body_gets_400_and_no_error_or_traceback(hooked, webho
     response = await post(webhook["WEBHOOK_URL"], body)
     assert response.status_code == 400
     assert "Welcome" in await hooked.ask(CHAT, "/start")  # still serving
-    mine = [r for r in caplog.records if r.name == "bot.webhook"]
+    mine = [r for r in caplog.records if r.name == "bot.transport.webhook"]
     assert [r.levelno for r in mine] == [logging.WARNING]
     assert mine[0].getMessage().startswith("Ignored a webhook request: ")
     assert all(r.levelno < logging.ERROR and not r.exc_info for r in caplog.records)
@@ -163,7 +163,7 @@ async def test_a_webhook_telegram_refuses_stops_the_start_with_one_line(
 
 
 def polling_said(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "bot.polling"]
+    return [r.getMessage() for r in caplog.records if r.name == "bot.transport.polling"]
 
 
 async def test_a_webhook_set_by_another_instance_is_named_while_polling(
@@ -186,7 +186,7 @@ async def test_a_failure_after_listening_closes_the_webhook_port(
     async def broken(app):
         raise RuntimeError("a bug after the server started")
 
-    monkeypatch.setattr("bot.runner._register_commands", broken)
+    monkeypatch.setattr("bot.service.runner._register_commands", broken)
     config = parse_settings(
         {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url, **webhook}
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import tips.__main__ as tips_cli
 from bot.__main__ import main as bot_main
-from bot.texts import render_stats
+from bot.commands.texts import render_stats
 from storage import Store
 from tests.conftest import TEST_LIBRARY
 from tips.stats import feedback_table

@@ -12,8 +12,8 @@ from itertools import pairwise
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.gateway import MAX_QUEUED_PER_CHAT, Dropped, Gateway, GatewayClosed, Send
-from bot.sender import reply_patiently
+from bot.transport.gateway import MAX_QUEUED_PER_CHAT, Dropped, Gateway, GatewayClosed, Send
+from bot.transport.sender import reply_patiently
 from scheduler.pacing import Limits, Priority
 from tests.conftest import PacingTime
 
@@ -112,7 +112,7 @@ async def test_a_429_holds_back_that_chat_and_the_same_message_goes_after_it(
     assert [(chat, text) for _, chat, text in telegram.sent] == [(9, "hello")]
     assert telegram.sent[0][0] >= 5
     assert gateway.rate_limited == 1
-    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.gateway"]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.transport.gateway"]
     assert line == "Telegram asked to wait 5 s (chat 9); holding that chat"
 
 
@@ -143,7 +143,7 @@ async def test_429s_from_several_chats_at_once_hold_back_everyone(gateway, teleg
     third_429_at = telegram.attempts[2][0]
     assert third_429_at == pytest.approx(0.2)
     assert [at for at, _, _ in telegram.sent if third_429_at < at < third_429_at + 5] == []
-    lines = [r.getMessage() for r in caplog.records if r.name == "bot.gateway"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.transport.gateway"]
     assert lines[2] == "Telegram asked to wait 5 s (chat 3); holding all sends"
 
 

@@ -12,7 +12,7 @@ from telegram.error import TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter  # how PTB builds a request
 
-from bot.http import AiohttpRequest, AnswerLost, RequestNotSent
+from bot.transport.http import AiohttpRequest, AnswerLost, RequestNotSent
 
 
 def param(name: str, value: object) -> RequestParameter:

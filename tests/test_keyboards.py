@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.keyboards import (
+from bot.commands.keyboards import (
     MAX_TIP_ID,
     Action,
     Press,

@@ -1,21 +1,23 @@
-"""Packages import only downward: bot → storage → scheduler → (nothing), tips alone, and the
-emulator a stranger to all of them (so an end-to-end test never lets the product judge itself)."""
+"""Packages import only downward: bot → storage → scheduler → (nothing), tips and habits
+alone, and the emulator a stranger to all of them (so an end-to-end test never lets the
+product judge itself)."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCT = ("bot", "storage", "scheduler", "tips", "emulator")
+PRODUCT = ("bot", "storage", "scheduler", "habits", "tips", "emulator")
 ALLOWED = {
-    "bot": {"storage", "scheduler", "tips"},
+    "bot": {"storage", "scheduler", "habits", "tips"},
     "storage": {"scheduler"},
     "scheduler": set(),
+    "habits": set(),
     "tips": set(),
     "emulator": set(),
 }
 # The sandbox runs the real bot against the emulator: the one product module that may import
 # it (the emulator still imports nothing of the product).
-EXCEPTIONS = {"bot/sandbox.py": {"emulator"}}
+EXCEPTIONS = {"bot/service/sandbox.py": {"emulator"}}
 
 
 def imported_packages(
@@ -49,9 +51,9 @@ def test_every_package_imports_only_the_layers_below_it():
 
 
 def test_the_sandbox_is_the_one_exception_and_it_is_used():
-    assert imported_packages("bot", exceptions={})["emulator"] == {"bot/sandbox.py"}
+    assert imported_packages("bot", exceptions={})["emulator"] == {"bot/service/sandbox.py"}
 
 
 def test_the_layer_rules_see_real_imports():
-    assert set(imported_packages("bot")) == {"storage", "scheduler", "tips"}
+    assert set(imported_packages("bot")) == {"storage", "scheduler", "habits", "tips"}
     assert set(imported_packages("storage")) == {"scheduler"}

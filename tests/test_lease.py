@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.lease import process_alive, process_identity
+from bot.service.lease import process_alive, process_identity
 from scheduler.due import Schedule
 from scheduler.lease import Lease
 from storage import Store

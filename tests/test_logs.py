@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from telegram.error import InvalidToken
 
-from bot.logs import (
+from bot.service.logs import (
     RedactingFormatter,
     Redactor,
     configure_logging,
@@ -95,7 +95,7 @@ def test_crash_hooks_print_one_redacted_line(monkeypatch, capsys):
 
 
 def test_an_event_loop_error_is_one_error_line(caplog):
-    caplog.set_level(logging.DEBUG, logger="bot.logs")
+    caplog.set_level(logging.DEBUG, logger="bot.service.logs")
     exc = RuntimeError("lost")
     log_loop_exception(None, {"message": "Task exception was never retrieved", "exception": exc})
     [error, detail] = caplog.records
@@ -148,7 +148,7 @@ def test_json_logs_are_one_object_per_line_with_time_level_logger_and_chat_id(js
     logging.getLogger("scheduler.delivery").info(
         "Chat %s is gone (%s)\non two lines", 42, "blocked", extra={"chat_id": 42}
     )
-    logging.getLogger("bot.runner").warning("Stopping")
+    logging.getLogger("bot.service.runner").warning("Stopping")
     first, second = json_lines(capsys.readouterr().err)
     assert set(first) == {"time", "level", "logger", "message", "chat_id"}
     assert datetime.fromisoformat(first["time"]).utcoffset() == timedelta(0)
@@ -158,7 +158,7 @@ def test_json_logs_are_one_object_per_line_with_time_level_logger_and_chat_id(js
     assert second == {
         "time": second["time"],
         "level": "WARNING",
-        "logger": "bot.runner",
+        "logger": "bot.service.runner",
         "message": "Stopping",
     }
 
@@ -168,7 +168,7 @@ def test_json_logs_redact_the_token_and_secrets_in_message_and_traceback(json_lo
     try:
         raise RuntimeError(f"failed calling /bot{TOKEN}/sendMessage with {SECRET}")
     except RuntimeError:
-        logging.getLogger("bot.handlers").error(
+        logging.getLogger("bot.commands.handlers").error(
             "Error for %s: %s", f"/bot{TOKEN}", "webhook-secret-0123456789", exc_info=True
         )
     output = capsys.readouterr().err

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.texts import render_stats
+from bot.commands.texts import render_stats
 from scheduler.due import Schedule
 from scheduler.records import DeliveryStatus
 from storage import DatabaseDamaged, Store

@@ -4,7 +4,7 @@ from datetime import time
 
 import pytest
 
-from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
+from bot.commands.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
 from scheduler.zones import build_index
 
 

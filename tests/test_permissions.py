@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram import Chat, Message, User
 
-from bot.permissions import AdminCache, Sender, sender_of
+from bot.commands.permissions import AdminCache, Sender, sender_of
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 GROUP = Chat(-100, Chat.SUPERGROUP)

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import texts
+from bot.commands import texts
+from habits.weeks import week_start
 from scheduler.due import Schedule, local_date
-from scheduler.weeks import week_start
 from tips.loader import Problem
 from tips.plants import PLANTS_FILE, PlantList, parse_plants, plant_list, read_plants
 

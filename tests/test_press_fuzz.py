@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.keyboards import parse_press as parse_tip_press
-from bot.settings_buttons import ConfirmDelete, PickTime, RegionPage, RemoveChannel
-from bot.settings_buttons import parse_press as parse_settings_press
-from bot.texts import render_stale_button
+from bot.commands.keyboards import parse_press as parse_tip_press
+from bot.commands.settings_buttons import ConfirmDelete, PickTime, RegionPage, RemoveChannel
+from bot.commands.settings_buttons import parse_press as parse_settings_press
+from bot.commands.texts import render_stale_button
 from tests.e2e import press
 
 CHAT = 4242

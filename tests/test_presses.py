@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.keyboards import parse_press as parse_tip_press
-from bot.parsing import ArgumentError, parse_days
-from bot.privacy import is_out_of_date
-from bot.settings_buttons import (
+from bot.commands.keyboards import parse_press as parse_tip_press
+from bot.commands.parsing import ArgumentError, parse_days
+from bot.commands.privacy import is_out_of_date
+from bot.commands.settings_buttons import (
     MAX_DATA,
     PRESS_PATTERN,
     CancelDelete,

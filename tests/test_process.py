@@ -266,7 +266,9 @@ setattr(owner, name, crash_async if inspect.iscoroutinefunction(original) else c
 """
 
 
-@pytest.mark.parametrize("crash_at", ["storage:Store.open", "bot.runner:_register_commands"])
+@pytest.mark.parametrize(
+    "crash_at", ["storage:Store.open", "bot.service.runner:_register_commands"]
+)
 @pytest.mark.parametrize("level", ["DEBUG", "INFO"])
 async def test_an_unexpected_crash_is_one_line_without_the_token(
     telegram, tmp_path, crash_at, level

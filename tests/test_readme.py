@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import _TOKEN
+from bot.service.config import _TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -11,10 +11,10 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from bot.app import limits_for
-from bot.config import parse_settings
-from bot.gateway import Gateway
-from bot.sandbox import CHAT_ID, FAST_CLOCK_SPEED, HELP, SandboxClock, converse
+from bot.service.config import parse_settings
+from bot.service.sandbox import CHAT_ID, FAST_CLOCK_SPEED, HELP, SandboxClock, converse
+from bot.service.wiring import limits_for
+from bot.transport.gateway import Gateway
 from emulator import TEST_TOKEN
 from storage import Store
 from tests.conftest import TEST_LIBRARY

@@ -10,8 +10,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.http import AnswerLost, RequestNotSent
-from bot.sender import outcome_of
+from bot.transport.http import AnswerLost, RequestNotSent
+from bot.transport.sender import outcome_of
 from scheduler.outcomes import Gone, Migrated, NotSent, Rejected, Transient, Uncertain
 
 

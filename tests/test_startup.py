@@ -10,11 +10,11 @@ from itertools import islice
 import pytest
 from telegram.error import Conflict, NetworkError
 
-from bot.app import build_application
-from bot.config import parse_settings
-from bot.polling import PollingErrors, TokenRevoked
-from bot.runner import serve
-from bot.startup import backoff
+from bot.service.config import parse_settings
+from bot.service.runner import serve
+from bot.service.wiring import build_application
+from bot.transport.polling import PollingErrors, TokenRevoked
+from bot.transport.startup import backoff
 from emulator import TEST_TOKEN as TOKEN
 from tests.e2e import running_bot
 
@@ -26,7 +26,7 @@ def test_backoff_doubles_up_to_a_minute():
 
 
 def attempts(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "bot.startup"]
+    return [r.getMessage() for r in caplog.records if r.name == "bot.transport.startup"]
 
 
 async def test_5xx_at_start_is_retried_with_backoff(telegram, store, library, clock, sleep, caplog):

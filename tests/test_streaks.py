@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.texts import render_checked_in, render_streak, render_vote_noted
+from bot.commands.texts import render_checked_in, render_streak, render_vote_noted
+from habits.streaks import Streak, streak
 from scheduler.due import Schedule, local_date
-from scheduler.streaks import Streak, streak
 
 MON = date(2026, 3, 2)
 

@@ -12,11 +12,11 @@ import logging
 
 import pytest
 
-from bot.app import build_application
-from bot.config import parse_settings
-from bot.logs import Throttle
-from bot.webhook import Limits, WebhookServer
-from bot.webhook_requests import SECRET_HEADER, RecentUpdates
+from bot.service.config import parse_settings
+from bot.service.logs import Throttle
+from bot.service.wiring import build_application
+from bot.transport.webhook import Limits, WebhookServer
+from bot.transport.webhook_requests import SECRET_HEADER, RecentUpdates
 from tests.e2e import TOKEN, free_port
 
 SECRET = "webhook-limits-secret_0123456789"
@@ -161,7 +161,7 @@ async def test_deeply_nested_json_is_400_and_one_line(server, caplog, body):
     writer.write(head(len(body)) + body)
     assert await status_of(reader) == 400
     writer.close()
-    mine = [r for r in caplog.records if r.name.startswith("bot.webhook")]
+    mine = [r for r in caplog.records if r.name.startswith("bot.transport.webhook")]
     assert [r.getMessage() for r in mine] == [
         "Ignored a webhook request: its body is not JSON (RecursionError)"
     ]

@@ -1,7 +1,7 @@
 """Noticing a revoked token in webhook mode, where nothing polls.
 
-In polling mode the next `getUpdates` fails and `bot.polling.PollingWatch` stops the bot. With
-a webhook, Telegram simply stops posting: the bot would run on, deaf. So `WebhookWatch` asks
+In polling mode the next `getUpdates` fails and `bot.transport.polling.PollingWatch` stops the bot.
+With a webhook, Telegram simply stops posting: the bot would run on, deaf. So `WebhookWatch` asks
 Telegram `getWebhookInfo` every `every` seconds, and is told at once when a reply fails with
 401 (`rejected`, from the error handler). Either way: one line, a clean stop, and `serve()`
 raises `TokenRevoked` (exit code 3), as in polling mode.
@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
-from bot.polling import say_revoked
+from bot.transport.polling import say_revoked
 
 __all__ = ["CHECK_EVERY", "WebhookWatch"]
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot import webhook
-from bot.context import App, services_of
-from bot.gateway import retry_after_seconds
+from bot.service.context import App, services_of
+from bot.transport import webhook
+from bot.transport.gateway import retry_after_seconds
 
 __all__ = ["BACKOFF_CAP", "backoff", "connect"]
 

@@ -12,7 +12,13 @@ import argparse
 import sqlite3
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, database_path, load_settings, misspelled_variables
+from bot.service.config import (
+    ConfigError,
+    Settings,
+    database_path,
+    load_settings,
+    misspelled_variables,
+)
 from storage import Store, StoreError, offline
 from tips import LIBRARY_DIR, LibraryError, load_library
 

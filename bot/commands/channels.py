@@ -13,10 +13,10 @@ import re
 from telegram import CallbackQuery, Chat, ChatFullInfo, Message, MessageOriginChannel, Update
 from telegram.error import BadRequest, Forbidden
 
-from bot import permissions, texts
-from bot.context import Context, Services
-from bot.handlers import answer_query, chat_of, edit_in_place, reply, upcoming_tip
-from bot.settings_buttons import Press, RemoveChannel, channels_keyboard
+from bot.commands import permissions, texts
+from bot.commands.handlers import answer_query, chat_of, edit_in_place, reply, upcoming_tip
+from bot.commands.settings_buttons import Press, RemoveChannel, channels_keyboard
+from bot.service.context import Context, Services
 
 # A public channel's username, as Telegram allows them (5-32 characters).
 _USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}", re.ASCII)

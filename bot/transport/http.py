@@ -6,7 +6,7 @@ README's Performance section). Timeouts and failures are mapped to PTB's own `Ti
 `NetworkError`, as PTB's httpx client maps them, with one distinction PTB does not make: a
 request that certainly never left (`RequestNotSent`: no connection could be made) against one
 that went out and got no answer (`TimedOut`, `AnswerLost`: Telegram may have acted on it).
-`bot.sender.outcome_of` turns these into a daily tip's outcome.
+`bot.transport.sender.outcome_of` turns these into a daily tip's outcome.
 """
 
 from __future__ import annotations

@@ -10,15 +10,15 @@ from collections.abc import Iterator
 
 from telegram.error import InvalidToken, TelegramError
 
-from bot.context import App, Services, services_of
-from bot.gateway import Gateway, GatewayFailed
-from bot.logs import log_loop_exception
-from bot.metrics import MetricsServer
-from bot.polling import PollingErrors, PollingWatch, TokenRevoked
-from bot.startup import connect
-from bot.texts import COMMANDS
-from bot.webhook import WebhookServer
-from bot.webhook_watch import WebhookWatch
+from bot.commands.texts import COMMANDS
+from bot.service.context import App, Services, services_of
+from bot.service.logs import log_loop_exception
+from bot.service.metrics import MetricsServer
+from bot.transport.gateway import Gateway, GatewayFailed
+from bot.transport.polling import PollingErrors, PollingWatch, TokenRevoked
+from bot.transport.startup import connect
+from bot.transport.webhook import WebhookServer
+from bot.transport.webhook_watch import WebhookWatch
 
 logger = logging.getLogger(__name__)
 

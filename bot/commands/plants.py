@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
-from bot.context import Context
-from bot.handlers import chat_of, local_today, reply
-from scheduler.weeks import week_start
+from bot.commands import texts
+from bot.commands.handlers import chat_of, local_today, reply
+from bot.service.context import Context
+from habits.weeks import week_start
 from tips.plants import MAX_INPUT, MAX_ITEMS, SOURCE_REF, parse_plants, plant_list
 
 

@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, Chat, ChatMember, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, InvalidToken
 
-from bot import metrics, permissions, pickers, texts
-from bot.context import Context, Services
-from bot.keyboards import tip_keyboard
-from bot.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
-from bot.sender import reply_patiently
-from scheduler import streaks
+from bot.commands import permissions, pickers, texts
+from bot.commands.keyboards import tip_keyboard
+from bot.commands.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
+from bot.service import metrics
+from bot.service.context import Context, Services
+from bot.transport.sender import reply_patiently
+from habits import streaks
 from scheduler.due import local_date, next_due
 from scheduler.records import Subscriber
 from tips import Kind, Tip, next_tip, render_sources, render_tip

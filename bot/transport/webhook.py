@@ -38,10 +38,10 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import BadRequest
 
-from bot.config import Settings
-from bot.context import App
-from bot.logs import Throttle, one_line
-from bot.webhook_requests import SECRET_HEADER, Judge, Limits
+from bot.service.config import Settings
+from bot.service.context import App
+from bot.service.logs import Throttle, one_line
+from bot.transport.webhook_requests import SECRET_HEADER, Judge, Limits
 
 __all__ = ["SECRET_HEADER", "Limits", "WebhookError", "WebhookServer", "register"]
 

@@ -2,7 +2,7 @@
 any body is read), the body's size and time, then whether the body is an update at all, and
 whether it is one already handled.
 
-Every refusal is a status and at most one line a minute per cause (`bot.logs.Throttle`):
+Every refusal is a status and at most one line a minute per cause (`bot.service.logs.Throttle`):
 whoever can reach the port can send bad requests as fast as they like.
 """
 
@@ -21,11 +21,11 @@ from typing import Any
 from aiohttp import web
 from telegram import Bot, Update
 
-from bot.logs import one_line
+from bot.service.logs import one_line
 
 __all__ = ["SECRET_HEADER", "Judge", "Limits", "RecentUpdates"]
 
-logger = logging.getLogger("bot.webhook")
+logger = logging.getLogger("bot.transport.webhook")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 

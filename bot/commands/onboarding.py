@@ -1,7 +1,7 @@
 """Presses on the timezone and time pickers (under the welcome, `/timezone` and `/time`).
 
-Paging through a region edits the picker in place; picking a city or a time saves it and
-turns the picker into the same confirmation `/timezone` and `/time` give. `bot.choices.press`
+Paging through a region edits the picker in place; picking a city or a time saves it and turns
+the picker into the same confirmation `/timezone` and `/time` give. `bot.commands.choices.press`
 has already checked the press and, in a group, that the presser is an admin.
 """
 
@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Message
 
-from bot import pickers, texts
-from bot.context import Context
-from bot.handlers import answer_query, edit_in_place, save_schedule
-from bot.settings_buttons import PickTime, PickZone, Press, RegionPage
+from bot.commands import pickers, texts
+from bot.commands.handlers import answer_query, edit_in_place, save_schedule
+from bot.commands.settings_buttons import PickTime, PickZone, Press, RegionPage
+from bot.service.context import Context
 from scheduler.zones import zone_index
 
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
-from bot.config import Settings
-from bot.gateway import Send
-from bot.metrics import Metrics
-from bot.permissions import AdminCache
-from bot.sweeping import Sweeper
+from bot.commands.permissions import AdminCache
+from bot.service.config import Settings
+from bot.service.metrics import Metrics
+from bot.service.sweeping import Sweeper
+from bot.transport.gateway import Send
 from scheduler.delivery import Delivery, Sleep
 from scheduler.engine import DeliveryLoop
 from storage import Store

@@ -20,12 +20,12 @@ from collections.abc import AsyncIterable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import build_application
-from bot.config import parse_settings
-from bot.context import Services, services_of
-from bot.gateway import Gateway
-from bot.logs import PROGRAM, configure_logging
-from bot.runner import serve
+from bot.service.config import parse_settings
+from bot.service.context import Services, services_of
+from bot.service.logs import PROGRAM, configure_logging
+from bot.service.runner import serve
+from bot.service.wiring import build_application
+from bot.transport.gateway import Gateway
 from emulator import TEST_TOKEN, BotAPIEmulator
 from emulator.chat import TerminalChat, is_press, stdin_lines
 from storage import Store

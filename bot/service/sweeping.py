@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.metrics import Metrics
+from bot.service.metrics import Metrics
 from scheduler.delivery import PRUNE_BATCH, Delivery
 from scheduler.lifecycle import DeliveryStatus
 from storage import DatabaseReplaced, Store

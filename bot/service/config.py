@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
-from bot.parsing import ArgumentError, canonical_timezone, parse_time
-from bot.zone_rules import zone_problem
+from bot.commands.parsing import ArgumentError, canonical_timezone, parse_time
+from bot.service.zone_rules import zone_problem
 from scheduler.due import Schedule
 from tips import LIBRARY_DIR
 

@@ -1,7 +1,7 @@
 """The buttons under a tip: 👍 / 👎, ✅ Did it, 🔎 Why?, Another tip, 📚 Source.
 
 Every press is answered (`answerCallbackQuery`) at once with a short text. A press is acted on
-only if its data parses (`bot.keyboards.parse_press`), its tip is in the library, and the
+only if its data parses (`bot.commands.keyboards.parse_press`), its tip is in the library, and the
 message it came from carries buttons for that tip; anything else is answered with one line and
 changes nothing. Votes and check-ins belong to the chat the message is in, so in a group every
 member's press counts for the group (the latest vote wins), as the daily tip does.
@@ -16,11 +16,11 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot import texts
-from bot.context import Context
-from bot.handlers import answer_query, local_today, send_tip_from, tip_markup
-from bot.keyboards import VOTES, Action, Press, keyboard_tip_ids, parse_press
-from bot.sender import reply_patiently
+from bot.commands import texts
+from bot.commands.handlers import answer_query, local_today, send_tip_from, tip_markup
+from bot.commands.keyboards import VOTES, Action, Press, keyboard_tip_ids, parse_press
+from bot.service.context import Context
+from bot.transport.sender import reply_patiently
 from tips import WHY, Tip, render_evidence, render_sources, render_tip_with_evidence
 
 logger = logging.getLogger(__name__)

@@ -23,15 +23,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot import channels, choices, handlers, plants, presses, privacy, settings_buttons
-from bot.config import FREE_RATE, Settings
-from bot.context import CONTEXT_TYPES, App, Context, Services
-from bot.gateway import Gateway
-from bot.http import AiohttpRequest
-from bot.lease import holder_id, process_alive, process_identity
-from bot.metrics import Metrics
-from bot.sender import NO_PREVIEW, TipSender
-from bot.sweeping import Sweeper
+from bot.commands import channels, choices, handlers, plants, presses, privacy, settings_buttons
+from bot.service.config import FREE_RATE, Settings
+from bot.service.context import CONTEXT_TYPES, App, Context, Services
+from bot.service.lease import holder_id, process_alive, process_identity
+from bot.service.metrics import Metrics
+from bot.service.sweeping import Sweeper
+from bot.transport.gateway import Gateway
+from bot.transport.http import AiohttpRequest
+from bot.transport.sender import NO_PREVIEW, TipSender
 from scheduler.delivery import ChooseTips, Delivery, Sleep, workers_for
 from scheduler.due import local_date
 from scheduler.engine import SAFETY_SWEEP_SECONDS, DeliveryLoop

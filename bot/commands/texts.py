@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from html import escape as html_escape
 
+from habits.streaks import FREEZE_EVERY, Streak
 from scheduler.due import Schedule
-from scheduler.streaks import FREEZE_EVERY, Streak
 from storage.heartbeat import Heartbeat
 from storage.stats import Stats, TipVotes
 from tips import Reference, Topic, is_chosen, render_citation

@@ -1,8 +1,8 @@
 """Sending through Telegram, with Telegram's answers mapped to outcomes once, at the edge.
 
 `TipSender` sends a daily tip for the delivery loop; `reply_patiently` answers a person. Both
-go through the gateway (`bot.gateway`), which keeps Telegram's flood limits, waits out its 429s
-and retries a reply's 5xx.
+go through the gateway (`bot.transport.gateway`), which keeps Telegram's flood limits, waits out its
+429s and retries a reply's 5xx.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from telegram.error import (
 from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
-from bot.gateway import Dropped, GatewayClosed, Send
-from bot.http import AnswerLost
-from bot.keyboards import tip_keyboard
+from bot.commands.keyboards import tip_keyboard
+from bot.transport.gateway import Dropped, GatewayClosed, Send
+from bot.transport.http import AnswerLost
 from scheduler.outcomes import (
     Gone,
     Migrated,
@@ -146,7 +146,7 @@ def outcome_of(exc: TelegramError) -> Outcome:
 
 async def reply_patiently(send: Callable[[], Awaitable[T]]) -> T | None:
     """Send a reply through the gateway, which retries 5xx and network errors a few times in
-    the reply's place in its chat's queue (`bot.gateway`); a final failure is raised.
+    the reply's place in its chat's queue (`bot.transport.gateway`); a final failure is raised.
 
     Returns None when the gateway dropped it (it waited too long, or its chat is flooding us)
     or the bot is stopping; those are logged once, never raised to the handler.

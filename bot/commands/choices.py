@@ -12,9 +12,8 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
-from bot import channels, onboarding, permissions, pickers, privacy, texts
-from bot.context import Context, Services
-from bot.handlers import (
+from bot.commands import channels, onboarding, permissions, pickers, privacy, texts
+from bot.commands.handlers import (
     admins_only,
     answer_query,
     chat_of,
@@ -22,9 +21,8 @@ from bot.handlers import (
     reply,
     upcoming_tip,
 )
-from bot.parsing import ArgumentError, parse_days
-from bot.sender import reply_patiently
-from bot.settings_buttons import (
+from bot.commands.parsing import ArgumentError, parse_days
+from bot.commands.settings_buttons import (
     MAX_PAUSE_DAYS,
     SETTINGS_PAUSE_DAYS,
     CancelDelete,
@@ -42,6 +40,8 @@ from bot.settings_buttons import (
     settings_keyboard,
     topics_keyboard,
 )
+from bot.service.context import Context, Services
+from bot.transport.sender import reply_patiently
 from scheduler.due import is_paused, next_due
 from scheduler.records import Subscriber
 from tips import LastTopic, toggle_topic

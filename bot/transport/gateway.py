@@ -17,10 +17,10 @@ to the head of its queue, where nothing of its chat can pass it, and outside the
   retries happen here, not in the handler, so a later reply to that chat cannot overtake.
   A daily tip is tried once: what a failed tip means is the delivery engine's to decide.
 
-The dispatcher, the task that grants turns, is supervised (`bot.supervisor`): an unexpected
-error is one log line and a restart, and whoever waits stays queued for the new dispatcher. If
-it keeps failing, whoever waits is told the request was never sent and `on_fatal` is called:
-the application stops, for systemd to restart it.
+The dispatcher, the task that grants turns, is supervised (`bot.transport.supervisor`): an
+unexpected error is one log line and a restart, and whoever waits stays queued for the new
+dispatcher. If it keeps failing, whoever waits is told the request was never sent and `on_fatal`
+is called: the application stops, for systemd to restart it.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.supervisor import Supervised
+from bot.transport.supervisor import Supervised
 from scheduler.pacing import Limits, Pacer, Priority
 
 logger = logging.getLogger(__name__)

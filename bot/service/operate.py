@@ -18,10 +18,10 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.checking import check
-from bot.config import database_path
-from bot.logs import PROGRAM
-from bot.texts import render_stats
+from bot.commands.texts import render_stats
+from bot.service.checking import check
+from bot.service.config import database_path
+from bot.service.logs import PROGRAM
 from scheduler.engine import SAFETY_SWEEP_SECONDS
 from storage import StoreError, heartbeat, offline, stats
 from storage.offline import NoDatabase

@@ -12,11 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 from telegram import CallbackQuery, Message, Update
 
-from bot import texts
-from bot.context import Context
-from bot.handlers import admins_only, answer_query, chat_of, edit_in_place, reply
-from bot.sender import reply_patiently
-from bot.settings_buttons import ConfirmDelete, Press, delete_keyboard
+from bot.commands import texts
+from bot.commands.handlers import admins_only, answer_query, chat_of, edit_in_place, reply
+from bot.commands.settings_buttons import ConfirmDelete, Press, delete_keyboard
+from bot.service.context import Context
+from bot.transport.sender import reply_patiently
 
 CONFIRM_FOR = timedelta(minutes=10)
 _CLOCK_SKEW = timedelta(minutes=1)

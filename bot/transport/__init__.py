@@ -1,0 +1,15 @@
+"""Talking to Telegram: the one outbound gateway (flood limits, 429s), the HTTP client,
+sending with Telegram's answers mapped to outcomes, and receiving updates (webhook or polling).
+"""
+
+__all__ = [
+    "gateway",
+    "http",
+    "polling",
+    "sender",
+    "startup",
+    "supervisor",
+    "webhook",
+    "webhook_requests",
+    "webhook_watch",
+]
