@@ -22,7 +22,7 @@ from benchmarks.emulated import EmulatorProcess
 from benchmarks.figures import Figure, at_least, at_most, exactly, info, percentile
 from benchmarks.harness import count_logs, reply_latencies, running_bot
 from bot.service.context import services_of
-from bot.transport.gateway import Gateway
+from scheduler.pacing import Limits
 from storage import Store
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -59,7 +59,7 @@ async def broadcast(
     ask: bool = False,
     askers: int = ASKERS,
     request: BaseRequest | None = None,
-    gateway: Gateway | None = None,
+    limits: Limits | None = None,
     **settings: str,
 ) -> Run:
     logs = count_logs()
@@ -68,7 +68,7 @@ async def broadcast(
             store = Store.open(Path(folder) / "bench.db")
             store_scale.add_due(store, range(1, subscribers + 1), EIGHT)
             async with running_bot(
-                telegram, store, clock=lambda: EIGHT, request=request, gateway=gateway, **settings
+                telegram, store, clock=lambda: EIGHT, request=request, limits=limits, **settings
             ) as app:
                 delivery = services_of(app).delivery
                 asks: list[tuple[int, float]] = []

@@ -20,7 +20,7 @@ from bot.service.context import App
 from bot.service.logs import configure_logging
 from bot.service.runner import serve
 from bot.service.wiring import build_application, system_clock
-from bot.transport.gateway import Gateway
+from scheduler.pacing import Limits
 from storage import Store
 from tips import load_library
 
@@ -65,12 +65,12 @@ async def running_bot(
     *,
     clock: Callable[[], datetime] = system_clock,
     request: BaseRequest | None = None,
-    gateway: Gateway | None = None,
+    limits: Limits | None = None,
     **settings: str,
 ) -> AsyncIterator[App]:
     """The Application, polling `telegram`, its sweep left to the caller; `request` (an
-    experiment) replaces the HTTP client of every call but getUpdates, `gateway` the one
-    `build_application` would make."""
+    experiment) replaces the HTTP client of every call but getUpdates, `limits` the gateway's
+    budget `build_application` would set."""
     values = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
     config = parse_settings({**values, **settings})
     app = build_application(
@@ -79,7 +79,7 @@ async def running_bot(
         load_library(),
         clock=clock,
         rng=random.Random(3),
-        gateway=gateway,
+        limits=limits,
         leased=False,  # the benchmark sweeps by hand
     )
     if request is not None:  # python-telegram-bot keeps (getUpdates client, other client)

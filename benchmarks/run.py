@@ -55,15 +55,12 @@ def ceiling(args: argparse.Namespace) -> list[Figure]:
         from telegram.request import HTTPXRequest
 
         request = HTTPXRequest(connection_pool_size=bot_workers(args) + 16)
-    gateway = None
+    limits = None
     if args.unpaced:  # no pacing cap: what the engine itself can do
-        from bot.transport.gateway import Gateway
         from scheduler.pacing import Limits
 
-        gateway = Gateway(Limits(paid_per_second=1_000_000))
-    coroutine = broadcast.broadcast(
-        count, flood=False, request=request, gateway=gateway, **settings
-    )
+        limits = Limits(paid_per_second=1_000_000)
+    coroutine = broadcast.broadcast(count, flood=False, request=request, limits=limits, **settings)
     run = _run(coroutine, args.uvloop)
     label = f"5. ceiling, {count:,} due"
     variant = _variant(args)

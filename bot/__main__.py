@@ -13,25 +13,22 @@ from pathlib import Path
 from telegram.error import InvalidToken
 
 from bot.service import operate
-from bot.service.checking import database_problem, open_store
 from bot.service.config import (
     ConfigError,
     check_env_file,
-    load_settings,
-    misspelled_variables,
     raw_secrets,
 )
-from bot.service.logs import PROGRAM, Redactor, configure_logging, crash_line, install_crash_hooks
+from bot.service.context import services_of
+from bot.service.faults import DeliveryLoopFailed
+from bot.service.logs import PROGRAM, Redactor, crash_line, install_crash_hooks
 from bot.service.metrics import MetricsUnavailable
-from bot.service.runner import DeliveryLoopFailed, serve_until_signalled
-from bot.service.wiring import build_application
+from bot.service.runner import serve_until_signalled
+from bot.service.wiring import CannotStart, application_from_environment
 from bot.transport.gateway import GatewayFailed
 from bot.transport.polling import TokenRevoked
 from bot.transport.webhook import WebhookError
 from storage import Store, StoreError
-from tips import LibraryError, load_library
 from tips.__main__ import main as tips_main
-from tips.plants import plant_list
 from tips.stats import FeedbackUnreadable
 
 logger = logging.getLogger(__name__)
@@ -102,24 +99,11 @@ def run(env_file: Path | None = None) -> int:
     revoked while running with exit code 3, a gateway that kept failing (or a delivery loop
     that died) with exit code 4."""
     try:
-        settings = load_settings(env_file=env_file)
-    except ConfigError as problem:
+        app = application_from_environment(env_file)
+    except CannotStart as problem:
         return _fail(*problem.problems)
-    secrets = [settings.token, settings.webhook_secret or ""]
-    configure_logging(settings.log_level, secrets, settings.log_format)
-    for misspelled in misspelled_variables(env_file=env_file):
-        logger.warning("%s (ignored)", misspelled)
     try:
-        library = load_library(settings.tips_library)
-        plant_list()  # /plants reads it: a bad list stops the start, not a later command
-    except LibraryError as problem:
-        return _fail(str(problem))
-    try:
-        store = open_store(settings.database_path)
-    except (sqlite3.Error, OSError, StoreError) as problem:
-        return _fail(database_problem(settings.database_path, problem))
-    try:
-        asyncio.run(serve_until_signalled(build_application(settings, store, library)))
+        asyncio.run(serve_until_signalled(app))
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather")
     except (MetricsUnavailable, WebhookError) as problem:
@@ -129,7 +113,7 @@ def run(env_file: Path | None = None) -> int:
     except (GatewayFailed, DeliveryLoopFailed):  # said in the log; systemd restarts the bot
         return EXIT_GATEWAY_FAILED
     finally:
-        store.close()
+        services_of(app).store.close()
     return 0
 
 
@@ -149,7 +133,7 @@ def read_feedback(path: Path) -> dict[str, tuple[int, int]]:
 
 def sandbox(argv: Sequence[str]) -> int:
     """The sandbox: the bot and the emulator in this process (imported only when asked for)."""
-    from bot.service.sandbox import main as sandbox_main
+    from bot.sandbox import main as sandbox_main
 
     return sandbox_main(argv)
 

@@ -10,8 +10,7 @@ from contextlib import asynccontextmanager
 from bot.service.config import parse_settings
 from bot.service.context import services_of
 from bot.service.runner import serve
-from bot.service.wiring import build_application, limits_for
-from bot.transport.gateway import Gateway
+from bot.service.wiring import REAL_TIME, Pacing, build_application
 from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator
 
@@ -46,9 +45,6 @@ async def running_bot(telegram, store, library, clock, sleep, pacing=None, **set
     once, without it the gateway keeps real time (for tests against flood control)."""
     values = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
     config = parse_settings({**values, **settings})
-    gateway = Gateway(limits_for(config))
-    if pacing is not None:
-        gateway = Gateway(limits_for(config), clock=pacing.clock, sleep=pacing.sleep)
     app = build_application(
         config,
         store,
@@ -56,7 +52,7 @@ async def running_bot(telegram, store, library, clock, sleep, pacing=None, **set
         clock=clock,
         rng=random.Random(5),
         sleep=sleep,
-        gateway=gateway,
+        pacing=Pacing(pacing.clock, pacing.sleep) if pacing is not None else REAL_TIME,
         leased=False,  # the tests sweep by hand, on their own clock
     )
     stop = asyncio.Event()

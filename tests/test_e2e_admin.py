@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.commands.texts import render_hint
 from bot.service.context import services_of
-from bot.service.sweeping import PROGRESS_EVERY, Sweeper
+from bot.service.sweeping import PROGRESS_EVERY, Sweeper, SweepHeartbeat
 from storage import heartbeat
 from tests.e2e import running_bot
 from tests.test_process import free_port
@@ -118,8 +118,10 @@ async def sweep_three_tips(bot, clock, timer) -> list[datetime]:
     clock.set(EIGHT)
     seen = []
     services = services_of(bot.app)
-    services.delivery.outcome_listeners.remove(services.sweeper.progressed)  # this one instead:
-    sweeper = Sweeper(services.store, services.delivery, services.metrics, clock, "t", timer=timer)
+    services.delivery.outcome_listeners.remove(services.sweeper.heartbeat.progressed)
+    beat = SweepHeartbeat(services.store, clock, "t", timer=timer)  # this one instead:
+    services.delivery.outcome_listeners.insert(0, beat.progressed)
+    sweeper = Sweeper(services.store, services.delivery, beat, services.metrics, clock)
 
     def tip_finished(_status) -> None:  # after the Sweeper's own listener
         seen.append(heartbeat.read(bot.app.bot_data.services.store.db).progress_at)

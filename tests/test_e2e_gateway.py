@@ -11,8 +11,8 @@ import pytest
 
 from bot.service.config import parse_settings
 from bot.service.runner import serve
-from bot.service.wiring import build_application, limits_for
-from bot.transport.gateway import MAX_QUEUED_PER_CHAT, Gateway, GatewayFailed
+from bot.service.wiring import Pacing, build_application
+from bot.transport.gateway import MAX_QUEUED_PER_CHAT, GatewayFailed
 from emulator import TEST_TOKEN as TOKEN
 from tests.e2e import running_bot
 
@@ -89,9 +89,8 @@ async def test_a_gateway_that_keeps_failing_stops_the_bot(telegram, store, libra
 
     values = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
     settings = parse_settings(values)
-    gateway = Gateway(limits_for(settings), sleep=broken)
     app = build_application(
-        settings, store, library, clock=clock, rng=random.Random(1), gateway=gateway
+        settings, store, library, clock=clock, rng=random.Random(1), pacing=Pacing(sleep=broken)
     )
     serving = asyncio.create_task(serve(app, asyncio.Event(), sweep=False))
     await telegram.wait_for_calls("getUpdates")

@@ -254,7 +254,7 @@ async def test_a_token_revoked_while_running_by_webhook_stops_the_bot(
 async def test_the_watch_asks_telegram_and_notices_a_revoked_token_by_itself(telegram, caplog):
     async with Bot(TOKEN, base_url=telegram.base_url) as bot:
         stop = asyncio.Event()
-        watch = WebhookWatch(bot, stop, every=0.01)
+        watch = WebhookWatch(bot, stop.set, every=0.01)
         await watch.check()
         assert not stop.is_set()
         telegram.revoke_token()

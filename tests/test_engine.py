@@ -85,6 +85,35 @@ def test_every_due_minute_in_a_row_goes_out_on_time_and_so_does_a_changed_time(t
     assert loop.sweeps <= 1 + 5 + 30 * 60 // 300 + 1
 
 
+def test_a_clock_that_jumped_past_the_due_time_is_swept_when_the_loop_is_woken(tmp_path):
+    """The sandbox's `:tomorrow` (or a host that slept): the loop naps on the old time, and a
+    wake-up at the new now, no earlier than the planned sweep, still sweeps at once."""
+    jumped = timedelta()
+
+    def clock() -> datetime:
+        return virtual_clock() + jumped
+
+    async def life() -> list[tuple[int, datetime]]:
+        nonlocal jumped
+        store, telegram = Store.open(tmp_path / "bot.db"), Recorder()
+        subscribe_at(store, 1, 9, 0)  # an hour after the loop starts
+        choose = tip_chooser(store, tiny_library(), random.Random(1))
+        loop_delivery = Delivery(store, choose, telegram.send, clock, workers=4)
+        loop = DeliveryLoop(loop_delivery.sweep, store.earliest_due, clock)
+        loop.start()
+        await asyncio.sleep(1)  # the loop naps until 09:00 by its clock
+        jumped = timedelta(hours=2)  # the clock moves on past it
+        loop.wake_at(clock())
+        await asyncio.sleep(1)
+        sent = list(telegram.sent)
+        await loop.stop(timeout=1)
+        store.close()
+        return sent
+
+    sent = run_virtual(life(), MORNING)
+    assert [(chat_id, when) for chat_id, when in sent] == [(1, MORNING + timedelta(seconds=1))]
+
+
 def test_a_failed_sweep_is_tried_again_within_seconds_and_its_sends_are_awaited(tmp_path):
     class FlakyStore(Store):
         failures = 0

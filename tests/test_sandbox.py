@@ -11,11 +11,8 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from bot.service.config import parse_settings
-from bot.service.sandbox import CHAT_ID, FAST_CLOCK_SPEED, HELP, SandboxClock, converse
-from bot.service.wiring import limits_for
-from bot.transport.gateway import Gateway
-from emulator import TEST_TOKEN
+from bot.sandbox import CHAT_ID, FAST_CLOCK_SPEED, HELP, SandboxClock, converse
+from bot.service.wiring import Pacing
 from storage import Store
 from tests.conftest import TEST_LIBRARY
 from tips import load_library
@@ -57,10 +54,9 @@ async def typed(lines: Iterable[str]) -> AsyncIterator[str]:
         yield line
 
 
-def paced_gateway(pacing) -> Gateway:
-    """The gateway with the tests' pacing time: Telegram's per-chat pauses pass at once."""
-    settings = parse_settings({"TELEGRAM_BOT_TOKEN": TEST_TOKEN})
-    return Gateway(limits_for(settings), clock=pacing.clock, sleep=pacing.sleep)
+def paced(pacing) -> Pacing:
+    """The gateway's time is the tests' pacing time: Telegram's per-chat pauses pass at once."""
+    return Pacing(pacing.clock, pacing.sleep)
 
 
 async def run(tmp_path, pacing, lines, clock=None) -> Transcript:
@@ -71,7 +67,7 @@ async def run(tmp_path, pacing, lines, clock=None) -> Transcript:
         tmp_path / "sandbox.db",
         clock=clock or SandboxClock(MONDAY),
         echo=True,
-        gateway=paced_gateway(pacing),
+        pacing=paced(pacing),
         library=load_library(TEST_LIBRARY),
     )
     return transcript
@@ -94,7 +90,7 @@ async def test_a_new_user_sets_the_timezone_from_the_welcome(tmp_path, pacing):
         tmp_path / "sandbox.db",
         clock=SandboxClock(MONDAY),
         echo=True,
-        gateway=paced_gateway(pacing),
+        pacing=paced(pacing),
         library=load_library(TEST_LIBRARY),
     )
     assert "[6] Europe" in transcript.after("/start") and "[11] 07:00" in transcript.after("/start")
@@ -118,7 +114,7 @@ async def test_a_new_users_first_minute(tmp_path, pacing):
         tmp_path / "sandbox.db",
         clock=SandboxClock(MONDAY),
         echo=True,
-        gateway=paced_gateway(pacing),
+        pacing=paced(pacing),
         library=load_library(TEST_LIBRARY),
     )
     assert "You are a new user in a private chat" in transcript.blocks[0]
@@ -195,7 +191,7 @@ async def test_with_a_fast_clock_the_daily_tip_comes_by_itself(tmp_path, pacing)
         tmp_path / "sandbox.db",
         clock=SandboxClock(a_minute_early, speed=FAST_CLOCK_SPEED, monotonic=held),
         echo=True,
-        gateway=paced_gateway(pacing),
+        pacing=paced(pacing),
         library=load_library(TEST_LIBRARY),
     )
     assert "a sandbox day passes in 60 s." in transcript.blocks[0]

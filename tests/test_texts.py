@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.commands import texts
-from bot.service.wiring import add_handlers
+from bot.commands.routes import add_handlers
 from scheduler.due import Schedule
 from tips.markup import telegram_html_problems, visible_text
 

@@ -16,32 +16,45 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.commands.permissions import AdminCache
 from bot.service.config import Settings
+from bot.service.faults import Faults
 from bot.service.metrics import Metrics
 from bot.service.sweeping import Sweeper
-from bot.transport.gateway import Send
+from bot.transport.gateway import Gateway, Send
+from bot.transport.webhook_watch import WebhookWatch
 from scheduler.delivery import Delivery, Sleep
 from scheduler.engine import DeliveryLoop
 from storage import Store
 from tips import Library
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
-    """What the handlers need, built once by the wiring module."""
+    """Everything the handlers and the runner use, built once and completely by
+    `bot.service.wiring`: nothing is assigned or rewired afterwards."""
 
     settings: Settings
     store: Store
     library: Library
     clock: Callable[[], datetime]
     rng: random.Random
+    gateway: Gateway  # every message out, within Telegram's limits
     delivery: Delivery
     sleep: Sleep
     loop: DeliveryLoop  # when sweeps run; the lease
     sweeper: Sweeper  # one sweep, with its heartbeat
-    wake_at: Callable[[datetime | None], None]  # a schedule changed: sweep then
+    metrics: Metrics
+    faults: Faults  # why the process must stop, reported by the part that failed
+    webhook_watch: WebhookWatch | None = None  # in webhook mode: notices a revoked token
     admins: AdminCache = field(default_factory=AdminCache)  # who may change a group's settings
-    metrics: Metrics = field(default_factory=Metrics)
-    token_rejected: Callable[[], None] = lambda: None  # set by the runner in webhook mode
+
+    def wake_at(self, moment: datetime | None) -> None:
+        """A schedule changed: let the delivery loop look again at `moment`."""
+        self.loop.wake_at(moment)
+
+    def token_rejected(self) -> None:
+        """A reply met 401: in webhook mode, nothing else would notice."""
+        if self.webhook_watch is not None:
+            self.webhook_watch.rejected()
 
 
 class BotData:

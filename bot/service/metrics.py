@@ -37,7 +37,7 @@ from prometheus_client import (
     disable_created_metrics,
     make_wsgi_app,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import ThreadingWSGIServer
 from prometheus_client.registry import Collector
 
@@ -56,9 +56,14 @@ OUTCOMES = tuple(status for status in DeliveryStatus if status is not DeliverySt
 
 
 class Metrics:
-    """The bot's metrics, in a registry of their own."""
+    """The bot's metrics, in a registry of their own; what this process knows of itself
+    (`process`) and, when given, the database's gauges are read at each scrape."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        process: ProcessGauges | None = None,
+        database: DatabaseGauges | None = None,
+    ) -> None:
         disable_created_metrics()  # no `*_created` series: nothing alerts on them
         self.registry = CollectorRegistry()
         self.deliveries = Counter(
@@ -69,9 +74,6 @@ class Metrics:
         )
         for outcome in OUTCOMES:
             self.deliveries.labels(outcome=outcome)  # 0 from the start
-        self.rate_limited = Counter(
-            "gutbone_rate_limited", "429 answers from Telegram", registry=self.registry
-        )
         self.sweep_seconds = Histogram(
             "gutbone_sweep_seconds",
             "Duration of the delivery sweeps",
@@ -84,12 +86,13 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.process = ProcessGauges()
-        self.registry.register(self.process)
+        self.registry.register(process or ProcessGauges())
+        if database is not None:
+            self.registry.register(database)
 
-    def read_database(self, path: Path, clock: Callable[[], datetime]) -> None:
-        """Serve the database's gauges too (subscribers, backlog, sweeps), read at scrapes."""
-        self.registry.register(DatabaseGauges(path, clock))
+    def count_outcome(self, status: str) -> None:
+        """A daily tip ended (the delivery's outcome listener)."""
+        self.deliveries.labels(outcome=status).inc()
 
     def replied(self) -> None:
         """A reply was sent: observe its latency, if its update's start is known."""
@@ -104,12 +107,18 @@ def mark_received() -> None:
 
 
 class ProcessGauges(Collector):
-    """What this process knows of itself: the gateway's queue by priority, and whether it
-    holds the delivery lease. The wiring points the callbacks at the gateway and the lease."""
+    """What this process knows of itself: the gateway's queue by priority and its 429s, and
+    whether it holds the delivery lease, read from the gateway and the lease the wiring gives."""
 
-    def __init__(self) -> None:
-        self.queued: Callable[[], Mapping[Priority, int]] = lambda: {}
-        self.lease_held: Callable[[], bool] = lambda: False
+    def __init__(
+        self,
+        queued: Callable[[], Mapping[Priority, int]] = dict,
+        lease_held: Callable[[], bool] = lambda: False,
+        rate_limited: Callable[[], int] = lambda: 0,
+    ) -> None:
+        self.queued = queued
+        self.lease_held = lease_held
+        self.rate_limited = rate_limited
 
     def collect(self) -> Iterator[Metric]:
         queue = GaugeMetricFamily(
@@ -125,6 +134,9 @@ class ProcessGauges(Collector):
             "gutbone_delivery_lease_held",
             "1 while this process holds the delivery lease (and sends the daily tips)",
             value=1 if self.lease_held() else 0,
+        )
+        yield CounterMetricFamily(
+            "gutbone_rate_limited", "429 answers from Telegram", value=self.rate_limited()
         )
 
 

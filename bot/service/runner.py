@@ -12,9 +12,9 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.commands.texts import COMMANDS
 from bot.service.context import App, Services, services_of
+from bot.service.faults import Faults
 from bot.service.logs import log_loop_exception
 from bot.service.metrics import MetricsServer
-from bot.transport.gateway import Gateway, GatewayFailed
 from bot.transport.polling import PollingErrors, PollingWatch, TokenRevoked
 from bot.transport.startup import connect
 from bot.transport.webhook import WebhookServer
@@ -44,66 +44,41 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
 async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
     services = services_of(app)
     webhook = WebhookServer(app, services.settings) if services.settings.webhook_url else None
-    gateway_failures = _stop_if_the_gateway_fails(app, stop)
-
-    loop_failures: list[BaseException] = []
-
-    def fail(error: BaseException) -> None:  # the delivery loop died: exit, to be restarted
-        loop_failures.append(error)
-        stop.set()
-
     if not await connect(app, stop, services.sleep):
         await app.bot.shutdown()  # close the connections the attempts opened
         logger.info("Stopped before Telegram answered")
         return
     watch = PollingWatch(stop)
-    hook_watch = WebhookWatch(app.bot, stop) if webhook is not None else None
-    if hook_watch is not None:
-        services.token_rejected = hook_watch.rejected  # a reply that met 401
-    services.metrics.process.lease_held = services.loop.holds_lease
     # A webhook server listens at once (Telegram posts as soon as it can) and is closed
     # whatever happens; on a clean stop, in its place in the order below.
     async with app, webhook or contextlib.nullcontext():
         await _register_commands(app)
-        if hook_watch is None:
-            await _start_polling(app, watch)
-        else:
-            hook_watch.start()
+        await _start_receiving(app, watch, services.webhook_watch)
         await app.start()  # also starts the JobQueue (the chores)
         if sweep:
-            services.loop.start(on_fatal=fail)
+            services.loop.start(on_fatal=services.faults.delivery_loop_failed)
         logger.info("GutBone Daily is running as @%s", app.bot.username)
-        await stop.wait()
+        await _until_stopped(stop, services.faults)
         logger.info("Stopping")
-        if hook_watch is not None:
-            await hook_watch.close()
+        if services.webhook_watch is not None:
+            await services.webhook_watch.close()
         await _stop_receiving(app, webhook)
         await _stop_delivering(app)
         await app.stop()
     logger.info("Stopped")
-    if watch.revoked or (hook_watch is not None and hook_watch.revoked):
+    if watch.revoked:
         raise TokenRevoked
-    if gateway_failures:
-        raise GatewayFailed(str(gateway_failures[0])) from gateway_failures[0]
-    if loop_failures:
-        raise DeliveryLoopFailed(str(loop_failures[0])) from loop_failures[0]
+    services.faults.raise_first()
 
 
-class DeliveryLoopFailed(Exception):
-    """The delivery loop died (a bug): the process stops, to be restarted."""
-
-
-def _stop_if_the_gateway_fails(app: App, stop: asyncio.Event) -> list[BaseException]:
-    """Wire the gateway's fatal hook: note the error and stop (the gateway said why, once)."""
-    failures: list[BaseException] = []
-
-    def failed(error: BaseException) -> None:
-        failures.append(error)
-        stop.set()
-
-    if isinstance(app.bot.rate_limiter, Gateway):
-        app.bot.rate_limiter.on_fatal = failed
-    return failures
+async def _until_stopped(stop: asyncio.Event, faults: Faults) -> None:
+    """Until asked to stop, or until a part of the bot failed (it said why, once)."""
+    waits = [asyncio.create_task(stop.wait()), asyncio.create_task(faults.happened.wait())]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
 
 
 async def _stop_delivering(app: App) -> None:
@@ -132,7 +107,13 @@ def _metrics_served(services: Services) -> Iterator[None]:
         server.stop()
 
 
-async def _start_polling(app: App, watch: PollingWatch) -> None:
+async def _start_receiving(
+    app: App, watch: PollingWatch, webhook_watch: WebhookWatch | None
+) -> None:
+    """Long polling, watched for a revoked token; or, by webhook, the token's own watch."""
+    if webhook_watch is not None:
+        webhook_watch.start()
+        return
     assert app.updater is not None, "built with an Updater"
     await app.updater.start_polling(allowed_updates=None, error_callback=PollingErrors())
     watch.attach()

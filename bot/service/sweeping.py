@@ -27,6 +27,46 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 30.0  # seconds between heartbeat writes while a long sweep runs
 
 
+class SweepHeartbeat:
+    """The heartbeat one process writes: a sweep's start and end, and signs of progress.
+
+    Built before the delivery (it listens to each tip's outcome) and given to the `Sweeper`.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        holder: str,
+        *,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._holder = holder
+        self.timer = timer
+        self._last_beat = float("-inf")
+
+    def started(self) -> None:
+        self._beat(lambda now: self._store.sweep_started(self._holder, now))
+
+    def finished(self, seconds: float) -> None:
+        self._beat(lambda now: self._store.sweep_finished(now, seconds))
+
+    def progressed(self, _status: DeliveryStatus) -> None:
+        """A tip finished: a sign of life for a long sweep, written now and then."""
+        if self.timer() - self._last_beat >= PROGRESS_EVERY:
+            self._beat(self._store.sweep_progressed)
+
+    def _beat(self, write: Callable[[datetime], None]) -> None:
+        """Write the heartbeat; a disk that refuses costs the heartbeat, never a delivery."""
+        self._last_beat = self.timer()
+        try:
+            write(self._clock())
+        except sqlite3.Error as exc:
+            logger.warning("Could not write the sweep's heartbeat: %s", exc)
+
+
 class Sweeper:
     """Wraps each sweep of one process: the file check, the heartbeat, the metrics."""
 
@@ -34,21 +74,16 @@ class Sweeper:
         self,
         store: Store,
         delivery: Delivery,
+        heartbeat: SweepHeartbeat,
         metrics: Metrics,
         clock: Callable[[], datetime],
-        holder: str,
-        *,
-        timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
         self._delivery = delivery
+        self.heartbeat = heartbeat
         self._metrics = metrics
         self._clock = clock
-        self._holder = holder
-        self._timer = timer
         self._stopped = False
-        self._last_beat = float("-inf")
-        delivery.outcome_listeners.append(self.progressed)
 
     async def sweep(self) -> None:
         """Sweep once, leaving a heartbeat. A database file that was deleted or replaced under
@@ -61,30 +96,17 @@ class Sweeper:
             self._stopped = True
             logger.error("%s; daily tips stop until the bot is restarted", exc)
             return
-        started = self._timer()
-        self._beat(lambda now: self._store.sweep_started(self._holder, now))
+        started = self.heartbeat.timer()
+        self.heartbeat.started()
         await self._delivery.sweep()
-        seconds = self._timer() - started
-        self._beat(lambda now: self._store.sweep_finished(now, seconds))
+        seconds = self.heartbeat.timer() - started
+        self.heartbeat.finished(seconds)
         self._metrics.sweep_seconds.observe(seconds)
 
     def tidy(self) -> None:
         """The chores: prune old delivery records and events, a small batch of each."""
         self._delivery.tidy()
         self._prune_events()
-
-    def progressed(self, _status: DeliveryStatus) -> None:
-        """A tip finished: a sign of life for a long sweep, written now and then."""
-        if self._timer() - self._last_beat >= PROGRESS_EVERY:
-            self._beat(self._store.sweep_progressed)
-
-    def _beat(self, write: Callable[[datetime], None]) -> None:
-        """Write the heartbeat; a disk that refuses costs the heartbeat, never a delivery."""
-        self._last_beat = self._timer()
-        try:
-            write(self._clock())
-        except sqlite3.Error as exc:
-            logger.warning("Could not write the sweep's heartbeat: %s", exc)
 
     def _prune_events(self) -> None:
         try:

@@ -1,4 +1,10 @@
-"""The one wiring module: builds the Application with its handlers, store and delivery."""
+"""The one wiring: settings, logging, the library and the store, then the gateway, the lease,
+the delivery, its sweeper and loop, built once into a complete, frozen `Services`, and the
+Application around them. Nothing is assigned or rewired after construction.
+
+`application_from_environment` is what `gutbone-bot run` starts; `build_application` is the
+part tests, benchmarks and the sandbox call with their own clocks, pacing and listeners.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +12,39 @@ import asyncio
 import logging
 import random
 import sqlite3
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import (
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
-    Defaults,
-    JobQueue,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import ApplicationBuilder, Defaults, JobQueue
 
-from bot.commands import channels, choices, handlers, plants, presses, privacy, settings_buttons
-from bot.service.config import FREE_RATE, Settings
+from bot.commands.routes import add_handlers
+from bot.service.checking import database_problem, open_store
+from bot.service.config import FREE_RATE, ConfigError, Settings, load_settings, misspelled_variables
 from bot.service.context import CONTEXT_TYPES, App, Context, Services
+from bot.service.faults import Faults
 from bot.service.lease import holder_id, process_alive, process_identity
-from bot.service.metrics import Metrics
-from bot.service.sweeping import Sweeper
+from bot.service.logs import configure_logging
+from bot.service.metrics import DatabaseGauges, Metrics, ProcessGauges
+from bot.service.sweeping import Sweeper, SweepHeartbeat
 from bot.transport.gateway import Gateway
 from bot.transport.http import AiohttpRequest
 from bot.transport.sender import NO_PREVIEW, TipSender
+from bot.transport.webhook_watch import WebhookWatch
 from scheduler.delivery import ChooseTips, Delivery, Sleep, workers_for
 from scheduler.due import local_date
 from scheduler.engine import SAFETY_SWEEP_SECONDS, DeliveryLoop
 from scheduler.lease import Lease
+from scheduler.lifecycle import DeliveryStatus
 from scheduler.pacing import Limits
 from scheduler.records import Subscriber
-from storage import Store, gauges
+from storage import Store, StoreError, gauges
 from storage.events import EventKind
-from tips import Library, daily_tips
+from tips import Library, LibraryError, daily_tips, load_library
+from tips.plants import plant_list
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +60,48 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class Pacing:
+    """The gateway's time: the real one, or one a test or the sandbox controls."""
+
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
+REAL_TIME = Pacing()
+
+
+class CannotStart(Exception):
+    """What stops the bot from starting, in lines an operator can act on (exit code 2)."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def application_from_environment(env_file: Path | None = None) -> App:
+    """The bot as `gutbone-bot run` starts it: settings from the environment (and
+    `--env-file`), logging that never prints a secret, the tip library, the database."""
+    try:
+        settings = load_settings(env_file=env_file)
+    except ConfigError as problem:
+        raise CannotStart(*problem.problems) from None
+    secrets = [settings.token, settings.webhook_secret or ""]
+    configure_logging(settings.log_level, secrets, settings.log_format)
+    for misspelled in misspelled_variables(env_file=env_file):
+        logger.warning("%s (ignored)", misspelled)
+    try:
+        library = load_library(settings.tips_library)
+        plant_list()  # /plants reads it: a bad list stops the start, not a later command
+    except LibraryError as problem:
+        raise CannotStart(str(problem)) from None
+    try:
+        store = open_store(settings.database_path)
+    except (sqlite3.Error, OSError, StoreError) as problem:
+        raise CannotStart(database_problem(settings.database_path, problem)) from None
+    return build_application(settings, store, library)
+
+
 def build_application(
     settings: Settings,
     store: Store,
@@ -64,54 +110,30 @@ def build_application(
     clock: Callable[[], datetime] = system_clock,
     rng: random.Random | None = None,
     sleep: Sleep = asyncio.sleep,
-    gateway: Gateway | None = None,
+    pacing: Pacing = REAL_TIME,
+    limits: Limits | None = None,
     leased: bool = True,
+    outcome_listeners: Iterable[Callable[[DeliveryStatus], None]] = (),
 ) -> App:
-    """The bot, ready to `serve()`; tests pass their own clock, rng, sleep and gateway, and
-    `leased=False` for a process that delivers without asking (one process, tests, sandbox)."""
-    defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
-    jobs: JobQueue[Context] = JobQueue()  # typed, so jobs get a `Context` too
-    gateway = gateway or Gateway(limits_for(settings))
-    workers = workers_for(settings.broadcast_rate)
-    app = (
-        ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.api_base_url)
-        .defaults(defaults)
-        .context_types(CONTEXT_TYPES)
-        .job_queue(jobs)
-        .rate_limiter(gateway)
-        .concurrent_updates(True)  # a slow reply never holds up the next user
-        # every send in flight, plus replies, on the leaner client; long polling keeps PTB's
-        .request(AiohttpRequest(workers + 16, read_timeout=READ_TIMEOUT))
-        .build()
-    )
+    """The bot, ready to `serve()`. Tests pass their own clock, rng, sleep and pacing, and
+    `leased=False` for a process that delivers without asking (one process, tests, sandbox);
+    `outcome_listeners` hear each daily tip's end (the sandbox shows it)."""
     rng = rng or random.Random()
-    holder = holder_id()
-    lease = (
-        Lease(store, clock, holder, process=process_identity(), alive=process_alive)
-        if leased
-        else None
+    faults, holder = Faults(), holder_id()
+    lease = _lease(store, clock, holder) if leased else None
+    gateway = Gateway(
+        limits or limits_for(settings),
+        clock=pacing.clock,
+        sleep=pacing.sleep,
+        on_fatal=faults.gateway_failed,
+        on_rate_limited=lambda: _record_rate_limited(store, clock),
     )
-    delivery = Delivery(
-        store,
-        tip_chooser(store, library, rng),
-        TipSender(
-            app.bot,
-            library,
-            paid=settings.paid_broadcast,
-            done_today=checked_in_today(store, clock),
-        ).send,
-        clock,
-        workers=workers,
-        sleep=sleep,
-        me=holder,
-        may_deliver=lease.held if lease else lambda: True,
-        dead=(lambda: lease.dead) if lease else frozenset,
-        held_since=(lambda: lease.held_since) if lease else lambda: None,
-    )
-    metrics = Metrics()
-    sweeper = Sweeper(store, delivery, metrics, clock, holder if lease else "unleased")
+    metrics = _metrics(store, clock, gateway, lease)
+    app = _application(settings, gateway)
+    heartbeat = SweepHeartbeat(store, clock, lease.holder if lease else "unleased")
+    listeners = [heartbeat.progressed, metrics.count_outcome, *outcome_listeners]
+    delivery = _delivery(settings, store, library, app, clock, sleep, rng, holder, lease, listeners)
+    sweeper = Sweeper(store, delivery, heartbeat, metrics, clock)
     loop = DeliveryLoop(
         sweeper.sweep,
         delivery.next_wake,
@@ -121,27 +143,93 @@ def build_application(
         on_stop=delivery.stop_starting,
         housekeeping=delivery.record_unrecorded,
     )
-    schedule_chores(jobs, sweeper, loop.delivering)
+    webhook_watch = WebhookWatch(app.bot, faults.token_revoked) if settings.webhook_url else None
     services = Services(
-        settings,
-        store,
-        library,
-        clock,
-        rng,
-        delivery,
-        sleep,
-        loop,
-        sweeper,
-        loop.wake_at,
-        metrics=metrics,
+        settings=settings, store=store, library=library, clock=clock, rng=rng,
+        gateway=gateway, delivery=delivery, sleep=sleep, loop=loop, sweeper=sweeper,
+        metrics=metrics, faults=faults, webhook_watch=webhook_watch,
+    )  # fmt: skip
+    return _finish(app, services)
+
+
+def _lease(store: Store, clock: Callable[[], datetime], holder: str) -> Lease:
+    """This process's claim to be the one that delivers (a warm standby otherwise)."""
+    return Lease(store, clock, holder, process=process_identity(), alive=process_alive)
+
+
+def _metrics(
+    store: Store, clock: Callable[[], datetime], gateway: Gateway, lease: Lease | None
+) -> Metrics:
+    """The metrics, reading the gateway, the lease and (for a file) the database at scrapes."""
+    process = ProcessGauges(
+        queued=lambda: gateway.queued_by_priority,
+        lease_held=lease.held if lease else lambda: False,
+        rate_limited=lambda: gateway.rate_limited,
     )
+    database = gauges.database_file(store.db)
+    return Metrics(process, DatabaseGauges(database, clock) if database else None)
+
+
+def _application(settings: Settings, gateway: Gateway) -> App:
+    """python-telegram-bot's Application: our context types, gateway and HTTP client."""
+    workers = workers_for(settings.broadcast_rate)
+    jobs: JobQueue[Context] = JobQueue()  # typed, so jobs get a `Context` too
+    return (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
+        .context_types(CONTEXT_TYPES)
+        .job_queue(jobs)
+        .rate_limiter(gateway)
+        .concurrent_updates(True)  # a slow reply never holds up the next user
+        # every send in flight, plus replies, on the leaner client; long polling keeps PTB's
+        .request(AiohttpRequest(workers + 16, read_timeout=READ_TIMEOUT))
+        .build()
+    )
+
+
+def _delivery(
+    settings: Settings,
+    store: Store,
+    library: Library,
+    app: App,
+    clock: Callable[[], datetime],
+    sleep: Sleep,
+    rng: random.Random,
+    holder: str,
+    lease: Lease | None,
+    listeners: list[Callable[[DeliveryStatus], None]],
+) -> Delivery:
+    """The daily sweep: tips chosen from each chat's rotation, sent through the bot."""
+    done_today = checked_in_today(store, clock)
+    sender = TipSender(app.bot, library, paid=settings.paid_broadcast, done_today=done_today)
+    return Delivery(
+        store,
+        tip_chooser(store, library, rng),
+        sender.send,
+        clock,
+        workers=workers_for(settings.broadcast_rate),
+        sleep=sleep,
+        me=holder,
+        may_deliver=lease.held if lease else lambda: True,
+        dead=(lambda: lease.dead) if lease else frozenset,
+        held_since=(lambda: lease.held_since) if lease else lambda: None,
+        outcome_listeners=listeners,
+    )
+
+
+def _finish(app: App, services: Services) -> App:
+    """Hand the services to python-telegram-bot (its `bot_data`, which it creates itself),
+    schedule the chores and add the handlers."""
     app.bot_data.services = services
-    observe(services, gateway)
+    assert app.job_queue is not None, "built with a JobQueue"
+    _schedule_chores(app.job_queue, services.sweeper, services.loop.delivering)
     add_handlers(app)
     return app
 
 
-def schedule_chores(
+def _schedule_chores(
     jobs: JobQueue[Context], sweeper: Sweeper, delivering: Callable[[], bool]
 ) -> None:
     """Prune old records every `TIDY_EVERY` seconds on APScheduler, in the delivering process."""
@@ -186,25 +274,12 @@ def checked_in_today(store: Store, clock: Callable[[], datetime]) -> Callable[[i
     return done
 
 
-def observe(services: Services, gateway: Gateway) -> None:
-    """Feed the metrics and the operator's event counts from the gateway and the sweep."""
-    metrics: Metrics = services.metrics
-    metrics.process.queued = lambda: gateway.queued_by_priority
-    database = gauges.database_file(services.store.db)
-    if database is not None:
-        metrics.read_database(database, services.clock)
-    services.delivery.outcome_listeners.append(
-        lambda status: metrics.deliveries.labels(outcome=status).inc()
-    )
-
-    def rate_limited() -> None:
-        metrics.rate_limited.inc()
-        try:
-            services.store.record_event(EventKind.RATE_LIMITED, services.clock())
-        except sqlite3.Error as exc:  # a count, never worth failing a send for
-            logger.warning("Could not record a 429: %s", exc)
-
-    gateway.on_rate_limited = rate_limited
+def _record_rate_limited(store: Store, clock: Callable[[], datetime]) -> None:
+    """A 429 for the operator's event counts (`/stats`); never worth failing a send for."""
+    try:
+        store.record_event(EventKind.RATE_LIMITED, clock())
+    except sqlite3.Error as exc:
+        logger.warning("Could not record a 429: %s", exc)
 
 
 def limits_for(settings: Settings) -> Limits:
@@ -213,50 +288,3 @@ def limits_for(settings: Settings) -> Limits:
     if settings.paid_broadcast:
         return Limits(paid_per_second=settings.broadcast_rate * MARGIN)
     return Limits(overall_per_second=min(settings.broadcast_rate, FREE_RATE) * MARGIN)
-
-
-def add_handlers(app: App) -> None:
-    """Commands (new messages only, not edits), then the fallbacks, then the error handler."""
-    new = filters.UpdateType.MESSAGE
-    private = filters.ChatType.PRIVATE
-    commands = {
-        "start": handlers.start,
-        "stop": handlers.stop,
-        "tip": handlers.tip,
-        "avoid": handlers.avoid,
-        "time": handlers.set_time,
-        "timezone": handlers.set_timezone,
-        "source": handlers.source,
-        "streak": handlers.streak,
-        "plants": plants.plants,
-        "topics": choices.topics,
-        "pause": choices.pause,
-        "resume": choices.resume,
-        "settings": choices.settings,
-        "channel": channels.channel,
-        "export": privacy.export,
-        "delete_me": privacy.delete_me,
-        "help": handlers.help_command,
-        "about": handlers.about,
-    }
-    for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback, filters=new))
-    app.add_handler(CommandHandler("stats", handlers.stats, filters=new))  # hidden: admins
-    app.add_handler(TypeHandler(Update, handlers.received), group=-1)  # reply latency's start
-    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.chat_migrated))
-    app.add_handler(
-        ChatMemberHandler(handlers.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
-    )
-    # Groups: stay quiet unless a command is addressed to this bot by name.
-    app.add_handler(
-        MessageHandler(new & filters.COMMAND & filters.ChatType.GROUPS, handlers.addressed_hint)
-    )
-    # Private chats: a post forwarded from a channel subscribes that channel (/channel).
-    app.add_handler(MessageHandler(new & private & filters.FORWARDED, channels.forwarded))
-    # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
-    app.add_handler(MessageHandler(new & private, handlers.hint))
-    # Buttons: settings, topics and /delete_me; then the tips' own (old `source:` ones
-    # included), where anything else is answered as stale.
-    app.add_handler(CallbackQueryHandler(choices.press, pattern=settings_buttons.PRESS_PATTERN))
-    app.add_handler(CallbackQueryHandler(presses.pressed))
-    app.add_error_handler(handlers.on_error)

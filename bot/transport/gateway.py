@@ -106,6 +106,7 @@ class Gateway(BaseRateLimiter[Send]):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         reply_deadline: float = REPLY_DEADLINE,
         on_fatal: Callable[[BaseException], None] = lambda error: None,
+        on_rate_limited: Callable[[], None] = lambda: None,
     ) -> None:
         self._pacer = Pacer(limits or Limits())
         self._clock = clock
@@ -120,8 +121,8 @@ class Gateway(BaseRateLimiter[Send]):
         )
         self._closed = False
         self.rate_limited = 0  # 429s Telegram still answered (a sign the limits are too high)
-        self.on_rate_limited: Callable[[], None] = lambda: None  # told of each (metrics, stats)
-        self.on_fatal = on_fatal  # told when the dispatcher keeps failing: stop the process
+        self._on_rate_limited = on_rate_limited  # told of each (the operator's event counts)
+        self._on_fatal = on_fatal  # told when the dispatcher keeps failing: stop the process
         self.dropped = 0
 
     async def initialize(self) -> None:
@@ -199,7 +200,7 @@ class Gateway(BaseRateLimiter[Send]):
         seconds = retry_after_seconds(exc)
         now = self._clock()
         self.rate_limited += 1
-        self.on_rate_limited()
+        self._on_rate_limited()
         everyone = self._pacer.rate_limited(chat_id, now, now + seconds)
         logger.warning(
             "Telegram asked to wait %g s (chat %s); holding %s",
@@ -246,7 +247,7 @@ class Gateway(BaseRateLimiter[Send]):
         """The dispatcher kept failing: nobody waits for it any longer; stop the bot."""
         self._closed = True
         self._settle_all(GatewayClosed("the gateway failed: the bot is stopping"))
-        self.on_fatal(error)
+        self._on_fatal(error)
 
     async def _dispatch(self) -> None:
         """Grant turns as budgets allow; sleep until the next one may go or a request comes."""

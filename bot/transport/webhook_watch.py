@@ -31,17 +31,17 @@ CHECK_EVERY = 60.0  # seconds between two getWebhookInfo calls
 
 
 class WebhookWatch:
-    """Sets `stop` when Telegram rejects the token while the bot runs by webhook."""
+    """Calls `on_revoked` once when Telegram rejects the token while the bot runs by webhook."""
 
     def __init__(
         self,
         bot: Bot,
-        stop: asyncio.Event,
+        on_revoked: Callable[[], None],
         every: float = CHECK_EVERY,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._bot = bot
-        self._stop = stop
+        self._on_revoked = on_revoked
         self._every = every
         self._sleep = sleep
         self._task: asyncio.Task[None] | None = None
@@ -63,7 +63,7 @@ class WebhookWatch:
         if not self.revoked:
             say_revoked()
             self.revoked = True
-            self._stop.set()
+            self._on_revoked()
 
     async def _run(self) -> None:
         while not self.revoked:

@@ -1,0 +1,86 @@
+"""`gutbone-bot sandbox`: try the real bot in this terminal, with no token and no network.
+
+The bot and the Bot API emulator run in one process on 127.0.0.1, with a database in a
+temporary folder that goes when the sandbox ends (unless `--keep`). You are a new user in a
+private chat: type /start, /tip, press a button with :1, and see the replies. `:tomorrow`
+moves the clock to your next daily tip, which then arrives at once; with `--fast-clock` a
+sandbox day passes in a minute, so daily tips come by themselves. `:help` lists the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.sandbox.clock import FAST_CLOCK_SPEED, SandboxClock
+from bot.sandbox.session import converse
+from bot.service.logs import PROGRAM, configure_logging
+from emulator import TEST_TOKEN
+from emulator.chat import stdin_lines
+from tips import LIBRARY_DIR, LibraryError, load_library
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the sandbox on stdin and stdout until :quit, end of input or Ctrl-C."""
+    args = _parser().parse_args(argv)
+    configure_logging("WARNING", secrets=[TEST_TOKEN])  # problems only: the chat is the output
+    try:
+        library = load_library(args.library)
+    except LibraryError as problem:
+        print(f"{PROGRAM} sandbox: {problem}", file=sys.stderr)
+        return 2
+    folder = Path(tempfile.mkdtemp(prefix="gutbone-sandbox-"))
+    clock = SandboxClock(datetime.now(UTC), speed=FAST_CLOCK_SPEED if args.fast_clock else 1)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(
+                converse(
+                    stdin_lines(),
+                    _print,
+                    folder / "gutbone.db",
+                    clock=clock,
+                    styled=sys.stdout.isatty(),
+                    width=shutil.get_terminal_size((100, 24)).columns,
+                    echo=not sys.stdin.isatty(),  # piped input: show what was "typed"
+                    library=library,
+                )
+            )
+    finally:
+        if args.keep:
+            _print(f"The sandbox's database is kept: {folder / 'gutbone.db'}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROGRAM} sandbox",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--fast-clock", action="store_true", help="a sandbox day passes in a minute of real time"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database at the end (and say where)"
+    )
+    parser.add_argument(
+        "--library",
+        type=Path,
+        default=LIBRARY_DIR,
+        metavar="DIR",
+        help="a tip library to try instead of the shipped one (a curator's draft)",
+    )
+    return parser
+
+
+def _print(text: str) -> None:
+    print(text, flush=True)
