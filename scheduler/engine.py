@@ -15,14 +15,17 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from itertools import islice
 
+from scheduler.backoff import Backoff
 from scheduler.delivery import Clock, Sleep
 from scheduler.lease import RENEW_EVERY, STANDBY_POLL, Lease
 
 logger = logging.getLogger(__name__)
 
 SAFETY_SWEEP_SECONDS = 300  # a sweep at least this often, whatever the wake-ups say
-BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # after 1, 2, 3... failed sweeps in a row
+SWEEP_BACKOFF = Backoff(first=1.0, cap=30.0)  # after 1, 2, 3... failed sweeps in a row
+BACKOFF_SECONDS = tuple(islice(SWEEP_BACKOFF.delays(), 6))  # 1, 2, 4, 8, 16, 30 s, then 30
 MIN_PAUSE = 1.0  # seconds between sweeps at the least, whatever is still owed
 
 
@@ -140,7 +143,7 @@ class DeliveryLoop:
             await self._sweep()
         except Exception as exc:  # the database, mostly: keep going, a little later
             self.failures += 1
-            delay = BACKOFF_SECONDS[min(self.failures, len(BACKOFF_SECONDS)) - 1]
+            delay = SWEEP_BACKOFF.delay(self.failures)
             logger.error(
                 "The daily sweep failed (%s: %s); again in %g s", type(exc).__name__, exc, delay
             )
@@ -154,7 +157,7 @@ class DeliveryLoop:
             owed = self._next_wake()
         except Exception as exc:
             logger.warning("Could not read the next due time (%s); sweeping again soon", exc)
-            owed = now + timedelta(seconds=BACKOFF_SECONDS[0])
+            owed = now + timedelta(seconds=SWEEP_BACKOFF.first)
         if owed is not None:  # still owed right after a sweep (it could not deliver): no spin
             owed = max(owed, now + timedelta(seconds=MIN_PAUSE))
         self.wake_at(min(owed, safety) if owed is not None else safety)

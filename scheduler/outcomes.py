@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scheduler.backoff import Backoff
 from scheduler.lifecycle import DeliveryStatus
 
 
@@ -66,6 +67,7 @@ Outcome = Sent | Gone | Migrated | Transient | Uncertain | NotSent | Rejected
 # What the delivery loop does next, decided from one attempt's outcome (pure) ----------------
 
 MAX_ATTEMPTS = 5  # attempts at a send that certainly did not go out (connect errors, 5xx)
+SEND_BACKOFF = Backoff(first=2.0, cap=30.0, attempts=MAX_ATTEMPTS)  # 2, 4, 8, 16 s; then failed
 UNCERTAIN_RETRY_AFTER = 10.0  # seconds before the one retry of a send whose answer was lost
 
 
@@ -98,8 +100,8 @@ def decide(outcome: Outcome, attempt: int, maybe_delivered: bool) -> Decision:
 
     `maybe_delivered` says an earlier attempt's answer was lost: from then on the day can only
     end as sent or maybe sent (never failed or released, which would send it again later).
-    A lost answer is retried once, soon; a send that certainly did not leave up to
-    `MAX_ATTEMPTS` times with backoff.
+    A lost answer is retried once, soon; a send that certainly did not leave as
+    `SEND_BACKOFF` says (up to `MAX_ATTEMPTS` times in all).
     """
     match outcome:
         case Sent():
@@ -112,8 +114,8 @@ def decide(outcome: Outcome, attempt: int, maybe_delivered: bool) -> Decision:
             return Finish(DeliveryStatus.MAYBE_SENT)
         case Uncertain():
             return RetryAfter(UNCERTAIN_RETRY_AFTER)
-        case Transient() if attempt < MAX_ATTEMPTS:
-            return RetryAfter(min(2.0**attempt, 30.0))
+        case Transient() if not SEND_BACKOFF.gives_up(attempt):
+            return RetryAfter(SEND_BACKOFF.delay(attempt))
         case NotSent():
             unsent = DeliveryStatus.RELEASED
         case Transient() | Rejected():

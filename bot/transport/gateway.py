@@ -40,6 +40,7 @@ from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.transport.supervisor import Supervised
+from scheduler.backoff import Backoff
 from scheduler.pacing import Limits, Pacer, Priority
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ _MESSAGES = ("send", "copy", "forward", "edit")
 REPLY_DEADLINE = 60.0  # seconds a reply may wait in the queue before it is dropped
 MAX_QUEUED_PER_CHAT = 8  # replies one chat may have waiting; more are coalesced away
 REPLY_ATTEMPTS = 3  # a reply meeting a 5xx or a network error is tried this often in all
+REPLY_BACKOFF = Backoff(first=2.0, cap=4.0, attempts=REPLY_ATTEMPTS)  # after 2 s, then 4 s
 _SLACK = 0.001  # grant a turn this early rather than wake the dispatcher once more
 
 
@@ -170,7 +172,7 @@ class Gateway(BaseRateLimiter[Send]):
                 if not _retried(send, exc, failed):
                     raise
                 logger.warning("Reply failed (%s), attempt %d; retrying", exc.message, failed)
-                not_before = self._clock() + 2**failed
+                not_before = self._clock() + REPLY_BACKOFF.delay(failed)
             again = _Waiter(chat_id, send, waiter.queued_at, not_before, again=True)
             waiter = self._enqueue(again)
 
@@ -340,7 +342,7 @@ class Gateway(BaseRateLimiter[Send]):
 def _retried(send: Send, exc: NetworkError, failed: int) -> bool:
     """Whether to try again after a 5xx or a network error: a reply, a few times."""
     bug = isinstance(exc, BadRequest)  # a subclass of NetworkError: what we sent is wrong
-    return send.priority is Priority.REPLY and not bug and failed < REPLY_ATTEMPTS
+    return send.priority is Priority.REPLY and not bug and not REPLY_BACKOFF.gives_up(failed)
 
 
 def _chat_id(data: dict[str, Any]) -> int | None:

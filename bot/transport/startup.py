@@ -18,22 +18,20 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from bot.service.context import App, services_of
 from bot.transport import webhook
 from bot.transport.gateway import retry_after_seconds
+from scheduler.backoff import Backoff
 
-__all__ = ["BACKOFF_CAP", "backoff", "connect"]
+__all__ = ["STARTUP_BACKOFF", "backoff", "connect"]
 
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]  # `asyncio.sleep`, or a test's stand-in
-BACKOFF_FIRST = 1.0
-BACKOFF_CAP = 60.0
+STARTUP_BACKOFF = Backoff(first=1.0, cap=60.0)  # 1, 2, 4 … 60 s, then 60 s until it answers
 
 
-def backoff(first: float = BACKOFF_FIRST, cap: float = BACKOFF_CAP) -> Iterator[float]:
-    """Seconds to wait before each retry: 1, 2, 4 … doubling up to `cap`, then `cap` forever."""
-    delay = first
-    while True:
-        yield min(delay, cap)
-        delay *= 2
+def backoff() -> Iterator[float]:
+    """Seconds to wait before each retry: 1, 2, 4 … doubling up to a minute, then a minute
+    forever (a 429's `retry_after` may ask for longer)."""
+    return STARTUP_BACKOFF.delays()
 
 
 async def connect(app: App, stop: asyncio.Event, sleep: Sleep) -> bool:
