@@ -372,13 +372,17 @@ async def test_a_database_deleted_while_running_stops_deliveries(telegram, tmp_p
     db_path = tmp_path / "bot.db"
     due_now_subscriber(db_path)
     store = Store.open(db_path)  # due in a few seconds: the wake-up after the first sweep
-    store.db.execute("UPDATE subscribers SET next_due_at = ?", [int(wallclock.time()) + 4])
+    # (10 s: a start on a loaded machine takes several; the first sweep must come before)
+    store.db.execute("UPDATE subscribers SET next_due_at = ?", [int(wallclock.time()) + 10])
     store.close()
     bot = await BotProcess.start(bot_env(telegram, db_path), tmp_path)
-    await bot.wait_for_log("Sweep finished", timeout=20)  # the first sweep, on the real file
-    db_path.unlink()  # a cleanup script, or an operator's slip
-    await bot.wait_for_log("daily tips stop until the bot is restarted", timeout=20)
-    assert await bot.stop(signal.SIGTERM) == 0
+    try:
+        await bot.wait_for_log("Sweep finished", timeout=20)  # the first sweep, on the real file
+        db_path.unlink()  # a cleanup script, or an operator's slip
+        await bot.wait_for_log("daily tips stop until the bot is restarted", timeout=30)
+    finally:  # stopped even when a wait times out: no bot left running after the test
+        code = await bot.stop(signal.SIGTERM)
+    assert code == 0
     assert telegram.messages_to(CHAT) == []
     assert bot.count("daily tips stop until the bot is restarted") == 1
 
