@@ -1,0 +1,39 @@
+"""How values are written to and read from columns: instants as UTC epoch seconds (what is
+compared and indexed) or ISO 8601 text (`updated_at`, `seen_at`: what people read), clock
+times as `HH:MM`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.rows import Row
+
+
+def hhmm(at: time) -> str:
+    return at.strftime("%H:%M")
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def moment(stored: object) -> datetime:
+    """A stored ISO instant; an unreadable one as 1970, which only makes a row due early
+    (the sweep then checks it against the real time and puts it back in its place)."""
+    try:
+        return datetime.fromisoformat(str(stored)).astimezone(UTC)
+    except ValueError:
+        return datetime.fromtimestamp(0, UTC)
+
+
+def first_row(db: Database, sql: str, params: Sequence[Any]) -> Row | None:
+    """The first row of a query, by column name, or None."""
+    return next(iter(db.query(sql, params)), None)

@@ -1,0 +1,126 @@
+"""The store's smaller facets, each a thin layer over the module that holds its SQL: what chats
+keep beside their subscription (votes, check-ins, plants, channels) and what operators read
+(the lease, events, the sweep's heartbeat, the figures). `Store` is made of these."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from scheduler.due import Schedule
+from scheduler.lease import LeaseRow
+from scheduler.records import Subscriber
+from storage import channels, events, feedback, heartbeat, lease, plants, stats, subscriptions
+from storage.events import EventKind
+from storage.transaction import Connected
+
+
+class HabitRecords(Connected):
+    """Votes and check-ins (`storage.feedback`), the plant tally (`storage.plants`) and the
+    channels people subscribed (`storage.channels`)."""
+
+    def vote(self, chat_id: int, tip_id: str, value: int, now: datetime) -> int | None:
+        """Record a 👍 (1) or 👎 (-1) on a tip, replacing the chat's earlier vote (returned)."""
+        with self.transaction():
+            return feedback.vote(self.db, chat_id, tip_id, value, now)
+
+    def vote_of(self, chat_id: int, tip_id: str) -> int | None:
+        return feedback.vote_of(self.db, chat_id, tip_id)
+
+    def check_in(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
+        """Record the chat's ✅ for local `day`; False if it had one already."""
+        with self.transaction():
+            return feedback.check_in(self.db, chat_id, day, tip_id, now)
+
+    def checked_in(self, chat_id: int, day: date) -> bool:
+        return feedback.checked_in(self.db, chat_id, day)
+
+    def check_in_days(self, chat_id: int) -> list[date]:
+        """The local days the chat checked in on, oldest first."""
+        return feedback.check_in_days(self.db, chat_id)
+
+    def feedback_counts(self) -> dict[str, feedback.Votes]:
+        """👍 and 👎 per tip id, for the curators' `tips stats`."""
+        return feedback.counts(self.db)
+
+    def add_plants(
+        self, chat_id: int, week: date, names: Sequence[str], now: datetime
+    ) -> list[str]:
+        """Add plants to the chat's local `week` (its Monday); those not there yet, in order."""
+        with self.transaction():
+            return plants.add(self.db, chat_id, week, names, now)
+
+    def plants_of(self, chat_id: int, week: date) -> list[str]:
+        """The chat's plants of local `week`, in the order they were added."""
+        return plants.of_week(self.db, chat_id, week)
+
+    def add_channel(
+        self, owner_chat_id: int, channel_id: int, name: str, default: Schedule, now: datetime
+    ) -> tuple[Subscriber, bool]:
+        """Subscribe a channel and remember who did; as `subscribe`, True if newly active."""
+        with self.transaction():
+            subscribed = subscriptions.subscribe(self.db, channel_id, "channel", default, now)
+            channels.add(self.db, owner_chat_id, channel_id, name, now)
+        return subscribed
+
+    def channels_of(self, owner_chat_id: int) -> list[tuple[int, str]]:
+        """(channel id, name) of the channels a person subscribed, oldest first."""
+        return channels.of_owner(self.db, owner_chat_id)
+
+    def remove_channel(self, channel_id: int, now: datetime) -> bool:
+        """Unsubscribe a channel and forget it for every owner; True if it was active."""
+        with self.transaction():
+            was_active = subscriptions.unsubscribe(self.db, channel_id, now)
+            channels.forget(self.db, channel_id)
+        return was_active
+
+
+class OperatorRecords(Connected):
+    """The delivery lease (`storage.lease`), events (`storage.events`), the sweep's heartbeat
+    (`storage.heartbeat`) and the operator's figures (`storage.stats`)."""
+
+    def acquire_lease(
+        self,
+        holder: str,
+        now: datetime,
+        ttl: float,
+        *,
+        process: str | None = None,
+        dead: str | None = None,
+    ) -> bool:
+        """Take the delivery lease, or extend it if `holder` has it; False while another
+        process holds it unexpired, unless that holder is `dead` (see `storage.lease`)."""
+        return lease.acquire(self.db, holder, now, ttl, process=process, dead=dead)
+
+    def lease_row(self) -> LeaseRow | None:
+        """Who holds (or last held) the delivery lease, its process, when it lapses."""
+        return lease.row(self.db)
+
+    def renew_lease(self, holder: str, now: datetime, ttl: float) -> bool:
+        """Extend the lease `holder` has; False if another process has taken it meanwhile."""
+        return lease.renew(self.db, holder, now, ttl)
+
+    def release_lease(self, holder: str) -> None:
+        """Give the lease up (a clean stop), so a standby takes over without waiting."""
+        lease.release(self.db, holder)
+
+    def record_event(self, kind: EventKind, now: datetime) -> None:
+        """Remember that something an operator counts happened (a 429, for instance)."""
+        events.record(self.db, kind, now)
+
+    def prune_events(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` events older than `before`."""
+        return events.prune(self.db, before, limit)
+
+    def sweep_started(self, holder: str, now: datetime) -> None:
+        heartbeat.started(self.db, holder, now)
+
+    def sweep_progressed(self, now: datetime) -> None:
+        heartbeat.progressed(self.db, now)
+
+    def sweep_finished(self, now: datetime, seconds: float) -> None:
+        heartbeat.finished(self.db, now, seconds)
+
+    def stats(self, now: datetime) -> stats.Stats:
+        """The operator's figures (`storage.stats`)."""
+        return stats.gather(self.db, now)
