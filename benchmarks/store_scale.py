@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from benchmarks.figures import Figure, at_most, info
 from bot.service.wiring import tip_chooser
-from scheduler.delivery import CLAIM_BATCH, Delivery
+from scheduler.claiming import CLAIM_BATCH
+from scheduler.delivery import Delivery
 from scheduler.due import Schedule, next_due
 from storage import Store
 from tips import load_library

@@ -11,6 +11,10 @@ day is over is closed unsent, so nobody gets yesterday's tip next to today's.
 Only a request already on the wire when its process dies or hangs can arrive twice: at most
 `workers` of them. Pacing is the sender's gateway's job; this loop keeps just enough sends in
 flight to fill the rate it was given.
+
+This module runs the sweep; its parts live beside it: `scheduler.claiming` (the claim batch,
+and whose pending claims may be resumed), `scheduler.attempts` (one claimed tip's sends) and
+`scheduler.recording` (writing final statuses, keeping those a full disk refuses).
 """
 
 from __future__ import annotations
@@ -21,94 +25,50 @@ import logging
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from scheduler.due import is_due, local_date
-from scheduler.lifecycle import ClaimLost, DeliveryStatus, IllegalTransition
-from scheduler.outcomes import (
-    Finish,
-    Follow,
-    Gone,
-    NotSent,
-    Outcome,
-    Rejected,
-    RetryAfter,
-    Transient,
-    Uncertain,
-    decide,
+from scheduler.attempts import AttemptLoop, Attempts, Send, unfinished
+from scheduler.claiming import (
+    TAKEOVER_AFTER,
+    TAKEOVER_GRACE,
+    ChooseTips,
+    Claim,
+    claim_batch,
+    resumable_at,
 )
-from scheduler.records import DeliveryStore, PendingDelivery, Subscriber
+from scheduler.due import local_date
+from scheduler.lifecycle import DeliveryStatus
+from scheduler.recording import Recorder
+from scheduler.records import DeliveryStore
+
+__all__ = [
+    "PRUNE_BATCH",
+    "ChooseTips",
+    "Clock",
+    "Delivery",
+    "Send",
+    "Sleep",
+    "workers_for",
+]
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
-ChooseTips = Callable[[Sequence[Subscriber], datetime], Mapping[int, str]]
-Send = Callable[[int, str, Callable[[], bool]], Awaitable[Outcome]]
 
-RETRY_LATER = timedelta(minutes=10)  # a failed day is claimed again this much later
 KEEP_DELIVERIES = timedelta(days=14)  # delivery records kept; older ones are pruned
 PRUNE_BATCH = 5_000  # records deleted per safety sweep: small, so no sweep waits on it
-TAKEOVER_AFTER = timedelta(seconds=60)  # the lease's TTL: a live holder's claims are its own
-# After taking the lease from a holder that is not known dead, wait this long before resuming
-# its claims: long enough for it, if it is alive, to write the outcomes it had to keep in
-# memory (a full disk), which it tries every time it looks at the lease.
-TAKEOVER_GRACE = timedelta(seconds=5)
 # In flight = rate x Telegram's latency (about 0.1-0.2 s); more only costs CPU and widens what
 # a `kill -9` can double. At least 16, so a slow Telegram (0.5 s) still fills the free 30/s.
 SECONDS_OF_SENDS_IN_FLIGHT = 0.2
 MIN_WORKERS = 16
-CLAIM_BATCH = 50  # claims per transaction: each holds the event loop, so a few ms at most
 
 
 def workers_for(rate: float) -> int:
     """Sends kept in flight for `rate` per second: 16 at the free rate, 200 at 1000/s."""
     return max(MIN_WORKERS, math.ceil(rate * SECONDS_OF_SENDS_IN_FLIGHT))
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A daily tip that this process has taken responsibility for sending."""
-
-    chat_id: int
-    day: date
-    tip_id: str
-    claim: str
-
-
-def claimant(claim: str) -> str:
-    """The process (lease holder id) that made a claim token `holder#number`."""
-    return claim.rpartition("#")[0]
-
-
-def resumable_at(
-    pending: PendingDelivery,
-    me: str,
-    dead: Collection[str],
-    held_since: datetime | None,
-    takeover_after: timedelta = TAKEOVER_AFTER,
-    grace: timedelta = TAKEOVER_GRACE,
-) -> datetime | None:
-    """When process `me` may resume this pending claim (None: at once). Its own (left by an
-    error), one made by hand or an older version (no token), a dead process's: at once. A
-    live or unknown process's: once it is older than the lease's TTL, by when that process
-    has lost its lease and its fence stops it sending, and `grace` after we took the lease
-    (`held_since`), so a live predecessor first writes what it knows."""
-    owner = claimant(pending.claim)
-    if not pending.claim or owner == me or owner in dead:
-        return None
-    after = pending.touched_at + takeover_after
-    return after if held_since is None else max(after, held_since + grace)
-
-
-@dataclass
-class _Attempts:
-    """What one claim's sends have done so far, and where the claim now stands."""
-
-    chat_id: int  # the claim's chat: a group's supergroup once the move was followed
-    answer_lost: bool = False  # a request went out and its answer never came: maybe delivered
 
 
 @dataclass
@@ -135,12 +95,15 @@ class Delivery:
     outcome_listeners: list[Callable[[DeliveryStatus], None]] = field(default_factory=list)
     _sweeping: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
     _in_flight: set[tuple[int, date]] = field(default_factory=set, init=False)
-    _unrecorded: dict[tuple[int, date], tuple[str, DeliveryStatus]] = field(
-        default_factory=dict, init=False
-    )
     _numbers: itertools.count[int] = field(default_factory=itertools.count, init=False)
     _stopping: bool = field(default=False, init=False)
     next_resume_at: datetime | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self._recorder = Recorder(self.store, self.clock, self.outcome_listeners)
+        self._attempt_loop = AttemptLoop(
+            self.store, self.send, self.clock, self.sleep, self._may_start
+        )
 
     async def sweep(self) -> Counter[DeliveryStatus]:
         """Resume claims left open, then deliver to everyone due until nobody is left.
@@ -181,28 +144,15 @@ class Delivery:
     @property
     def unrecorded(self) -> int:
         """Final statuses the disk refused so far, kept to be written later."""
-        return len(self._unrecorded)
+        return self._recorder.unrecorded
+
+    def record_unrecorded(self) -> None:
+        """Write the outcomes the disk refused before (`Recorder.record_unrecorded`)."""
+        self._recorder.record_unrecorded()
 
     def claim_due(self, now: datetime, limit: int) -> list[Claim]:
-        """Claim up to `limit` (at most `CLAIM_BATCH`) due subscribers, choosing their tips
-        as one batch, in one write transaction: a few milliseconds of the event loop."""
-        claims = []
-        with self.store.transaction():
-            due = []
-            for subscriber in self.store.due_subscribers(now, min(limit, CLAIM_BATCH)):
-                if is_due(subscriber.schedule, subscriber.last_delivery, now):
-                    due.append(subscriber)
-                else:  # the stored due time was stale: put it right
-                    self.store.refresh(subscriber.chat_id, now)
-            tips = self.choose_tips(due, now) if due else {}
-            for subscriber in due:
-                day = local_date(subscriber.schedule, now)
-                claim = Claim(subscriber.chat_id, day, tips[subscriber.chat_id], self._token())
-                if self.store.claim_for(subscriber, day, claim.tip_id, now, claim.claim):
-                    claims.append(claim)
-                else:  # the day was taken meanwhile: re-derive the row so it leaves the queue
-                    self.store.refresh(subscriber.chat_id, now)
-        return claims
+        """Claim up to `limit` due subscribers (`scheduler.claiming.claim_batch`)."""
+        return claim_batch(self.store, self.choose_tips, now, limit, self._token)
 
     def _token(self) -> str:
         return f"{self.me}#{next(self._numbers)}"
@@ -249,7 +199,7 @@ class Delivery:
         claims, waiting = [], []
         for pending in self.store.pending_deliveries():
             key = (pending.chat_id, pending.local_date)
-            if key in self._in_flight or key in self._unrecorded:
+            if key in self._in_flight or self._recorder.keeps(key):
                 continue
             at = resumable_at(
                 pending, self.me, dead, held_since, self.takeover_after, self.takeover_grace
@@ -262,7 +212,7 @@ class Delivery:
                 continue  # finished or resumed by its owner meanwhile
             subscriber = self.store.subscriber(pending.chat_id)
             if subscriber is None or local_date(subscriber.schedule, now) > pending.local_date:
-                self._finish(claim, claim.chat_id, DeliveryStatus.RELEASED)
+                self._recorder.finish(claim, claim.chat_id, DeliveryStatus.RELEASED)
                 logger.info(
                     "Closed chat %s's tip for %s unsent: that day is over",
                     *key,
@@ -279,11 +229,11 @@ class Delivery:
         """Send one claim to its end and record it; never raises but for cancellation."""
         key = (claim.chat_id, claim.day)
         self._in_flight.add(key)
-        attempts = _Attempts(claim.chat_id)
+        attempts = Attempts(claim.chat_id)
         try:
-            status = await self._attempt_until_final(claim, attempts)
+            status = await self._attempt_loop.until_final(claim, attempts)
         except asyncio.CancelledError:
-            self._finish(claim, attempts.chat_id, self._unfinished(attempts))
+            self._recorder.finish(claim, attempts.chat_id, unfinished(attempts))
             raise
         except Exception as exc:  # a bug or the database: this tip's outcome, not the sweep's
             status = DeliveryStatus.MAYBE_SENT if attempts.answer_lost else None
@@ -298,122 +248,8 @@ class Delivery:
         finally:
             self._in_flight.discard(key)
         if status is not None:
-            self._finish(claim, attempts.chat_id, status)
+            self._recorder.finish(claim, attempts.chat_id, status)
         return status
-
-    @staticmethod
-    def _unfinished(attempts: _Attempts) -> DeliveryStatus:
-        """How a send cut short (a stop, a lost lease) ends. A request on the wire counts as
-        one whose answer was lost: the first such is handed back, so the next process makes
-        the one retry; after an earlier lost answer it is final."""
-        return DeliveryStatus.MAYBE_SENT if attempts.answer_lost else DeliveryStatus.RELEASED
-
-    async def _attempt_until_final(
-        self, claim: Claim, attempts: _Attempts
-    ) -> DeliveryStatus | None:
-        """Send, following a group's move, retrying as `scheduler.outcomes.decide` says.
-        None: nothing left to record (the claim moved to a supergroup whose day was taken)."""
-        attempt = 0
-        while True:
-            if not self._may_start():
-                return self._unfinished(attempts)
-            attempt += 1
-            chat_id = attempts.chat_id
-            outcome = await self.send(chat_id, claim.tip_id, self._still_wanted(chat_id, claim))
-            decision = decide(outcome, attempt, attempts.answer_lost)
-            _log(outcome, chat_id, claim.tip_id, decision)
-            match decision:
-                case Finish(status=status):
-                    return status
-                case Follow(new_chat_id=new_chat_id):
-                    moved = self.store.migrate_claim(
-                        chat_id, new_chat_id, claim.day, claim.claim, self.clock()
-                    )
-                    attempts.chat_id, attempt = new_chat_id, 0
-                    if not moved:
-                        return None
-                case RetryAfter(seconds=seconds):
-                    attempts.answer_lost = attempts.answer_lost or isinstance(outcome, Uncertain)
-                    await self.sleep(seconds)
-
-    def _still_wanted(self, chat_id: int, claim: Claim) -> Callable[[], bool]:
-        """Asked just before each request goes out (the fence): this process still holds the
-        lease and is not stopping, the claim is still its own (a process whose lease lapsed
-        and came back finds its old claims resumed by another), and the chat still wants
-        tips (a /stop or /pause meanwhile: none)."""
-
-        def check() -> bool:
-            if not self._may_start():
-                return False
-            try:
-                return self.store.may_send(chat_id, claim.day, claim.claim, self.clock())
-            except sqlite3.Error as exc:
-                logger.warning("Could not check chat %s before sending: %s", chat_id, exc)
-                return False
-
-        return check
-
-    def _finish(
-        self, claim: Claim, chat_id: int, status: DeliveryStatus, *, quiet: bool = False
-    ) -> None:
-        """Write a final status; if the disk refuses, keep it and write it on the next sweep."""
-        now = self.clock()
-        retry_at = now + RETRY_LATER if status is DeliveryStatus.FAILED else None
-        try:
-            self.store.finish_delivery(chat_id, claim.day, status, now, retry_at, claim=claim.claim)
-        except ClaimLost as exc:
-            logger.info("Not recording chat %s's tip as %s: %s", chat_id, status, exc)
-            return
-        except IllegalTransition as exc:
-            logger.error("Chat %s's tip: %s", chat_id, exc, extra={"chat_id": chat_id})
-            return
-        except sqlite3.Error as exc:
-            self._unrecorded[(chat_id, claim.day)] = (claim.claim, status)
-            if not quiet:
-                logger.error(
-                    "Could not record chat %s's tip as %s (%s); kept in memory, will retry",
-                    chat_id,
-                    status,
-                    exc,
-                )
-            return
-        for listener in self.outcome_listeners:
-            listener(status)
-
-    def record_unrecorded(self) -> None:
-        """Write the outcomes the disk refused before; one log line for the lot. Called before
-        each sweep, and each time the loop looks at the lease, delivering or not."""
-        waiting, self._unrecorded = self._unrecorded, {}
-        for (chat_id, day), (token, status) in waiting.items():
-            self._finish(Claim(chat_id, day, "", token), chat_id, status, quiet=True)
-        if waiting and self._unrecorded and len(self._unrecorded) != len(waiting):
-            logger.error("Still cannot record %d delivery outcome(s)", len(self._unrecorded))
-        elif waiting and not self._unrecorded:
-            logger.info("Recorded %d delivery outcome(s) that had to wait", len(waiting))
-
-
-def _log(outcome: Outcome, chat_id: int, tip_id: str, decision: object) -> None:
-    """One line for each outcome worth an operator's attention."""
-    extra = {"chat_id": chat_id}
-    match outcome:
-        case Gone(reason=reason):
-            logger.info("Chat %s is gone (%s); deactivating", chat_id, reason, extra=extra)
-        case Rejected(reason=reason):
-            logger.error("Telegram rejected tip %s: %s", tip_id, reason, extra=extra)
-        case Uncertain(reason=reason):
-            then = "one retry soon" if isinstance(decision, RetryAfter) else "not sent again"
-            logger.warning(
-                "Tip to chat %s: no answer (%s); it may have arrived: %s",
-                chat_id,
-                reason,
-                then,
-                extra=extra,
-            )
-        case Transient(reason=reason):
-            then = "giving up for now" if isinstance(decision, Finish) else "retrying"
-            logger.warning("Sending to %s failed (%s); %s", chat_id, reason, then, extra=extra)
-        case NotSent(reason=reason):
-            logger.debug("Tip for chat %s not sent: %s", chat_id, reason, extra=extra)
 
 
 def _summary(report: Counter[DeliveryStatus]) -> str:

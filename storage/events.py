@@ -15,7 +15,7 @@ KEEP_EVENTS = timedelta(days=8)  # a day more than the longest window asked abou
 
 
 class EventKind(StrEnum):
-    """Stored as text, checked by the schema (`storage.schema._EVENT_KINDS_V5`)."""
+    """Stored as text, checked by the schema (`storage.migrations.later.EVENT_KINDS_V5`)."""
 
     JOINED = "joined"  # a chat subscribed, or subscribed again
     LEFT = "left"  # a subscribed chat stopped, blocked the bot, or removed it

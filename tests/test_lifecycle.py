@@ -36,7 +36,7 @@ from scheduler.outcomes import (
     decide,
 )
 from storage import Store
-from storage.schema import _STATUSES_V10
+from storage.migrations.later import STATUSES_V10
 
 Status = DeliveryStatus
 DAY = date(2026, 3, 2)
@@ -46,7 +46,7 @@ UTC_EIGHT = Schedule(time(8, 0), ZoneInfo("UTC"))
 
 def test_the_table_names_every_state_and_the_schema_allows_exactly_those():
     assert set(TRANSITIONS) == {None, *Status}
-    stored = {status.strip("'") for status in _STATUSES_V10.split(", ")}
+    stored = {status.strip("'") for status in STATUSES_V10.split(", ")}
     assert stored == {str(status) for status in Status}
     assert {Status.PENDING, Status.SENT, Status.MAYBE_SENT} == TAKEN  # nothing claims them
     assert claimable_from() == {Status.FAILED, Status.BLOCKED, Status.RELEASED}

@@ -16,8 +16,9 @@ from scheduler.records import DeliveryStatus
 from storage import DatabaseDamaged, Store
 from storage.events import KEEP_EVENTS, EventKind
 from storage.heartbeat import Heartbeat, LeaseHolder, health_problem
+from storage.migrations.later import EVENT_KINDS_V5
 from storage.offline import BackupRefused, NotUpgraded, backup, inspect, open_current
-from storage.schema import _EVENT_KINDS_V5, LATEST
+from storage.schema import LATEST
 
 UTC_EIGHT = Schedule(time(8, 0), ZoneInfo("UTC"))
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -25,7 +26,7 @@ TEN_MINUTES = timedelta(minutes=10)
 
 
 def test_event_kinds_match_the_schema():
-    assert {f"'{kind}'" for kind in EventKind} == set(_EVENT_KINDS_V5.split(", "))
+    assert {f"'{kind}'" for kind in EventKind} == set(EVENT_KINDS_V5.split(", "))
 
 
 def deliver(store: Store, chat_id: int, day: date, at: datetime, status: DeliveryStatus) -> None:
