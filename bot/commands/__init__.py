@@ -15,6 +15,7 @@ __all__ = [
     "plants",
     "presses",
     "privacy",
+    "replying",
     "settings_buttons",
     "texts",
 ]

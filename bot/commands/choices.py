@@ -13,15 +13,9 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
 from bot.commands import channels, onboarding, permissions, pickers, privacy, texts
-from bot.commands.handlers import (
-    admins_only,
-    answer_query,
-    chat_of,
-    edit_in_place,
-    reply,
-    upcoming_tip,
-)
+from bot.commands.handlers.schedule import upcoming_tip
 from bot.commands.parsing import ArgumentError, parse_days
+from bot.commands.replying import admins_only, answer_query, chat_of, edit_in_place, reply
 from bot.commands.settings_buttons import (
     MAX_PAUSE_DAYS,
     SETTINGS_PAUSE_DAYS,

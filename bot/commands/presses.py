@@ -17,8 +17,10 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.commands import texts
-from bot.commands.handlers import answer_query, local_today, send_tip_from, tip_markup
+from bot.commands.handlers.schedule import local_today
+from bot.commands.handlers.tipping import send_tip_from, tip_markup
 from bot.commands.keyboards import VOTES, Action, Press, keyboard_tip_ids, parse_press
+from bot.commands.replying import answer_query
 from bot.service.context import Context
 from bot.transport.sender import reply_patiently
 from tips import WHY, Tip, render_evidence, render_sources, render_tip_with_evidence

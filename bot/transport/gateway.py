@@ -17,10 +17,11 @@ to the head of its queue, where nothing of its chat can pass it, and outside the
   retries happen here, not in the handler, so a later reply to that chat cannot overtake.
   A daily tip is tried once: what a failed tip means is the delivery engine's to decide.
 
-The dispatcher, the task that grants turns, is supervised (`bot.transport.supervisor`): an
-unexpected error is one log line and a restart, and whoever waits stays queued for the new
-dispatcher. If it keeps failing, whoever waits is told the request was never sent and `on_fatal`
-is called: the application stops, for systemd to restart it.
+The queues and the dispatcher, the task that grants turns, are `bot.transport.turns`; the
+dispatcher is supervised (`bot.transport.supervisor`): an unexpected error is one log line and
+a restart, and whoever waits stays queued for the new dispatcher. If it keeps failing, whoever
+waits is told the request was never sent and `on_fatal` is called: the application stops, for
+systemd to restart it.
 """
 
 from __future__ import annotations
@@ -29,9 +30,7 @@ import asyncio
 import logging
 import time
 import warnings
-from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -39,9 +38,21 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.transport.supervisor import Supervised
+from bot.transport.turns import MAX_QUEUED_PER_CHAT, Dropped, GatewayClosed, Send, Turns, Waiter
 from scheduler.backoff import Backoff
 from scheduler.pacing import Limits, Pacer, Priority
+
+__all__ = [
+    "MAX_QUEUED_PER_CHAT",
+    "REPLY_ATTEMPTS",
+    "REPLY_DEADLINE",
+    "Dropped",
+    "Gateway",
+    "GatewayClosed",
+    "GatewayFailed",
+    "Send",
+    "retry_after_seconds",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -51,50 +62,12 @@ Callback = Callable[..., Coroutine[Any, Any, Result]]
 # Endpoints that put a message in a chat; answers to button presses share only the pause.
 _MESSAGES = ("send", "copy", "forward", "edit")
 REPLY_DEADLINE = 60.0  # seconds a reply may wait in the queue before it is dropped
-MAX_QUEUED_PER_CHAT = 8  # replies one chat may have waiting; more are coalesced away
 REPLY_ATTEMPTS = 3  # a reply meeting a 5xx or a network error is tried this often in all
 REPLY_BACKOFF = Backoff(first=2.0, cap=4.0, attempts=REPLY_ATTEMPTS)  # after 2 s, then 4 s
-_SLACK = 0.001  # grant a turn this early rather than wake the dispatcher once more
-
-
-class Dropped(Exception):
-    """A reply was not sent: it waited past its deadline, or its chat had too many queued."""
-
-
-class GatewayClosed(Exception):
-    """The bot is stopping: the request was never sent."""
 
 
 class GatewayFailed(Exception):
     """The gateway's dispatcher kept failing: the process stops, to be restarted."""
-
-
-@dataclass(frozen=True)
-class Send:
-    """How to send one request: its priority, whether it is a paid broadcast, and a last
-    check made just before each attempt goes out (a daily tip is not sent to someone who just
-    said /stop, nor by a process that no longer holds the delivery lease)."""
-
-    priority: Priority = Priority.REPLY
-    paid: bool = False
-    still_wanted: Callable[[], bool] | None = None
-
-
-def _new_future() -> asyncio.Future[None]:
-    return asyncio.get_running_loop().create_future()
-
-
-@dataclass(eq=False)
-class _Waiter:
-    """One attempt at one request, waiting for its turn."""
-
-    chat_id: int | None
-    send: Send
-    queued_at: float  # when the request was first made: a reply's deadline counts from it
-    not_before: float = float("-inf")  # a retried reply's backoff
-    again: bool = False  # a request sent again: it is not a new reply for the per-chat cap
-    holding: bool = False  # granted, and its chat's next request waits for its answer
-    granted: asyncio.Future[None] = field(default_factory=_new_future)
 
 
 class Gateway(BaseRateLimiter[Send]):
@@ -113,38 +86,36 @@ class Gateway(BaseRateLimiter[Send]):
         self._pacer = Pacer(limits or Limits())
         self._clock = clock
         self._sleep = sleep
-        self._deadline = reply_deadline
-        self._queues: dict[Priority, deque[_Waiter]] = {p: deque() for p in Priority}
-        self._queued_per_chat: dict[int, int] = {}
-        self._sending: dict[int, _Waiter] = {}  # chat: its request Telegram has not answered
-        self._changed = asyncio.Event()
-        self._dispatcher = Supervised(
-            "gateway", self._dispatch, clock=clock, on_give_up=self._give_up
+        self._turns = Turns(
+            self._pacer,
+            clock=clock,
+            sleep=sleep,
+            reply_deadline=reply_deadline,
+            on_give_up=on_fatal,
         )
-        self._closed = False
         self.rate_limited = 0  # 429s Telegram still answered (a sign the limits are too high)
         self._on_rate_limited = on_rate_limited  # told of each (the operator's event counts)
-        self._on_fatal = on_fatal  # told when the dispatcher keeps failing: stop the process
-        self.dropped = 0
 
     async def initialize(self) -> None:
-        self._closed = False
-        self._dispatcher.start()
+        self._turns.start()
 
     async def shutdown(self) -> None:
         """Stop granting turns; whoever still waits is told the request was never sent."""
-        self._closed = True
-        await self._dispatcher.stop()
-        self._settle_all(GatewayClosed("the bot is stopping"))
+        await self._turns.stop()
 
     @property
     def queued(self) -> int:
-        return sum(len(queue) for queue in self._queues.values())
+        return self._turns.queued
 
     @property
     def queued_by_priority(self) -> dict[Priority, int]:
         """How many wait at each priority (read-only; for the metrics)."""
-        return {priority: len(queue) for priority, queue in self._queues.items()}
+        return self._turns.queued_by_priority
+
+    @property
+    def dropped(self) -> int:
+        """Replies not sent: past their deadline, or over their chat's cap."""
+        return self._turns.dropped
 
     async def process_request(
         self,
@@ -159,7 +130,7 @@ class Gateway(BaseRateLimiter[Send]):
         if not endpoint.startswith(_MESSAGES):
             return await self._unpaced(callback, args, kwargs)
         chat_id = _chat_id(data)
-        waiter = self._enqueue(_Waiter(chat_id, send, self._clock()))
+        waiter = self._turns.enqueue(Waiter(chat_id, send, self._clock()))
         failed = 0  # attempts that met a 5xx or a network error (a 429 is no failure)
         while True:
             try:
@@ -173,11 +144,11 @@ class Gateway(BaseRateLimiter[Send]):
                     raise
                 logger.warning("Reply failed (%s), attempt %d; retrying", exc.message, failed)
                 not_before = self._clock() + REPLY_BACKOFF.delay(failed)
-            again = _Waiter(chat_id, send, waiter.queued_at, not_before, again=True)
-            waiter = self._enqueue(again)
+            again = Waiter(chat_id, send, waiter.queued_at, not_before, again=True)
+            waiter = self._turns.enqueue(again)
 
     async def _attempt(
-        self, waiter: _Waiter, callback: Callback, args: Any, kwargs: dict[str, Any]
+        self, waiter: Waiter, callback: Callback, args: Any, kwargs: dict[str, Any]
     ) -> Result:
         """Wait for the turn, ask whether the message is still wanted, send it."""
         try:
@@ -186,7 +157,7 @@ class Gateway(BaseRateLimiter[Send]):
                 raise Dropped(f"the message to chat {waiter.chat_id} is no longer wanted")
             return await callback(*args, **kwargs)
         finally:
-            self._release(waiter)
+            self._turns.release(waiter)
 
     async def _unpaced(self, callback: Callback, args: Any, kwargs: dict[str, Any]) -> Result:
         """Button answers, getMe, setMyCommands...: no budget, but they obey a pause."""
@@ -212,137 +183,11 @@ class Gateway(BaseRateLimiter[Send]):
             extra={"chat_id": chat_id},
         )
 
-    def _enqueue(self, waiter: _Waiter) -> _Waiter:
-        """Queue a request: a new one at the back, one sent again at the head of its chat's."""
-        if self._closed:
-            raise GatewayClosed("the bot is stopping")
-        queue = self._queues[waiter.send.priority]
-        if waiter.again:
-            queue.appendleft(waiter)
-        else:
-            self._refuse_a_flood(waiter)
-            queue.append(waiter)
-            self._count(waiter, +1)
-        self._changed.set()
-        return waiter
-
-    def _refuse_a_flood(self, waiter: _Waiter) -> None:
-        """A chat with `MAX_QUEUED_PER_CHAT` replies waiting gets no more queued."""
-        chat_id = waiter.chat_id
-        if chat_id is None or waiter.send.priority is not Priority.REPLY:
-            return
-        if self._queued_per_chat.get(chat_id, 0) >= MAX_QUEUED_PER_CHAT:
-            self.dropped += 1
-            raise Dropped(f"chat {chat_id} already has {MAX_QUEUED_PER_CHAT} replies waiting")
-
-    def _release(self, waiter: _Waiter) -> None:
-        """The attempt is over: leave the queue if still in it, or free the chat for its next."""
-        if not waiter.granted.done():  # cancelled while waiting
-            self._queues[waiter.send.priority].remove(waiter)
-            self._count(waiter, -1)
-        elif waiter.chat_id is not None and self._sending.get(waiter.chat_id) is waiter:
-            del self._sending[waiter.chat_id]
-            if waiter.holding:
-                self._changed.set()
-
-    def _give_up(self, error: BaseException) -> None:
-        """The dispatcher kept failing: nobody waits for it any longer; stop the bot."""
-        self._closed = True
-        self._settle_all(GatewayClosed("the gateway failed: the bot is stopping"))
-        self._on_fatal(error)
-
-    async def _dispatch(self) -> None:
-        """Grant turns as budgets allow; sleep until the next one may go or a request comes."""
-        while True:
-            wake_at = self._grant_ready(self._clock())
-            self._changed.clear()
-            if wake_at is None:
-                await self._changed.wait()
-                continue
-            woken = asyncio.ensure_future(self._changed.wait())
-            slept = asyncio.ensure_future(self._sleep(max(0.0, wake_at - self._clock())))
-            try:
-                await asyncio.wait((woken, slept), return_when=asyncio.FIRST_COMPLETED)
-                if slept.done():
-                    slept.result()  # a sleep that failed is the dispatcher's failure
-            finally:
-                woken.cancel()
-                slept.cancel()
-
-    def _grant_ready(self, now: float) -> float | None:
-        """Grant every request that may go now; return when the next one may (None: idle)."""
-        self._expire(self._queues[Priority.REPLY], now)
-        wakes = [self._grant_from(self._queues[priority], now) for priority in Priority]
-        if self._pacer.tracked_chats > 10_000:
-            self._pacer.forget_idle_chats(now)
-        return min((wake for wake in wakes if wake is not None), default=None)
-
-    def _grant_from(self, queue: deque[_Waiter], now: float) -> float | None:
-        """Grant, first come first served, what may go from one priority's queue."""
-        earliest: float | None = None
-        blocked: set[int | None] = set()
-        index = 0
-        while index < len(queue):
-            waiter = queue[index]
-            chat_id = waiter.chat_id
-            sending = self._sending.get(chat_id) if chat_id is not None else None
-            if sending is not None or chat_id in blocked:  # keep one chat's requests in order
-                if sending is not None:
-                    sending.holding = True
-                blocked.add(chat_id)
-                index += 1
-                continue
-            ready = max(self._pacer.ready_at(chat_id, waiter.send.paid), waiter.not_before)
-            if ready > now + _SLACK:
-                earliest = ready if earliest is None else min(earliest, ready)
-                overall = self._pacer.ready_at(None, waiter.send.paid)
-                if overall > now + _SLACK:  # the overall budget is spent: nobody behind can go
-                    return min(earliest, overall)  # (but the next in line may, once it is back)
-                blocked.add(chat_id)
-                index += 1
-                continue
-            self._pacer.spend(chat_id, now, waiter.send.paid)
-            del queue[index]
-            self._count(waiter, -1)
-            if chat_id is not None:
-                self._sending[chat_id] = waiter
-            waiter.granted.set_result(None)
-        return earliest
-
-    def _expire(self, queue: deque[_Waiter], now: float) -> None:
-        """Drop replies that waited past the deadline: the person has moved on."""
-        for waiter in [w for w in queue if now - w.queued_at > self._deadline]:
-            queue.remove(waiter)
-            self._count(waiter, -1)
-            self.dropped += 1
-            late = f"a reply to chat {waiter.chat_id} waited over {self._deadline:g} s"
-            waiter.granted.set_exception(Dropped(late))
-
-    def _settle_all(self, problem: Exception) -> None:
-        """Tell everyone waiting that their request will not be sent."""
-        for queue in self._queues.values():
-            while queue:
-                waiter = queue.popleft()
-                self._count(waiter, -1)
-                waiter.granted.set_exception(problem)
-
-    def _count(self, waiter: _Waiter, delta: int) -> None:
-        """Keep count of each chat's waiting new replies (tips are paced, never coalesced;
-        a reply sent again is no new one)."""
-        chat_id = waiter.chat_id
-        if chat_id is None or waiter.send.priority is not Priority.REPLY or waiter.again:
-            return
-        count = self._queued_per_chat.get(chat_id, 0) + delta
-        if count:
-            self._queued_per_chat[chat_id] = count
-        else:
-            self._queued_per_chat.pop(chat_id, None)
-
 
 def _retried(send: Send, exc: NetworkError, failed: int) -> bool:
     """Whether to try again after a 5xx or a network error: a reply, a few times."""
     bug = isinstance(exc, BadRequest)  # a subclass of NetworkError: what we sent is wrong
-    return send.priority is Priority.REPLY and not bug and not REPLY_BACKOFF.gives_up(failed)
+    return send.priority is Priority.REPLY and not bug and failed < REPLY_ATTEMPTS
 
 
 def _chat_id(data: dict[str, Any]) -> int | None:

@@ -1,0 +1,34 @@
+"""The command handlers `bot.service.wiring` registers, one module a feature; parse → core →
+render → reply, each one short, none builds text inline.
+
+How they answer (reply, edit in place, answer a press) and the group-admin guard live in
+`bot.commands.replying`; the buttons' handlers in `bot.commands.presses` and `choices`.
+"""
+
+from __future__ import annotations
+
+from bot.commands.handlers.info import about, addressed_hint, help_command, hint, stats
+from bot.commands.handlers.schedule import set_time, set_timezone
+from bot.commands.handlers.subscription import chat_migrated, membership_changed, start, stop
+from bot.commands.handlers.tipping import avoid, source, streak, tip
+from bot.commands.handlers.updates import on_error, received
+
+__all__ = [
+    "about",
+    "addressed_hint",
+    "avoid",
+    "chat_migrated",
+    "help_command",
+    "hint",
+    "membership_changed",
+    "on_error",
+    "received",
+    "set_time",
+    "set_timezone",
+    "source",
+    "start",
+    "stats",
+    "stop",
+    "streak",
+    "tip",
+]

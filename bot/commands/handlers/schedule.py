@@ -1,0 +1,82 @@
+"""/time and /timezone, and when a chat's days and daily tips fall."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from telegram import Chat, Update
+
+from bot.commands import pickers, texts
+from bot.commands.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
+from bot.commands.replying import admins_only, chat_of, reply
+from bot.service.context import Context, Services
+from scheduler.due import local_date, next_due
+from scheduler.records import Subscriber
+
+
+def local_today(context: Context, chat_id: int) -> date:
+    """The chat's date now, in its timezone (the default one if it has none)."""
+    s = context.services
+    subscriber = s.store.subscriber(chat_id, s.settings.default_schedule)
+    schedule = subscriber.schedule if subscriber else s.settings.default_schedule
+    return local_date(schedule, s.clock())
+
+
+@admins_only
+async def set_time(update: Update, context: Context) -> None:
+    """`/time HH:MM`: the local time of the daily tip; without one, common times to tap."""
+    if not context.args:
+        await reply(update, context, texts.render_time_picker(), pickers.times_keyboard())
+        return
+    try:
+        at = parse_time(" ".join(context.args or ()))
+    except ArgumentError as problem:
+        await reply(update, context, texts.render_time_usage(str(problem)))
+        return
+    await _change_schedule(update, context, at=at)
+
+
+@admins_only
+async def set_timezone(update: Update, context: Context) -> None:
+    """`/timezone Area/City` or an unambiguous city; without one, regions to tap."""
+    if not context.args:
+        await reply(update, context, texts.render_timezone_picker(), pickers.regions_keyboard())
+        return
+    try:
+        zone = parse_timezone(" ".join(context.args or ()))
+    except AmbiguousTimezone as problem:
+        usage = texts.render_timezone_usage(str(problem), problem.candidates)
+        await reply(update, context, usage)
+        return
+    except ArgumentError as problem:
+        await reply(update, context, texts.render_timezone_usage(str(problem)))
+        return
+    await _change_schedule(update, context, timezone=zone)
+
+
+async def _change_schedule(
+    update: Update, context: Context, *, at: time | None = None, timezone: ZoneInfo | None = None
+) -> None:
+    chat = chat_of(update)
+    await reply(update, context, save_schedule(context.services, chat, at=at, timezone=timezone))
+
+
+def save_schedule(
+    s: Services, chat: Chat, *, at: time | None = None, timezone: ZoneInfo | None = None
+) -> str:
+    """Store a new time or timezone for `chat`, wake the sweep for it; the confirmation."""
+    now, default = s.clock(), s.settings.default_schedule
+    subscriber = s.store.set_schedule(
+        chat.id, now, chat_type=chat.type, default=default, at=at, timezone=timezone
+    )
+    upcoming = upcoming_tip(subscriber, now)
+    s.wake_at(upcoming)
+    return texts.render_schedule_changed(subscriber.schedule, upcoming)
+
+
+def upcoming_tip(subscriber: Subscriber, now: datetime) -> datetime | None:
+    """When the next daily tip goes out; None while not subscribed."""
+    if not subscriber.active:
+        return None
+    return next_due(subscriber.schedule, subscriber.last_delivery, now)

@@ -1,0 +1,80 @@
+"""How every handler answers: a reply, a message edited in place, a press's short answer;
+the chat of an update; and the guard that keeps a group's settings for its admins.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.commands import permissions, texts
+from bot.service.context import Context, Services
+from bot.transport.sender import reply_patiently
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+
+async def reply(
+    update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
+) -> bool:
+    """Answer in the chat the update came from, through the gateway; False if not sent."""
+    message = update.effective_message
+    if message is None:
+        return False
+    sent = await reply_patiently(lambda: message.reply_text(text, reply_markup=markup))
+    if sent is not None:
+        context.services.metrics.replied()
+    return sent is not None
+
+
+async def edit_in_place(
+    query: CallbackQuery, s: Services, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show `text` (and `markup`) in place of the message a pressed button was under."""
+    try:
+        await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup))
+    except BadRequest as exc:  # a second press on the same state: nothing to change
+        if "not modified" not in exc.message.lower():
+            raise
+        logger.debug("Edit skipped: %s", exc)
+
+
+def admins_only(handler: Handler) -> Handler:
+    """In groups, a settings change is for the group's admins: members are told to ask one,
+    other bots and channels are ignored. Private chats are not affected."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: Context) -> None:
+        message, s = update.effective_message, context.services
+        if message is None:
+            return
+        verdict = await permissions.verdict(message, context.bot, s.admins, s.clock())
+        if verdict is permissions.Verdict.ALLOW:
+            await handler(update, context)
+        elif verdict is permissions.Verdict.REFUSE:
+            await reply(update, context, texts.render_ask_an_admin())
+
+    return guarded
+
+
+def chat_of(update: Update) -> Chat:
+    """The chat of a command; every handler that asks is registered for messages only."""
+    chat = update.effective_chat
+    if chat is None:
+        raise ValueError(f"update {update.update_id} has no chat")
+    return chat
+
+
+async def answer_query(query: CallbackQuery, text: str | None) -> None:
+    """Stop the client's spinner, with a short text shown for a moment (or none)."""
+    try:
+        await query.answer(text)
+    except BadRequest as exc:  # "query is too old": the spinner has stopped by itself
+        logger.debug("Could not answer a callback query: %s", exc)

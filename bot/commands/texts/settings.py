@@ -1,0 +1,141 @@
+"""/settings, /topics, /pause, /resume, /time and /timezone, typed or tapped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.commands.texts.common import escape, render_local, render_schedule
+from scheduler.due import Schedule
+from tips import Topic, is_chosen
+
+TIME_EXAMPLE = "Example: <code>/time 07:30</code> (24-hour clock, your local time)."
+TIMEZONE_LIST = "All names: en.wikipedia.org/wiki/List_of_tz_database_time_zones"
+TIMEZONE_EXAMPLE = "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>."
+
+
+def render_settings(
+    schedule: Schedule,
+    next_tip: datetime | None,
+    *,
+    unreadable: bool = False,
+    paused_until: datetime | None = None,
+    topics: tuple[Topic, ...] = (),
+    chosen: frozenset[str] | None = None,
+) -> str:
+    """`next_tip` is None while the chat is not subscribed (or its stored row is unreadable);
+    `paused_until` is given while a pause runs; `chosen` topics of `topics` (None: all)."""
+    state = "on ✅" if next_tip else "off ⏸ (/start to turn it on)"
+    if next_tip and paused_until:
+        state = f"paused ⏸ until {render_local(paused_until, schedule)} (/resume)"
+    problem = (
+        "\n\nYour saved time or timezone could not be read, so daily tips are paused. "
+        "/start turns them back on with the defaults shown above."
+        if unreadable
+        else ""
+    )
+    return (
+        f"⚙️ <b>Your settings</b>\nDaily tip: {state}\n"
+        f"{render_schedule(schedule, next_tip)}\n{render_chosen(topics, chosen)}\n\n"
+        f"Change with the buttons below, /time 07:30 and /timezone Europe/Berlin.{problem}"
+    )
+
+
+def render_chosen(topics: tuple[Topic, ...], chosen: frozenset[str] | None) -> str:
+    """One line: the topics daily tips come from (or, when shorter, those left out)."""
+    on = [topic for topic in topics if is_chosen(chosen, topic.id)]
+    off = [topic for topic in topics if not is_chosen(chosen, topic.id)]
+    if not on or not off:
+        return "🗂 Topics: all"
+    if len(off) < len(on):
+        return f"🗂 Topics: all but {_titles(off)}"
+    return f"🗂 Topics: {_titles(on)}"
+
+
+def _titles(topics: list[Topic]) -> str:
+    return ", ".join(f"{topic.emoji} {escape(topic.title)}" for topic in topics)
+
+
+def render_topic_choice() -> str:
+    return (
+        "🗂 <b>Your topics</b>\nDaily tips and /tip come from the topics ticked below: tap one "
+        "to switch it on or off.\n/tip with a topic (/tip fiber) still gives any topic, "
+        "and /avoid always has its own."
+    )
+
+
+def render_last_topic() -> str:
+    """A button answer (plain text, at most 200 characters)."""
+    return "At least one topic stays on: tick another one before switching this one off."
+
+
+def render_topic_gone() -> str:
+    """A button answer (plain text)."""
+    return "That topic is no longer in the library. Send /topics for the current list."
+
+
+def render_pause_usage(problem: str) -> str:
+    return f"{escape(problem)}\nExample: <code>/pause 7</code> (no daily tips for a week)."
+
+
+def render_paused(paused_until: datetime, next_tip: datetime, schedule: Schedule) -> str:
+    return (
+        f"⏸ Paused: no daily tips until {render_local(paused_until, schedule)}.\n"
+        f"They come back by themselves; the next one is on {render_local(next_tip, schedule)}.\n"
+        "/resume ends the pause sooner."
+    )
+
+
+def render_resumed(was_paused: bool, next_tip: datetime, schedule: Schedule) -> str:
+    if not was_paused:
+        return f"You're not paused. Next tip: {render_local(next_tip, schedule)}"
+    return f"▶️ Welcome back! Next tip: {render_local(next_tip, schedule)}"
+
+
+def render_nothing_to_pause() -> str:
+    return (
+        "You're not subscribed, so there's nothing to pause or resume. /start to get a daily tip."
+    )
+
+
+def render_timezone_picker() -> str:
+    return (
+        "🌍 <b>Your timezone</b>\nTap your region, then your city (or the nearest one in the "
+        f"same timezone).\n{TIMEZONE_EXAMPLE}"
+    )
+
+
+def render_region_page(region: str, page: int, pages: int) -> str:
+    """`page` counts from 0."""
+    return (
+        f"🌍 <b>{escape(region)}</b> — page {page + 1} of {pages}\n"
+        "Tap your city, or the nearest one in the same timezone."
+    )
+
+
+def render_time_picker() -> str:
+    return (
+        "🕗 <b>Your daily time</b>\nTap a time (your local time), or send "
+        "<code>/time 07:45</code> to set any other."
+    )
+
+
+def render_picker_gone() -> str:
+    """A button answer (plain text): a page or zone this picker no longer has."""
+    return "That choice is no longer on offer. Send /timezone for the current list."
+
+
+def render_schedule_changed(schedule: Schedule, next_tip: datetime | None) -> str:
+    """`next_tip` is None while the chat is not subscribed."""
+    reminder = "" if next_tip else "\n\nYou're not subscribed yet: /start to get the daily tip."
+    return f"👍 Saved.\n{render_schedule(schedule, next_tip)}{reminder}"
+
+
+def render_time_usage(problem: str) -> str:
+    return f"{escape(problem)}\n{TIME_EXAMPLE}"
+
+
+def render_timezone_usage(problem: str, candidates: list[str] | None = None) -> str:
+    if candidates:
+        listed = "\n".join(f"<code>/timezone {escape(name)}</code>" for name in candidates[:8])
+        return f"{escape(problem)}. Which one?\n{listed}"
+    return f"{escape(problem)}\n{TIMEZONE_EXAMPLE}\n{TIMEZONE_LIST}"
