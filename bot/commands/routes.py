@@ -16,37 +16,40 @@ from telegram.ext import (
 )
 
 from bot.commands import channels, choices, handlers, plants, presses, privacy, settings_buttons
+from bot.commands.replying import Handler
 from bot.service.context import App
+
+# The commands, answered for new messages only (an edited "/stop" is not asked twice).
+COMMAND_HANDLERS: dict[str, Handler] = {
+    "start": handlers.start,
+    "stop": handlers.stop,
+    "tip": handlers.tip,
+    "avoid": handlers.avoid,
+    "time": handlers.set_time,
+    "timezone": handlers.set_timezone,
+    "source": handlers.source,
+    "streak": handlers.streak,
+    "plants": plants.plants,
+    "topics": choices.topics,
+    "pause": choices.pause,
+    "resume": choices.resume,
+    "settings": choices.settings,
+    "channel": channels.channel,
+    "export": privacy.export,
+    "delete_me": privacy.delete_me,
+    "help": handlers.help_command,
+    "about": handlers.about,
+    "stats": handlers.stats,  # hidden from the menu: for the bot's admins
+}
 
 
 def add_handlers(app: App) -> None:
-    """Commands (new messages only, not edits), then the fallbacks, then the error handler."""
+    """Commands, then the fallbacks, then the buttons, then the error handler."""
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
-    commands = {
-        "start": handlers.start,
-        "stop": handlers.stop,
-        "tip": handlers.tip,
-        "avoid": handlers.avoid,
-        "time": handlers.set_time,
-        "timezone": handlers.set_timezone,
-        "source": handlers.source,
-        "streak": handlers.streak,
-        "plants": plants.plants,
-        "topics": choices.topics,
-        "pause": choices.pause,
-        "resume": choices.resume,
-        "settings": choices.settings,
-        "channel": channels.channel,
-        "export": privacy.export,
-        "delete_me": privacy.delete_me,
-        "help": handlers.help_command,
-        "about": handlers.about,
-    }
-    for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback, filters=new))
-    app.add_handler(CommandHandler("stats", handlers.stats, filters=new))  # hidden: admins
     app.add_handler(TypeHandler(Update, handlers.received), group=-1)  # reply latency's start
+    for name, callback in COMMAND_HANDLERS.items():
+        app.add_handler(CommandHandler(name, callback, filters=new))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.chat_migrated))
     app.add_handler(
         ChatMemberHandler(handlers.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)

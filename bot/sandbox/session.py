@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.sandbox.clock import DAY, SandboxClock
 from bot.service.config import Settings, parse_settings
-from bot.service.context import Services, services_of
+from bot.service.context import App, Services, services_of
 from bot.service.runner import serve
 from bot.service.wiring import REAL_TIME, Pacing, build_application
 from emulator import TEST_TOKEN, BotAPIEmulator
@@ -51,19 +51,7 @@ async def converse(
     store, library = Store.open(database), library or load_library()
     try:
         async with BotAPIEmulator() as telegram:
-            values = {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
-            settings = parse_settings(values)
-            tips = DailyTips(lambda: sandbox_time(store, settings, clock), write)
-            app = build_application(
-                settings,
-                store,
-                library,
-                clock=clock,
-                sleep=clock.sleep,
-                pacing=pacing,
-                leased=False,  # one process, one throwaway database
-                outcome_listeners=[tips.ended],
-            )
+            app, tips = _sandbox_bot(telegram, store, library, clock, pacing, write)
             chat = TerminalChat(telegram, CHAT_ID, write, styled=styled, width=width)
             sandbox = Sandbox(services_of(app), chat, clock, write, tips)
             stop = asyncio.Event()
@@ -78,6 +66,31 @@ async def converse(
                 await serving
     finally:
         store.close()
+
+
+def _sandbox_bot(
+    telegram: BotAPIEmulator,
+    store: Store,
+    library: Library,
+    clock: SandboxClock,
+    pacing: Pacing,
+    write: Callable[[str], None],
+) -> tuple[App, DailyTips]:
+    """The real bot on the emulator and the sandbox clock, and what hears its daily tips."""
+    values = {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
+    settings = parse_settings(values)
+    tips = DailyTips(lambda: sandbox_time(store, settings, clock), write)
+    app = build_application(
+        settings,
+        store,
+        library,
+        clock=clock,
+        sleep=clock.sleep,
+        pacing=pacing,
+        leased=False,  # one process, one throwaway database
+        outcome_listeners=[tips.ended],
+    )
+    return app, tips
 
 
 def _intro(clock: SandboxClock) -> str:

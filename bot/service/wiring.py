@@ -134,7 +134,25 @@ def build_application(
     listeners = [heartbeat.progressed, metrics.count_outcome, *outcome_listeners]
     delivery = _delivery(settings, store, library, app, clock, sleep, rng, holder, lease, listeners)
     sweeper = Sweeper(store, delivery, heartbeat, metrics, clock)
-    loop = DeliveryLoop(
+    loop = _loop(sweeper, delivery, clock, sleep, lease)
+    webhook_watch = WebhookWatch(app.bot, faults.token_revoked) if settings.webhook_url else None
+    services = Services(
+        settings=settings, store=store, library=library, clock=clock, rng=rng,
+        gateway=gateway, delivery=delivery, sleep=sleep, loop=loop, sweeper=sweeper,
+        metrics=metrics, faults=faults, webhook_watch=webhook_watch,
+    )  # fmt: skip
+    return _finish(app, services)
+
+
+def _loop(
+    sweeper: Sweeper,
+    delivery: Delivery,
+    clock: Callable[[], datetime],
+    sleep: Sleep,
+    lease: Lease | None,
+) -> DeliveryLoop:
+    """When sweeps run: each due time, each schedule change, a takeover, a safety interval."""
+    return DeliveryLoop(
         sweeper.sweep,
         delivery.next_wake,
         clock,
@@ -143,13 +161,6 @@ def build_application(
         on_stop=delivery.stop_starting,
         housekeeping=delivery.record_unrecorded,
     )
-    webhook_watch = WebhookWatch(app.bot, faults.token_revoked) if settings.webhook_url else None
-    services = Services(
-        settings=settings, store=store, library=library, clock=clock, rng=rng,
-        gateway=gateway, delivery=delivery, sleep=sleep, loop=loop, sweeper=sweeper,
-        metrics=metrics, faults=faults, webhook_watch=webhook_watch,
-    )  # fmt: skip
-    return _finish(app, services)
 
 
 def _lease(store: Store, clock: Callable[[], datetime], holder: str) -> Lease:
@@ -220,8 +231,7 @@ def _delivery(
 
 
 def _finish(app: App, services: Services) -> App:
-    """Hand the services to python-telegram-bot (its `bot_data`, which it creates itself),
-    schedule the chores and add the handlers."""
+    """Hand the services to PTB (its own `bot_data`); schedule the chores; add the handlers."""
     app.bot_data.services = services
     assert app.job_queue is not None, "built with a JobQueue"
     _schedule_chores(app.job_queue, services.sweeper, services.loop.delivering)
