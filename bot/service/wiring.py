@@ -30,7 +30,7 @@ from bot.service.lease import holder_id, process_alive, process_identity
 from bot.service.metrics import Metrics
 from bot.service.sweeping import Sweeper
 from bot.transport.gateway import Gateway
-from bot.transport.http import AiohttpRequest
+from bot.transport.http import AiohttpRequest, polling_request
 from bot.transport.sender import NO_PREVIEW, TipSender
 from scheduler.delivery import ChooseTips, Delivery, Sleep, workers_for
 from scheduler.due import local_date
@@ -82,8 +82,9 @@ def build_application(
         .job_queue(jobs)
         .rate_limiter(gateway)
         .concurrent_updates(True)  # a slow reply never holds up the next user
-        # every send in flight, plus replies, on the leaner client; long polling keeps PTB's
+        # every send in flight, plus replies, on the leaner client; getUpdates on its own
         .request(AiohttpRequest(workers + 16, read_timeout=READ_TIMEOUT))
+        .get_updates_request(polling_request())
         .build()
     )
     rng = rng or random.Random()
