@@ -80,7 +80,7 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
-        self._proxies: dict[str, str | None] = {}  # URL -> its proxy, read once per URL
+        self._proxies: dict[str, str | None] = {}  # a URL's folder -> its proxy
 
     @property
     def read_timeout(self) -> float:
@@ -126,10 +126,13 @@ class AiohttpRequest(BaseRequest):
             raise cast(NetworkError, failure_of(err)) from err
 
     def _proxy(self, url: str) -> str | None:
+        """The environment's proxy for `url`, looked up once per folder (the API's methods share
+        one), not per request as aiohttp's `trust_env` does."""
+        folder = url.rpartition("/")[0]
         try:
-            return self._proxies[url]
+            return self._proxies[folder]
         except KeyError:
-            proxy = self._proxies[url] = proxy_for(url, environment_proxies())
+            proxy = self._proxies[folder] = proxy_for(url, environment_proxies())
             return proxy
 
 

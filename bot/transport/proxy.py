@@ -7,7 +7,7 @@ A loopback host (a local Bot API server, the test emulator) is never proxied, as
 net/http: a proxy elsewhere would reach its own loopback, not ours.
 
 aiohttp's `trust_env=True` reads the same variables, but on every request, through two worker
-threads and a read of `~/.netrc` each time; `AiohttpRequest` asks here once per URL instead.
+threads and a read of `~/.netrc` each time; `AiohttpRequest` asks here once per folder instead.
 """
 
 from __future__ import annotations
