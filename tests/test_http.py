@@ -1,18 +1,21 @@
-"""The sends' HTTP client: Telegram's answers come back, and failures become PTB's errors."""
+"""The HTTP client (sends and getUpdates): Telegram's answers come back, a long poll waits
+its time out, and failures become PTB's errors."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
 
+import aiohttp
 import pytest
 from aiohttp import web
-from telegram import InputFile
+from telegram import Bot, InputFile
 from telegram.error import TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter  # how PTB builds a request
 
-from bot.transport.http import AiohttpRequest, AnswerLost, RequestNotSent
+from bot.transport.http import AiohttpRequest, AnswerLost, RequestNotSent, failure_of
+from emulator import TEST_TOKEN
 
 
 def param(name: str, value: object) -> RequestParameter:
@@ -60,6 +63,21 @@ async def test_form_fields_and_uploads_arrive_as_telegram_expects():
     finally:
         await client.shutdown()
         await runner.cleanup()
+
+
+async def test_a_long_poll_outlasts_the_read_timeout_by_its_own_wait(telegram):
+    """PTB adds getUpdates' `timeout` to the read timeout, as for its own client: a long poll
+    on a short read timeout is not cut short, and an update arriving meanwhile answers it."""
+    polls = AiohttpRequest(1, read_timeout=0.2)
+    async with Bot(
+        TEST_TOKEN, base_url=telegram.base_url, request=AiohttpRequest(2), get_updates_request=polls
+    ) as bot:
+        assert await bot.get_updates(timeout=0.5) == ()  # Telegram waited 0.5 s: nothing new
+        poll = asyncio.create_task(bot.get_updates(timeout=5))
+        await telegram.wait_for_calls("getUpdates", 2)
+        telegram.user_sends(7, "hi")
+        [update] = await poll
+    assert update.message is not None and update.message.text == "hi"
 
 
 async def test_a_server_that_does_not_answer_in_time_is_a_timeout():
@@ -110,3 +128,18 @@ async def test_a_connection_dropped_after_the_request_was_written_is_an_answer_l
     finally:
         await client.shutdown()
         server.close()
+
+
+@pytest.mark.parametrize(
+    ("failure", "error"),
+    [
+        (aiohttp.ConnectionTimeoutError(), RequestNotSent),  # a TimeoutError, but nothing left
+        (aiohttp.SocketTimeoutError(), TimedOut),
+        (TimeoutError(), TimedOut),
+        (aiohttp.ServerDisconnectedError(), AnswerLost),
+        (aiohttp.ClientPayloadError("cut short"), AnswerLost),
+    ],
+)
+def test_the_one_error_map_says_whether_telegram_may_have_the_request(failure, error):
+    assert type(failure_of(failure)) is error
+    assert failure_of(ValueError("not a network failure")) is None

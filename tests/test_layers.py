@@ -60,3 +60,27 @@ def test_the_sandbox_is_the_one_exception_and_it_is_used():
 def test_the_layer_rules_see_real_imports():
     assert set(imported_packages("bot")) == {"storage", "scheduler", "habits", "tips"}
     assert set(imported_packages("storage")) == {"scheduler"}
+
+
+def imported_modules(package: str) -> set[tuple[str, str]]:
+    """Every module a package's files import, with the importing file."""
+    found = set()
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            found |= {(name, path.relative_to(ROOT).as_posix()) for name in names}
+    return found
+
+
+def test_the_product_uses_no_private_module_of_ptb_and_one_http_client():
+    """PTB's `telegram._…` modules change without notice; httpx would be a second HTTP stack."""
+    found = {pair for package in PRODUCT for pair in imported_modules(package)}
+    private = {(name, where) for name, where in found if name.startswith("telegram._")}
+    httpx = {(name, where) for name, where in found if name.split(".")[0] == "httpx"}
+    assert (private, httpx) == (set(), set())
+    assert ("telegram.request", "bot/transport/http.py") in found  # the rule sees real imports

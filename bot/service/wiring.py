@@ -2,9 +2,8 @@
 the delivery, its sweeper and loop, built once into a complete, frozen `Services`, and the
 Application around them. Nothing is assigned or rewired after construction.
 
-`application_from_environment` is what `gutbone-bot run` starts; `build_application` is the
-part tests, benchmarks and the sandbox call with their own clocks, pacing and listeners.
-"""
+`gutbone-bot run` starts `application_from_environment`; tests, benchmarks and the sandbox
+call `build_application` with their own clocks, pacing and listeners."""
 
 from __future__ import annotations
 
@@ -31,7 +30,7 @@ from bot.service.logs import configure_logging
 from bot.service.metrics import DatabaseGauges, Metrics, ProcessGauges
 from bot.service.sweeping import Sweeper, SweepHeartbeat
 from bot.transport.gateway import Gateway
-from bot.transport.http import AiohttpRequest
+from bot.transport.http import AiohttpRequest, polling_request
 from bot.transport.sender import NO_PREVIEW, TipSender
 from bot.transport.webhook_watch import WebhookWatch
 from scheduler.delivery import ChooseTips, Delivery, Sleep, workers_for
@@ -194,8 +193,9 @@ def _application(settings: Settings, gateway: Gateway) -> App:
         .job_queue(jobs)
         .rate_limiter(gateway)
         .concurrent_updates(True)  # a slow reply never holds up the next user
-        # every send in flight, plus replies, on the leaner client; long polling keeps PTB's
+        # every send in flight, plus replies, on the leaner client; getUpdates on its own
         .request(AiohttpRequest(workers + 16, read_timeout=READ_TIMEOUT))
+        .get_updates_request(polling_request())
         .build()
     )
 

@@ -6,6 +6,7 @@ __all__ = [
     "gateway",
     "http",
     "polling",
+    "proxy",
     "sender",
     "startup",
     "supervisor",
