@@ -12,7 +12,7 @@ from typing import Any
 from benchmarks.emulated import EmulatorProcess
 from benchmarks.figures import Figure, at_most, exactly, info, percentile
 from benchmarks.harness import count_logs, reply_latencies, running_bot
-from bot.commands.keyboards import parse_press
+from bot.commands.buttons.keyboards import parse_press
 from bot.transport.gateway import Gateway
 from storage import Store
 

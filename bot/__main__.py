@@ -28,8 +28,8 @@ from bot.transport.gateway import GatewayFailed
 from bot.transport.polling import TokenRevoked
 from bot.transport.webhook import WebhookError
 from storage import Store, StoreError
+from tips import FeedbackUnreadable
 from tips.__main__ import main as tips_main
-from tips.stats import FeedbackUnreadable
 
 logger = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ Usage::
         [welcome] = await telegram.wait_for_messages(42)
 """
 
+from emulator.chat import TerminalChat, is_press, stdin_lines
 from emulator.core import BotAPI
 from emulator.errors import ApiError
 from emulator.server import TEST_TOKEN, BotAPIEmulator
@@ -25,4 +26,7 @@ __all__ = [
     "BotAPIEmulator",
     "SentDocument",
     "SentMessage",
+    "TerminalChat",
+    "is_press",
+    "stdin_lines",
 ]

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from emulator.methods.updates import LOOPBACK_HOSTS
+from emulator.methods import LOOPBACK_HOSTS
 from emulator.state import State, Webhook
 
 __all__ = ["RETRY_AFTER", "SECRET_HEADER", "WebhookDelivery"]

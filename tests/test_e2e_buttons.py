@@ -7,7 +7,7 @@ import logging
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.commands.keyboards import Action, press_data
+from bot.commands.buttons.keyboards import Action, press_data
 from bot.commands.texts import (
     render_button_retired,
     render_checked_in,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.commands.keyboards import Action, press_data
+from bot.commands.buttons.keyboards import Action, press_data
 from tests.e2e import press
 
 CHAT = 4242

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.commands.keyboards import (
+from bot.commands.buttons.keyboards import (
     MAX_TIP_ID,
     Action,
     Press,

@@ -84,3 +84,68 @@ def test_the_product_uses_no_private_module_of_ptb_and_one_http_client():
     httpx = {(name, where) for name, where in found if name.split(".")[0] == "httpx"}
     assert (private, httpx) == (set(), set())
     assert ("telegram.request", "bot/transport/http.py") in found  # the rule sees real imports
+
+
+def public_names(package: str) -> set[str]:
+    """A package's public surface: its `__init__`'s `__all__` (names, or public modules)."""
+    init = ROOT / package.replace(".", "/") / "__init__.py"
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+        ):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def private_imports() -> set[str]:
+    """Imports of another package's modules that its `__all__` does not make public: each
+    dotted step below a package must be in that package's `__all__` (`__main__`, a package's
+    command line, aside)."""
+    found = set()
+    for package in PRODUCT:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    modules = [node.module]
+                elif isinstance(node, ast.Import):
+                    modules = [alias.name for alias in node.names]
+                else:
+                    continue
+                where = path.relative_to(ROOT).as_posix()
+                found |= {f"{where}: {m}" for m in modules if _private(m, where)}
+    return found
+
+
+def _private(module: str, where: str) -> bool:
+    """Whether `module`, imported in the file `where`, steps into a package other than the
+    file's own (or one around it) by a name that package's `__all__` does not list."""
+    parts = module.split(".")
+    if parts[0] not in PRODUCT:
+        return False
+    home = where.removesuffix(".py").split("/")[:-1]  # the file's package, outermost first
+    for depth in range(1, len(parts)):
+        if parts[:depth] == home[:depth]:
+            continue  # its own package, or one around it: its modules are its own business
+        step = parts[depth]
+        if step != "__main__" and step not in public_names(".".join(parts[:depth])):
+            return True
+    return False
+
+
+def test_packages_import_each_other_only_through_their_public_surface():
+    assert sorted(private_imports()) == []
+
+
+def test_every_package_says_what_it_holds_and_defines_its_public_surface():
+    packages = [init.parent for name in PRODUCT for init in (ROOT / name).rglob("__init__.py")]
+    silent = [p.relative_to(ROOT).as_posix() for p in packages if not public_names_of(p)]
+    undocumented = [
+        p.relative_to(ROOT).as_posix()
+        for p in packages
+        if ast.get_docstring(ast.parse((p / "__init__.py").read_text(encoding="utf-8"))) is None
+    ]
+    assert (silent, undocumented) == ([], [])
+
+
+def public_names_of(folder: Path) -> set[str]:
+    return public_names(folder.relative_to(ROOT).as_posix().replace("/", "."))

@@ -5,9 +5,9 @@ from datetime import time
 
 import pytest
 
-from bot.commands import pickers
-from bot.commands.keyboards import parse_press as parse_tip_press
-from bot.commands.settings_buttons import (
+from bot.commands.buttons import pickers
+from bot.commands.buttons.keyboards import parse_press as parse_tip_press
+from bot.commands.buttons.settings_buttons import (
     MAX_DATA,
     PRESS_PATTERN,
     PickTime,

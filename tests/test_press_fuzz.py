@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.commands.keyboards import parse_press as parse_tip_press
-from bot.commands.settings_buttons import ConfirmDelete, PickTime, RegionPage, RemoveChannel
-from bot.commands.settings_buttons import parse_press as parse_settings_press
+from bot.commands.buttons.keyboards import parse_press as parse_tip_press
+from bot.commands.buttons.settings_buttons import ConfirmDelete, PickTime, RegionPage, RemoveChannel
+from bot.commands.buttons.settings_buttons import parse_press as parse_settings_press
 from bot.commands.texts import render_stale_button
 from tests.e2e import press
 

@@ -4,10 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.commands.keyboards import parse_press as parse_tip_press
-from bot.commands.parsing import ArgumentError, parse_days
-from bot.commands.privacy import is_out_of_date
-from bot.commands.settings_buttons import (
+from bot.commands.buttons.keyboards import parse_press as parse_tip_press
+from bot.commands.buttons.settings_buttons import (
     MAX_DATA,
     PRESS_PATTERN,
     CancelDelete,
@@ -23,6 +21,8 @@ from bot.commands.settings_buttons import (
     settings_keyboard,
     topics_keyboard,
 )
+from bot.commands.parsing import ArgumentError, parse_days
+from bot.commands.privacy import is_out_of_date
 from tips import LastTopic, is_chosen, toggle_topic
 
 PRESSES = [

@@ -4,6 +4,7 @@ from tips.choice import LastTopic, is_chosen, toggle_topic
 from tips.choosing import SeenHistories, SeenHistory, daily_tips, next_tip
 from tips.loader import LIBRARY_DIR, LibraryError, Problem, load_library, read_library
 from tips.model import Kind, Library, Reference, Tip, Topic
+from tips.plants import GOAL, MAX_INPUT, MAX_ITEMS, SOURCE_REF, parse_plants, plant_list
 from tips.render import (
     WHY,
     render_citation,
@@ -14,10 +15,16 @@ from tips.render import (
     render_tip_with_evidence,
 )
 from tips.rotation import Pick, pick_tip
+from tips.stats import FeedbackUnreadable
 
 __all__ = [
+    "GOAL",
     "LIBRARY_DIR",
+    "MAX_INPUT",
+    "MAX_ITEMS",
+    "SOURCE_REF",
     "WHY",
+    "FeedbackUnreadable",
     "Kind",
     "LastTopic",
     "Library",
@@ -33,7 +40,9 @@ __all__ = [
     "is_chosen",
     "load_library",
     "next_tip",
+    "parse_plants",
     "pick_tip",
+    "plant_list",
     "read_library",
     "render_citation",
     "render_evidence",

@@ -4,18 +4,17 @@ through `bot.transport`, every text rendered by `bot.commands.texts`.
 """
 
 __all__ = [
+    "buttons",
     "channels",
     "choices",
     "handlers",
-    "keyboards",
     "onboarding",
     "parsing",
     "permissions",
-    "pickers",
     "plants",
     "presses",
     "privacy",
     "replying",
-    "settings_buttons",
+    "routes",
     "texts",
 ]

@@ -14,9 +14,9 @@ from telegram import CallbackQuery, Chat, ChatFullInfo, Message, MessageOriginCh
 from telegram.error import BadRequest, Forbidden
 
 from bot.commands import permissions, texts
-from bot.commands.handlers.schedule import upcoming_tip
+from bot.commands.buttons.settings_buttons import Press, RemoveChannel, channels_keyboard
+from bot.commands.handlers import upcoming_tip
 from bot.commands.replying import answer_query, chat_of, edit_in_place, reply
-from bot.commands.settings_buttons import Press, RemoveChannel, channels_keyboard
 from bot.service.context import Context, Services
 
 # A public channel's username, as Telegram allows them (5-32 characters).

@@ -12,11 +12,9 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
-from bot.commands import channels, onboarding, permissions, pickers, privacy, texts
-from bot.commands.handlers.schedule import upcoming_tip
-from bot.commands.parsing import ArgumentError, parse_days
-from bot.commands.replying import admins_only, answer_query, chat_of, edit_in_place, reply
-from bot.commands.settings_buttons import (
+from bot.commands import channels, onboarding, permissions, privacy, texts
+from bot.commands.buttons import pickers
+from bot.commands.buttons.settings_buttons import (
     MAX_PAUSE_DAYS,
     SETTINGS_PAUSE_DAYS,
     CancelDelete,
@@ -34,6 +32,9 @@ from bot.commands.settings_buttons import (
     settings_keyboard,
     topics_keyboard,
 )
+from bot.commands.handlers import upcoming_tip
+from bot.commands.parsing import ArgumentError, parse_days
+from bot.commands.replying import admins_only, answer_query, chat_of, edit_in_place, reply
 from bot.service.context import Context, Services
 from bot.transport.sender import reply_patiently
 from scheduler.due import is_paused, next_due

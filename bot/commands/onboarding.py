@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Message
 
-from bot.commands import pickers, texts
-from bot.commands.handlers.schedule import save_schedule
+from bot.commands import texts
+from bot.commands.buttons import pickers
+from bot.commands.buttons.settings_buttons import PickTime, PickZone, Press, RegionPage
+from bot.commands.handlers import save_schedule
 from bot.commands.replying import answer_query, edit_in_place
-from bot.commands.settings_buttons import PickTime, PickZone, Press, RegionPage
 from bot.service.context import Context
 from scheduler.zones import zone_index
 

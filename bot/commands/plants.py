@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.commands import texts
-from bot.commands.handlers.schedule import local_today
+from bot.commands.handlers import local_today
 from bot.commands.replying import chat_of, reply
 from bot.service.context import Context
 from habits.weeks import week_start
-from tips.plants import MAX_INPUT, MAX_ITEMS, SOURCE_REF, parse_plants, plant_list
+from tips import MAX_INPUT, MAX_ITEMS, SOURCE_REF, parse_plants, plant_list
 
 
 async def plants(update: Update, context: Context) -> None:

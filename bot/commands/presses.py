@@ -1,10 +1,11 @@
 """The buttons under a tip: 👍 / 👎, ✅ Did it, 🔎 Why?, Another tip, 📚 Source.
 
 Every press is answered (`answerCallbackQuery`) at once with a short text. A press is acted on
-only if its data parses (`bot.commands.keyboards.parse_press`), its tip is in the library, and the
-message it came from carries buttons for that tip; anything else is answered with one line and
-changes nothing. Votes and check-ins belong to the chat the message is in, so in a group every
-member's press counts for the group (the latest vote wins), as the daily tip does.
+only if its data parses (`bot.commands.buttons.keyboards.parse_press`), its tip is in the
+library, and the message it came from carries buttons for that tip; anything else is answered
+with one line and changes nothing. Votes and check-ins belong to the chat the message is in, so
+in a group every member's press counts for the group (the latest vote wins), as the daily tip
+does.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.commands import texts
-from bot.commands.handlers.schedule import local_today
-from bot.commands.handlers.tipping import send_tip_from, tip_markup
-from bot.commands.keyboards import VOTES, Action, Press, keyboard_tip_ids, parse_press
+from bot.commands.buttons.keyboards import VOTES, Action, Press, keyboard_tip_ids, parse_press
+from bot.commands.handlers import local_today, send_tip_from, tip_markup
 from bot.commands.replying import answer_query
 from bot.service.context import Context
 from bot.transport.sender import reply_patiently

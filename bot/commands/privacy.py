@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from telegram import CallbackQuery, Message, Update
 
 from bot.commands import texts
+from bot.commands.buttons.settings_buttons import ConfirmDelete, Press, delete_keyboard
 from bot.commands.replying import admins_only, answer_query, chat_of, edit_in_place, reply
-from bot.commands.settings_buttons import ConfirmDelete, Press, delete_keyboard
 from bot.service.context import Context
 from bot.transport.sender import reply_patiently
 

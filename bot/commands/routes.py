@@ -15,7 +15,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import channels, choices, handlers, plants, presses, privacy, settings_buttons
+from bot.commands import channels, choices, handlers, plants, presses, privacy
+from bot.commands.buttons import settings_buttons
 from bot.commands.replying import Handler
 from bot.service.context import App
 

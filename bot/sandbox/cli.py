@@ -22,8 +22,7 @@ from pathlib import Path
 from bot.sandbox.clock import FAST_CLOCK_SPEED, SandboxClock
 from bot.sandbox.session import converse
 from bot.service.logs import PROGRAM, configure_logging
-from emulator import TEST_TOKEN
-from emulator.chat import stdin_lines
+from emulator import TEST_TOKEN, stdin_lines
 from tips import LIBRARY_DIR, LibraryError, load_library
 
 

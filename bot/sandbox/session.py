@@ -11,8 +11,7 @@ from bot.service.config import Settings, parse_settings
 from bot.service.context import App, Services, services_of
 from bot.service.runner import serve
 from bot.service.wiring import REAL_TIME, Pacing, build_application
-from emulator import TEST_TOKEN, BotAPIEmulator
-from emulator.chat import TerminalChat, is_press
+from emulator import TEST_TOKEN, BotAPIEmulator, TerminalChat, is_press
 from storage import Store
 from tips import Library, load_library
 

@@ -19,8 +19,7 @@ from datetime import datetime
 from bot.service.metrics import Metrics
 from scheduler.delivery import PRUNE_BATCH, Delivery
 from scheduler.lifecycle import DeliveryStatus
-from storage import DatabaseReplaced, Store
-from storage.events import KEEP_EVENTS
+from storage import KEEP_EVENTS, DatabaseReplaced, Store
 
 logger = logging.getLogger(__name__)
 

@@ -40,10 +40,8 @@ from scheduler.lease import Lease
 from scheduler.lifecycle import DeliveryStatus
 from scheduler.pacing import Limits
 from scheduler.records import Subscriber
-from storage import Store, StoreError, gauges
-from storage.events import EventKind
-from tips import Library, LibraryError, daily_tips, load_library
-from tips.plants import plant_list
+from storage import EventKind, Store, StoreError, gauges
+from tips import Library, LibraryError, daily_tips, load_library, plant_list
 
 logger = logging.getLogger(__name__)
 

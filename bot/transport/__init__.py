@@ -10,6 +10,7 @@ __all__ = [
     "sender",
     "startup",
     "supervisor",
+    "turns",
     "webhook",
     "webhook_requests",
     "webhook_watch",

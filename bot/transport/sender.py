@@ -26,7 +26,7 @@ from telegram.error import (
 from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
-from bot.commands.keyboards import tip_keyboard
+from bot.commands.buttons.keyboards import tip_keyboard
 from bot.transport.gateway import Dropped, GatewayClosed, Send
 from bot.transport.http import AnswerLost
 from scheduler.outcomes import (

@@ -23,10 +23,16 @@ from emulator.methods.edits import (
     edit_message_text,
 )
 from emulator.methods.messages import send_chat_action, send_document, send_message
-from emulator.methods.updates import delete_webhook, get_updates, get_webhook_info, set_webhook
+from emulator.methods.updates import (
+    LOOPBACK_HOSTS,
+    delete_webhook,
+    get_updates,
+    get_webhook_info,
+    set_webhook,
+)
 from emulator.state import State
 
-__all__ = ["METHODS", "canonical_name"]
+__all__ = ["LOOPBACK_HOSTS", "METHODS", "canonical_name"]
 
 Handler = Callable[[State, dict[str, Any]], Awaitable[Any]]
 

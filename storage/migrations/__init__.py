@@ -3,3 +3,5 @@
 Each is a function of the database, run inside its version's transaction. A migration, once
 released, never changes; what it froze (a CHECK's values) is kept beside it under its version.
 """
+
+__all__ = ["early", "later"]

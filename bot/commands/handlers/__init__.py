@@ -8,9 +8,15 @@ How they answer (reply, edit in place, answer a press) and the group-admin guard
 from __future__ import annotations
 
 from bot.commands.handlers.info import about, addressed_hint, help_command, hint, stats
-from bot.commands.handlers.schedule import set_time, set_timezone
+from bot.commands.handlers.schedule import (
+    local_today,
+    save_schedule,
+    set_time,
+    set_timezone,
+    upcoming_tip,
+)
 from bot.commands.handlers.subscription import chat_migrated, membership_changed, start, stop
-from bot.commands.handlers.tipping import avoid, source, streak, tip
+from bot.commands.handlers.tipping import avoid, send_tip_from, source, streak, tip, tip_markup
 from bot.commands.handlers.updates import on_error, received
 
 __all__ = [
@@ -20,9 +26,12 @@ __all__ = [
     "chat_migrated",
     "help_command",
     "hint",
+    "local_today",
     "membership_changed",
     "on_error",
     "received",
+    "save_schedule",
+    "send_tip_from",
     "set_time",
     "set_timezone",
     "source",
@@ -31,4 +40,6 @@ __all__ = [
     "stop",
     "streak",
     "tip",
+    "tip_markup",
+    "upcoming_tip",
 ]

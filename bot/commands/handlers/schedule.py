@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import Chat, Update
 
-from bot.commands import pickers, texts
+from bot.commands import texts
+from bot.commands.buttons import pickers
 from bot.commands.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
 from bot.commands.replying import admins_only, chat_of, reply
 from bot.service.context import Context, Services

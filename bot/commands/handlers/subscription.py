@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from telegram import ChatMember, Update
 
-from bot.commands import pickers, texts
+from bot.commands import texts
+from bot.commands.buttons import pickers
 from bot.commands.replying import admins_only, chat_of, reply
 from bot.service.context import Context
 from scheduler.due import next_due

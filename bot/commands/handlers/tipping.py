@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.commands import texts
+from bot.commands.buttons.keyboards import tip_keyboard
 from bot.commands.handlers.schedule import local_today
-from bot.commands.keyboards import tip_keyboard
 from bot.commands.replying import chat_of, reply
 from bot.service.context import Context
 from habits import streaks

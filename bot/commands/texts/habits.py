@@ -6,8 +6,7 @@ from datetime import date
 
 from bot.commands.texts.common import escape
 from habits.streaks import FREEZE_EVERY, Streak
-from tips import Reference, render_citation
-from tips.plants import GOAL, MAX_INPUT, MAX_ITEMS
+from tips import GOAL, MAX_INPUT, MAX_ITEMS, Reference, render_citation
 
 
 def render_checked_in(new: bool) -> str:

@@ -13,7 +13,7 @@ from functools import cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.commands.settings_buttons import PickTime, PickZone, RegionPage, press_data
+from bot.commands.buttons.settings_buttons import PickTime, PickZone, RegionPage, press_data
 from scheduler.zones import UTC_KEY, zone_index
 
 REGIONS = ("Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")

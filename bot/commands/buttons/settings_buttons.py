@@ -1,7 +1,7 @@
 """The buttons of /settings, /topics and /delete_me, and reading back what they send.
 
 Their callback data is versioned and self-contained like the tip buttons'
-(`bot.commands.keyboards`), with kinds of its own (`v1:topic:…`, `v1:pause:…`, `v1:resume`,
+(`bot.commands.buttons.keyboards`), with kinds of its own (`v1:topic:…`, `v1:pause:…`, `v1:resume`,
 `v1:set:…`, `v1:del:…`, and the pickers' `v1:tzr[:region:page]`, `v1:tz:zone`, `v1:at:HH:MM`,
 and /channel's `v1:chan:rm:<channel id>`), so the two never read each other's presses.
 """

@@ -1,0 +1,5 @@
+"""What the buttons under the bot's messages carry and how they are drawn: the tip buttons
+(`keyboards`), the settings, topics and privacy buttons (`settings_buttons`) and the timezone
+and time pickers (`pickers`). Pure: callback data in and out, no Telegram I/O."""
+
+__all__ = ["keyboards", "pickers", "settings_buttons"]
