@@ -18,6 +18,7 @@ from bot.commands.keyboards import tip_keyboard
 from bot.commands.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
 from bot.service import metrics
 from bot.service.context import Context, Services
+from bot.transport.follow_ups import FollowUp
 from bot.transport.sender import reply_patiently
 from habits import streaks
 from scheduler.due import local_date, next_due
@@ -45,13 +46,28 @@ async def reply(
 async def edit_in_place(
     query: CallbackQuery, s: Services, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Show `text` (and `markup`) in place of the message a pressed button was under."""
-    try:
-        await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup))
-    except BadRequest as exc:  # a second press on the same state: nothing to change
-        if "not modified" not in exc.message.lower():
-            raise
-        logger.debug("Edit skipped: %s", exc)
+    """Show `text` (and `markup`) in place of the message a pressed button was under, once the
+    gateway allows: the handler returns at once (`follow_up`)."""
+
+    async def edit() -> None:
+        try:
+            await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup))
+        except BadRequest as exc:  # a second press on the same state: nothing to change
+            if "not modified" not in exc.message.lower():
+                raise
+            logger.debug("Edit skipped: %s", exc)
+
+    follow_up(query, s, edit)
+
+
+def follow_up(query: CallbackQuery, s: Services, then: FollowUp) -> None:
+    """After a press is answered, what it changes in its message (`then`) is made in the
+    background, in order with the message's other presses: waiting for the gateway must not
+    hold one of python-telegram-bot's update slots (`bot.transport.follow_ups`)."""
+    message = query.message
+    if message is None:  # an inline message's press: the bot offers no inline mode
+        raise ValueError(f"callback query {query.id} has no message")
+    s.follow_ups.submit((message.chat.id, message.message_id), then)
 
 
 async def received(update: Update, context: Context) -> None:

@@ -18,6 +18,7 @@ from bot.commands.permissions import AdminCache
 from bot.service.config import Settings
 from bot.service.metrics import Metrics
 from bot.service.sweeping import Sweeper
+from bot.transport.follow_ups import FollowUps
 from bot.transport.gateway import Send
 from scheduler.delivery import Delivery, Sleep
 from scheduler.engine import DeliveryLoop
@@ -41,6 +42,7 @@ class Services:
     wake_at: Callable[[datetime | None], None]  # a schedule changed: sweep then
     admins: AdminCache = field(default_factory=AdminCache)  # who may change a group's settings
     metrics: Metrics = field(default_factory=Metrics)
+    follow_ups: FollowUps = field(default_factory=FollowUps)  # a press's edit, after its answer
     token_rejected: Callable[[], None] = lambda: None  # set by the runner in webhook mode
 
 
