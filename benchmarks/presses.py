@@ -10,6 +10,7 @@ Times are the emulator's: when a press was queued, answered, and its message edi
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 import time as timer
 from pathlib import Path
@@ -39,7 +40,9 @@ async def presses(count: int, rate: float) -> list[Figure]:
         with tempfile.TemporaryDirectory() as folder:
             store = Store.open(Path(folder) / "bench.db")
             async with running_bot(telegram, store):
+                began, cpu = timer.monotonic(), timer.process_time()
                 pressed = await _press(telegram, messages, data, rate)
+                busy = (timer.process_time() - cpu) / (timer.monotonic() - began)
                 last_press = max(pressed.values())
                 await _wait_for_edits(telegram, count, timeout=count / 30 + 60)
                 answered = await _answers(telegram)
@@ -60,6 +63,10 @@ async def presses(count: int, rate: float) -> list[Figure]:
         info(f"{label}: edits in the busiest second", str(_busiest(times))),
         info(f"{label}: last edit after the last press", f"{times[-1] - last_press:.1f} s"),
         exactly(f"{label}: tracebacks / ERROR records", (logs.tracebacks, logs.errors), (0, 0)),
+        info(
+            f"{label}: bot's (and presser's) CPU while pressing; load average",
+            f"{busy:.0%} of a core; {os.getloadavg()[0]:.1f}",
+        ),
     ]
 
 
