@@ -2,7 +2,7 @@
 
 Each benchmark runs in a fresh process (`python -m benchmarks.run NAME`), with the Bot API
 emulator in another, over loopback only; each is bounded in count and time and stops by itself.
-The full run takes about 27 minutes (10,000 daily tips at Telegram's 30/s take 5.6 minutes, and
+The full run takes about 29 minutes (10,000 daily tips at Telegram's 30/s take 5.6 minutes, and
 that twice; the chaos benchmark 10), `--experiments` adds two or three; `--quick` is a smoke run
 of the same benchmarks with small counts (about five minutes, much of it waiting for minute
 boundaries).
@@ -31,6 +31,7 @@ BENCHMARKS = {
     "first-tip": ("6. first tips over 3 consecutive due minutes, real process", 360),
     "million": ("7. 1,000,000 subscribers: start-up, idle memory, idle sweep", 900),
     "chaos": ("8. chaos: kill -9, SIGSTOP, full disk, faulty Telegram, real processes", 900),
+    "presses": ("9. button presses at 100/s and 50/s, each from its own chat", 300),
 }
 # Experiments on the engine ceiling (`--experiments`): fewer sends in flight; PTB's default
 # httpx client instead of the bot's aiohttp one; the gateway's pacing lifted; uvloop.

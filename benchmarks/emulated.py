@@ -88,6 +88,14 @@ class EmulatorProcess:
                 return found
             offset = page["next"]
 
+    async def control(
+        self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Any control endpoint (`emulator.control`), e.g. ("POST", "/presses", {...})."""
+        answer = await self._client().request(method, path, json=body, params=params)
+        answer.raise_for_status()
+        return dict(answer.json())
+
     async def wait_until_sent(self, count: int, timeout: float) -> bool:
         """Wait until the bot sent at least `count` messages in all; False on timeout."""
         deadline = time.monotonic() + timeout

@@ -10,7 +10,7 @@ import argparse
 import asyncio
 from collections.abc import Callable
 
-from benchmarks import broadcast, bursts, process, store_scale
+from benchmarks import broadcast, bursts, presses, process, store_scale
 from benchmarks.figures import Figure, dumps, info
 
 
@@ -35,6 +35,14 @@ def viral(args: argparse.Namespace) -> list[Figure]:
 def tip_flood(args: argparse.Namespace) -> list[Figure]:
     figures = asyncio.run(bursts.tip_flood(60 if args.quick else 200, 2.0))
     return _numbered("4.", figures)
+
+
+def button_presses(args: argparse.Namespace) -> list[Figure]:
+    seconds = 2 if args.quick else 10
+    figures = []
+    for rate in (100, 50):
+        figures += asyncio.run(presses.presses(int(rate * seconds), rate))
+    return _numbered("9.", figures)
 
 
 def bot_workers(args: argparse.Namespace) -> int:
@@ -93,6 +101,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
     "first-tip": first_tip,
     "million": million,
     "chaos": chaos,
+    "presses": button_presses,
 }
 
 

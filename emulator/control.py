@@ -7,6 +7,10 @@ Linux is one clock for every process on the machine, so a caller can compare the
 - ``POST /_emulator/messages`` ``{"messages": [{"chat_id": 1, "text": "/start"}, ...]}``: users
   write to the bot; answers ``{"count": n, "at": t}`` (``t``: when they were queued). A message
   may name ``chat_type`` ("group", "supergroup") and ``user_id`` (the sender in a group).
+- ``POST /_emulator/presses`` ``{"presses": [{"chat_id": 1, "message_id": 2, "data": "..."}]}``:
+  users press buttons under the bot's messages; answers ``{"count": n, "at": t, "ids": [...]}``
+  (the callback query ids, in order).
+- ``GET /_emulator/answers``: ``{"answers": {query_id: t}}``, when each press was answered.
 - ``POST /_emulator/members`` ``{"chat_id": -5, "user_id": 42, "status": "administrator"}``: what
   getChatMember answers from now on.
 - ``POST /_emulator/block`` ``{"chat_id": 42}``: the user blocked the bot; the bot is not told,
@@ -23,7 +27,8 @@ Linux is one clock for every process on the machine, so a caller can compare the
   "pending_updates": n, "at": t}``.
 - ``GET /_emulator/sent?offset=0&limit=5000&chat_id=42&text=1``: messages the bot sent, in order
   from ``offset`` (optionally to one chat), as ``{"messages": [...], "next": offset}``; each has
-  ``chat_id``, ``message_id``, ``at``, ``callback_data`` and, with ``text=1``, ``text``.
+  ``chat_id``, ``message_id``, ``at``, ``callback_data`` and, with ``text=1``, ``text``. With
+  ``edits=1``: the bot's edits instead, in order, each as the edit left the message.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ _PAGE = 5000
 def add_control_routes(app: web.Application, api: BotAPI) -> None:
     """Route ``/_emulator/...`` on ``app`` to ``api`` (before any catch-all route)."""
     app.router.add_post(f"{PREFIX}/messages", partial(_messages, api))
+    app.router.add_post(f"{PREFIX}/presses", partial(_presses, api))
+    app.router.add_get(f"{PREFIX}/answers", partial(_answers, api))
     app.router.add_get(f"{PREFIX}/stats", partial(_stats, api))
     app.router.add_get(f"{PREFIX}/sent", partial(_sent, api))
     app.router.add_post(f"{PREFIX}/members", partial(_members, api))
@@ -66,6 +73,22 @@ async def _messages(api: BotAPI, request: web.Request) -> web.Response:
     for chat_id, text, how in messages:
         api.user_sends(chat_id, text, **how)
     return web.json_response({"count": len(messages), "at": time.monotonic()})
+
+
+async def _presses(api: BotAPI, request: web.Request) -> web.Response:
+    try:
+        body = await request.json()
+        presses = [
+            (int(p["chat_id"]), int(p["message_id"]), str(p["data"])) for p in body["presses"]
+        ]
+    except (ValueError, KeyError, TypeError) as exc:
+        return _refused(f"expected {{'presses': [...]}}: {exc!r}")
+    ids = [api.user_presses(*press)["callback_query"]["id"] for press in presses]
+    return web.json_response({"count": len(ids), "at": time.monotonic(), "ids": ids})
+
+
+async def _answers(api: BotAPI, request: web.Request) -> web.Response:
+    return web.json_response({"answers": api.answered})
 
 
 def _message(item: dict[str, Any]) -> tuple[int, str, dict[str, Any]]:
@@ -145,10 +168,11 @@ async def _sent(api: BotAPI, request: web.Request) -> web.Response:
     except ValueError as exc:
         return web.json_response({"error": f"offset, limit, chat_id: {exc}"}, status=400)
     with_text = query.get("text") == "1"
+    listed = api.edits if query.get("edits") == "1" else api.sent
     found: list[dict[str, Any]] = []
     index = offset
-    while index < len(api.sent) and len(found) < limit:
-        message = api.sent[index]
+    while index < len(listed) and len(found) < limit:
+        message = listed[index]
         index += 1
         if chat_id is not None and message.chat_id != chat_id:
             continue

@@ -28,6 +28,7 @@ class BotAPI(ActingAsUsers, Watching):
         self.sent: list[SentMessage] = self._state.sent
         self.edits: list[SentMessage] = self._state.edits
         self.documents: list[SentDocument] = self._state.documents
+        self.answered: dict[str, float] = self._state.answered  # query id -> when answered
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.errors: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         self._callback_queries = 0

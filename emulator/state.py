@@ -186,6 +186,7 @@ class State:
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     last_commands_scope: str | None = None
     callback_ids: set[str] = field(default_factory=set)
+    answered: dict[str, float] = field(default_factory=dict)  # query id -> when answered
     members: dict[tuple[int, int], str] = field(default_factory=dict)  # (chat, user) -> status
     rights: dict[tuple[int, int], dict[str, bool]] = field(default_factory=dict)  # admin rights
     usernames: dict[str, int] = field(default_factory=dict)  # lower-case username -> chat id

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from emulator import TEST_TOKEN as TOKEN
@@ -209,3 +209,28 @@ async def test_group_messages_and_members_through_the_control_endpoints(
     [update] = await client.get_updates(timeout=1)
     assert update.message is not None and update.message.chat.type == "group"
     assert update.message.from_user is not None and update.message.from_user.id == 42
+
+
+async def test_presses_their_answers_and_edits_through_the_control_endpoints(
+    client: Bot, control: httpx.AsyncClient
+) -> None:
+    button = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]])
+    sent = await client.send_message(9, "tap", reply_markup=button)
+    before = time.monotonic()
+    press = {"chat_id": 9, "message_id": sent.message_id, "data": "a"}
+    queued = (await control.post("/presses", json={"presses": [press]})).json()
+    assert queued["count"] == 1 and queued["at"] >= before
+    [update] = await client.get_updates(timeout=1)
+    assert update.callback_query is not None and [update.callback_query.id] == queued["ids"]
+    assert (await control.get("/answers")).json() == {"answers": {}}
+    await update.callback_query.answer("ok")
+    answered = (await control.get("/answers")).json()["answers"]
+    assert list(answered) == queued["ids"] and answered[queued["ids"][0]] >= queued["at"]
+    await client.edit_message_text("tapped", chat_id=9, message_id=sent.message_id)
+    [edit] = (await control.get("/sent", params={"edits": 1, "text": 1})).json()["messages"]
+    assert (edit["message_id"], edit["text"], edit["at"] >= answered["1"]) == (
+        sent.message_id,
+        "tapped",
+        True,
+    )
+    assert (await control.post("/presses", json={"presses": [{"chat_id": 9}]})).status_code == 400

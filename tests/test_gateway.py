@@ -270,6 +270,19 @@ async def test_stopping_tells_whoever_waits_that_nothing_was_sent(pacing, telegr
     assert all(isinstance(r, GatewayClosed) for r in results[1:])
 
 
+async def test_a_request_cancelled_while_it_waits_leaves_the_queue(pacing, telegram):
+    gateway = Gateway(LIMITS, clock=pacing.clock, sleep=asyncio.sleep)  # real waits: stuck
+    await gateway.initialize()
+    waiting = [asyncio.ensure_future(send(gateway, telegram, 15, f"n{n}")) for n in range(3)]
+    await until(lambda: gateway.queued == 2)  # n0 was granted; n1, n2 wait for their turn
+    waiting[1].cancel()  # an edit the bot gave up on as it stopped
+    await until(lambda: gateway.queued == 1)
+    await gateway.shutdown()
+    results = await asyncio.gather(*waiting, return_exceptions=True)
+    assert results[0] == {"message_id": 1} and isinstance(results[2], GatewayClosed)
+    assert isinstance(results[1], asyncio.CancelledError)
+
+
 async def test_one_dispatcher_however_often_the_gateway_is_initialized(gateway):
     def dispatchers() -> int:
         return sum(1 for task in asyncio.all_tasks() if task.get_name() == "gateway")

@@ -20,7 +20,7 @@ from telegram.error import BadRequest
 from bot.commands import texts
 from bot.commands.buttons.keyboards import VOTES, Action, Press, keyboard_tip_ids, parse_press
 from bot.commands.handlers import local_today, send_tip_from, tip_markup
-from bot.commands.replying import answer_query
+from bot.commands.replying import answer_query, follow_up
 from bot.service.context import Context
 from bot.transport.sender import reply_patiently
 from tips import WHY, Tip, render_evidence, render_sources, render_tip_with_evidence
@@ -98,14 +98,18 @@ async def why(update: Update, context: Context, message: Message, tip: Tip, _: A
         return
     text = render_tip_with_evidence(tip, s.library)
     markup = tip_markup(context, message.chat.id, tip, why=False)
-    try:
-        await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup))
-    except BadRequest as exc:
-        if "not modified" in exc.message.lower():
-            return
-        logger.info("Could not add the evidence to the tip (%s); sending it apart", exc.message)
-        evidence, chat_id = render_evidence(tip, s.library), message.chat.id
-        await reply_patiently(lambda: context.bot.send_message(chat_id, evidence))
+
+    async def add_evidence() -> None:
+        try:
+            await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup))
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return
+            logger.info("Could not add the evidence to the tip (%s); sending it apart", exc.message)
+            evidence, chat_id = render_evidence(tip, s.library), message.chat.id
+            await reply_patiently(lambda: context.bot.send_message(chat_id, evidence))
+
+    follow_up(query, s, add_evidence)
 
 
 def shows_evidence(message: Message) -> bool:
@@ -129,10 +133,14 @@ async def _show_state(query: CallbackQuery, context: Context, message: Message, 
     markup: InlineKeyboardMarkup = tip_markup(context, message.chat.id, tip, why=why)
     if markup == message.reply_markup:
         return
-    try:
-        await reply_patiently(lambda: query.edit_message_reply_markup(reply_markup=markup))
-    except BadRequest as exc:  # "message is not modified", or too old to edit: keep it
-        logger.debug("Could not edit the buttons: %s", exc)
+
+    async def show() -> None:
+        try:
+            await reply_patiently(lambda: query.edit_message_reply_markup(reply_markup=markup))
+        except BadRequest as exc:  # "message is not modified", or too old to edit: keep it
+            logger.debug("Could not edit the buttons: %s", exc)
+
+    follow_up(query, context.services, show)
 
 
 def _query(update: Update) -> CallbackQuery:

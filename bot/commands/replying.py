@@ -14,6 +14,7 @@ from telegram.error import BadRequest
 
 from bot.commands import permissions, texts
 from bot.service.context import Context, Services
+from bot.transport.follow_ups import FollowUp
 from bot.transport.sender import reply_patiently
 
 logger = logging.getLogger(__name__)
@@ -37,13 +38,28 @@ async def reply(
 async def edit_in_place(
     query: CallbackQuery, s: Services, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Show `text` (and `markup`) in place of the message a pressed button was under."""
-    try:
-        await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup))
-    except BadRequest as exc:  # a second press on the same state: nothing to change
-        if "not modified" not in exc.message.lower():
-            raise
-        logger.debug("Edit skipped: %s", exc)
+    """Show `text` (and `markup`) in place of the message a pressed button was under, once the
+    gateway allows: the handler returns at once (`follow_up`)."""
+
+    async def edit() -> None:
+        try:
+            await reply_patiently(lambda: query.edit_message_text(text, reply_markup=markup))
+        except BadRequest as exc:  # a second press on the same state: nothing to change
+            if "not modified" not in exc.message.lower():
+                raise
+            logger.debug("Edit skipped: %s", exc)
+
+    follow_up(query, s, edit)
+
+
+def follow_up(query: CallbackQuery, s: Services, then: FollowUp) -> None:
+    """After a press is answered, what it changes in its message (`then`) is made in the
+    background, in order with the message's other presses: waiting for the gateway must not
+    hold one of python-telegram-bot's update slots (`bot.transport.follow_ups`)."""
+    message = query.message
+    if message is None:  # an inline message's press: the bot offers no inline mode
+        raise ValueError(f"callback query {query.id} has no message")
+    s.follow_ups.submit((message.chat.id, message.message_id), then)
 
 
 def admins_only(handler: Handler) -> Handler:

@@ -19,6 +19,7 @@ from bot.service.config import Settings
 from bot.service.faults import Faults
 from bot.service.metrics import Metrics
 from bot.service.sweeping import Sweeper
+from bot.transport.follow_ups import FollowUps
 from bot.transport.gateway import Gateway, Send
 from bot.transport.webhook_watch import WebhookWatch
 from scheduler.delivery import Delivery, Sleep
@@ -44,6 +45,7 @@ class Services:
     sweeper: Sweeper  # one sweep, with its heartbeat
     metrics: Metrics
     faults: Faults  # why the process must stop, reported by the part that failed
+    follow_ups: FollowUps  # a press's edit, made after its answer, off PTB's update slots
     webhook_watch: WebhookWatch | None = None  # in webhook mode: notices a revoked token
     admins: AdminCache = field(default_factory=AdminCache)  # who may change a group's settings
 

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 # A stop ends within 5 s (systemd, Docker and Kubernetes give 10 s or more before SIGKILL):
 # requests on the wire get this long to be answered, then are recorded as maybe sent.
 STOP_SENDS = 3.0
+# Edits of pressed messages still waiting for the gateway get this long first, then are cancelled.
+STOP_FOLLOW_UPS = 1.0
 
 
 async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
@@ -63,6 +65,7 @@ async def _serve(app: App, stop: asyncio.Event, *, sweep: bool) -> None:
         if services.webhook_watch is not None:
             await services.webhook_watch.close()
         await _stop_receiving(app, webhook)
+        await services.follow_ups.close(STOP_FOLLOW_UPS)  # before the gateway closes
         await _stop_delivering(app)
         await app.stop()
     logger.info("Stopped")

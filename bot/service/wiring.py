@@ -29,6 +29,7 @@ from bot.service.lease import holder_id, process_alive, process_identity
 from bot.service.logs import configure_logging
 from bot.service.metrics import DatabaseGauges, Metrics, ProcessGauges
 from bot.service.sweeping import Sweeper, SweepHeartbeat
+from bot.transport.follow_ups import FollowUps
 from bot.transport.gateway import Gateway
 from bot.transport.http import AiohttpRequest, polling_request
 from bot.transport.sender import NO_PREVIEW, TipSender
@@ -136,7 +137,7 @@ def build_application(
     services = Services(
         settings=settings, store=store, library=library, clock=clock, rng=rng,
         gateway=gateway, delivery=delivery, sleep=sleep, loop=loop, sweeper=sweeper,
-        metrics=metrics, faults=faults, webhook_watch=webhook_watch,
+        metrics=metrics, faults=faults, follow_ups=FollowUps(), webhook_watch=webhook_watch,
     )  # fmt: skip
     return _finish(app, services)
 

@@ -133,7 +133,7 @@ class Turns:
 
     def release(self, waiter: Waiter) -> None:
         """The attempt is over: leave the queue if still in it, or free the chat for its next."""
-        if not waiter.granted.done():  # cancelled while waiting
+        if waiter.granted.cancelled() or not waiter.granted.done():  # cancelled while waiting
             self._queues[waiter.send.priority].remove(waiter)
             self._count(waiter, -1)
         elif waiter.chat_id is not None and self._sending.get(waiter.chat_id) is waiter:

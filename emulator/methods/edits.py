@@ -43,6 +43,7 @@ async def answer_callback_query(state: State, params: dict[str, Any]) -> bool:
     if query_id not in state.callback_ids:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
     state.callback_ids.discard(query_id)
+    state.answered[query_id] = time.monotonic()
     return True
 
 
