@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.commands.keyboards import Action, press_data, tip_keyboard
+from bot.commands.buttons.keyboards import Action, press_data, tip_keyboard
 from tests.conftest import PacingTime
 from tests.e2e import running_bot
 
