@@ -90,13 +90,14 @@ class DeliveryLoop:
             tasks.create_task(self._sweep_on_time(), name="delivery-sweeps")
 
     def wake_at(self, moment: datetime | None) -> None:
-        """Sweep at `moment` (a schedule changed), unless a sweep is set for no later. The loop
-        looks at the clock again either way: a clock that jumped (the sandbox's `:tomorrow`)
-        may have made its sweep due while it napped on the old time."""
-        if moment is None:
-            return
-        if self._wake is None or moment < self._wake:
+        """Sweep at `moment` (a schedule changed), unless a sweep is set for no later."""
+        if moment is not None and (self._wake is None or moment < self._wake):
             self._wake = moment
+            self._poke.set()
+
+    def look_again(self) -> None:
+        """The clock jumped (the sandbox's `:tomorrow`): the loop napped on the old time, so it
+        looks at the clock now, and sweeps if that made a sweep due."""
         self._poke.set()
 
     def holds_lease(self) -> bool:

@@ -194,7 +194,7 @@ class Sandbox:
             return
         self._clock.jump_to(due)
         self._write(f"⏩ The clock moved on to {self._now()}: your daily tip is due")
-        if not await self._tips.next_one(lambda: services.wake_at(self._clock()), ANSWER_TIMEOUT):
+        if not await self._tips.next_one(services.loop.look_again, ANSWER_TIMEOUT):
             self._write(f"! no daily tip within {ANSWER_TIMEOUT:.0f} s")
         self._chat.show_new()
 
