@@ -21,7 +21,7 @@ MAX_FUNCTION_LINES = 40
 # Anything over the limits that has a reason to be: `path` (a file over 300 lines) or
 # `path::name` (a function over 40) with its size. Empty: everything is within. An entry that
 # is no longer over fails the test too, so the list cannot go stale.
-# (storage/schema.py, 351 lines, and emulator/entities.py, 309, are within: tables aside,
+# (storage/schema.py, 351 lines, and emulator/rules/entities.py, 309, are within: tables aside,
 # they count 278 and 286.)
 KNOWN_OVER: dict[str, str] = {}
 
