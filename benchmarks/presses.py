@@ -22,7 +22,7 @@ from benchmarks.emulated import TOKEN, EmulatorProcess
 from benchmarks.figures import Figure, at_most, exactly, info, percentile
 from benchmarks.harness import count_logs, running_bot
 from bot.commands.buttons.keyboards import Action, press_data, tip_keyboard
-from emulator.flood import FloodControl
+from emulator.rules.flood import FloodControl
 from storage import Store
 from tips import load_library, render_tip
 

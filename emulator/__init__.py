@@ -11,7 +11,7 @@ Usage::
 
 from emulator.chat import TerminalChat, is_press, stdin_lines
 from emulator.core import BotAPI
-from emulator.errors import ApiError
+from emulator.rules.errors import ApiError
 from emulator.server import TEST_TOKEN, BotAPIEmulator
 from emulator.state import SentDocument, SentMessage
 from emulator.users import GROUP_USER_ID

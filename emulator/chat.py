@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from emulator.core import BotAPI
-from emulator.entities import HTMLParseError, parse_html
+from emulator.rules.entities import HTMLParseError, parse_html
 from emulator.state import SentDocument, SentMessage
 
 __all__ = ["TerminalChat", "attachment", "is_press", "readable", "stdin_lines"]

@@ -7,9 +7,9 @@ import time
 from typing import Any
 
 from emulator.acting import ActingAsUsers
-from emulator.errors import ApiError, unauthorized
 from emulator.faults import RATE_LIMIT, SERVER_ERROR, SLOW, InjectedFault, RandomFaults
 from emulator.methods import METHODS, canonical_name
+from emulator.rules.errors import ApiError, unauthorized
 from emulator.state import SentDocument, SentMessage, State
 from emulator.watching import Watching
 

@@ -8,7 +8,7 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from emulator.errors import ApiError, bad_request
+from emulator.rules.errors import ApiError, bad_request
 
 __all__ = [
     "CHAT_METHODS",

@@ -11,8 +11,8 @@ from aiohttp import web
 
 from emulator.control import add_control_routes
 from emulator.core import BotAPI
-from emulator.errors import unauthorized
 from emulator.faults import DROP_AFTER, DROP_BEFORE
+from emulator.rules.errors import unauthorized
 from emulator.webhook import WebhookDelivery
 
 __all__ = ["TEST_TOKEN", "BotAPIEmulator", "decode_params"]

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.entities import HTMLParseError, parse_html
 from emulator.faults import Faults, chat_type_of
-from emulator.flood import FloodControl
+from emulator.rules.entities import HTMLParseError, parse_html
+from emulator.rules.flood import FloodControl
 
 __all__ = [
     "Chats",

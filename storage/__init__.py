@@ -6,7 +6,6 @@ store and its errors, the values its reports are made of, and the modules operat
 call by name (`gauges`, `heartbeat`, `offline`, `stats`).
 """
 
-from storage import gauges, heartbeat, offline, stats
 from storage.errors import (
     DatabaseDamaged,
     DatabaseReplaced,
@@ -14,15 +13,17 @@ from storage.errors import (
     MigrationRefused,
     StoreError,
 )
-from storage.events import KEEP_EVENTS, EventKind
-from storage.feedback import Votes
-from storage.gauges import Gauges
-from storage.heartbeat import Heartbeat, LeaseHolder, health_problem
-from storage.offline import BackupRefused, NoDatabase, NotUpgraded
 from storage.privacy import chat_tables
+from storage.reports import gauges, offline, stats
+from storage.reports.gauges import Gauges
+from storage.reports.offline import BackupRefused, NoDatabase, NotUpgraded
+from storage.reports.stats import Stats, TipVotes
 from storage.schema import LATEST, MIGRATIONS, schema_version
-from storage.stats import Stats, TipVotes
 from storage.store import Store
+from storage.tables import heartbeat
+from storage.tables.events import KEEP_EVENTS, EventKind
+from storage.tables.feedback import Votes
+from storage.tables.heartbeat import Heartbeat, LeaseHolder, health_problem
 
 __all__ = [
     "KEEP_EVENTS",

@@ -10,14 +10,15 @@ from datetime import date, datetime
 from scheduler.due import Schedule
 from scheduler.lease import LeaseRow
 from scheduler.records import Subscriber
-from storage import channels, events, feedback, heartbeat, lease, plants, stats, subscriptions
-from storage.events import EventKind
+from storage.reports import stats
+from storage.tables import channels, events, feedback, heartbeat, lease, plants, subscriptions
+from storage.tables.events import EventKind
 from storage.transaction import Connected
 
 
 class HabitRecords(Connected):
-    """Votes and check-ins (`storage.feedback`), the plant tally (`storage.plants`) and the
-    channels people subscribed (`storage.channels`)."""
+    """Votes and check-ins (`storage.tables.feedback`), the plant tally
+    (`storage.tables.plants`) and the channels people subscribed (`storage.tables.channels`)."""
 
     def vote(self, chat_id: int, tip_id: str, value: int, now: datetime) -> int | None:
         """Record a 👍 (1) or 👎 (-1) on a tip, replacing the chat's earlier vote (returned)."""
@@ -76,8 +77,9 @@ class HabitRecords(Connected):
 
 
 class OperatorRecords(Connected):
-    """The delivery lease (`storage.lease`), events (`storage.events`), the sweep's heartbeat
-    (`storage.heartbeat`) and the operator's figures (`storage.stats`)."""
+    """The delivery lease (`storage.tables.lease`), events (`storage.tables.events`), the
+    sweep's heartbeat (`storage.tables.heartbeat`) and the operator's figures
+    (`storage.reports.stats`)."""
 
     def acquire_lease(
         self,
@@ -89,7 +91,7 @@ class OperatorRecords(Connected):
         dead: str | None = None,
     ) -> bool:
         """Take the delivery lease, or extend it if `holder` has it; False while another
-        process holds it unexpired, unless that holder is `dead` (see `storage.lease`)."""
+        process holds it unexpired, unless that holder is `dead` (see `storage.tables.lease`)."""
         return lease.acquire(self.db, holder, now, ttl, process=process, dead=dead)
 
     def lease_row(self) -> LeaseRow | None:
@@ -122,5 +124,5 @@ class OperatorRecords(Connected):
         heartbeat.finished(self.db, now, seconds)
 
     def stats(self, now: datetime) -> stats.Stats:
-        """The operator's figures (`storage.stats`)."""
+        """The operator's figures (`storage.reports.stats`)."""
         return stats.gather(self.db, now)

@@ -21,15 +21,16 @@ from sqlite_utils import Database
 from scheduler.due import Schedule
 from scheduler.lifecycle import TAKEN, DeliveryStatus
 from scheduler.records import PendingDelivery, Subscriber
-from storage import deliveries, events, privacy, rotation, subscribers, subscriptions
+from storage import privacy
 from storage.columns import epoch, moment
-from storage.deliveries import MANUAL
-from storage.events import EventKind
 from storage.facets import HabitRecords, OperatorRecords
 from storage.files import FileWatch, check_integrity, prepare_file
 from storage.merge import merge_history, merge_subscriber
 from storage.rows import FALLBACK
 from storage.schema import upgrade
+from storage.tables import deliveries, events, rotation, subscribers, subscriptions
+from storage.tables.deliveries import MANUAL
+from storage.tables.events import EventKind
 
 __all__ = ["BUSY_TIMEOUT_MS", "MANUAL", "OPEN_TIMEOUT", "Store"]
 
@@ -84,7 +85,7 @@ class Store(HabitRecords, OperatorRecords):
         if self._watch is not None:
             self._watch.check()
 
-    # Subscribers (`storage.subscribers`, `storage.subscriptions`) ---------------------------
+    # Subscribers (`storage.tables.subscribers`, `storage.tables.subscriptions`) ------------------
 
     def subscriber(self, chat_id: int, default: Schedule | None = None) -> Subscriber | None:
         return subscribers.read(self.db, chat_id, default)
@@ -158,7 +159,7 @@ class Store(HabitRecords, OperatorRecords):
             if winner is not None:
                 self.refresh(new_chat_id, now or moment(winner["updated_at"]))
 
-    # Privacy (`storage.privacy`) -------------------------------------------------------------
+    # Privacy (`storage.privacy`) -----------------------------------------------------------------
 
     def erase_chat(self, chat_id: int, now: datetime) -> dict[str, int]:
         """Delete every row about the chat; the rows deleted per table."""
@@ -169,7 +170,7 @@ class Store(HabitRecords, OperatorRecords):
     def export_chat(self, chat_id: int, now: datetime) -> dict[str, Any]:
         return privacy.export(self.db, chat_id, now)
 
-    # Daily deliveries (`storage.deliveries`) ------------------------------------------------
+    # Daily deliveries (`storage.tables.deliveries`) ----------------------------------------------
 
     def claim_delivery(
         self, chat_id: int, day: date, tip_id: str, now: datetime, claim: str = MANUAL
@@ -250,7 +251,7 @@ class Store(HabitRecords, OperatorRecords):
         with self.transaction():
             return deliveries.prune(self.db, before, limit)
 
-    # Rotation history (`storage.rotation`) --------------------------------------------------
+    # Rotation history (`storage.tables.rotation`) ------------------------------------------------
 
     def seen_tips(self, chat_id: int) -> set[str]:
         return rotation.seen(self.db, chat_id)

@@ -53,7 +53,7 @@ def problem_of(store: Store, chat_id: int) -> tuple[object, object]:
 @pytest.mark.parametrize(("column", "value"), BROKEN, ids=IDS)
 def test_a_bad_row_is_skipped_and_taken_out_of_the_queue(store, column, value, caplog):
     two_due_subscribers(store, column, value)
-    with caplog.at_level(logging.WARNING, logger="storage.subscribers"):
+    with caplog.at_level(logging.WARNING, logger="storage.tables.subscribers"):
         due = store.due_subscribers(EIGHT, 10)
     assert [s.chat_id for s in due] == [GOOD]
     problem, next_due_at = problem_of(store, BAD)
@@ -65,7 +65,7 @@ def test_a_bad_row_is_skipped_and_taken_out_of_the_queue(store, column, value, c
 @pytest.mark.parametrize(("column", "value"), BROKEN, ids=IDS)
 def test_a_bad_row_is_logged_once_not_every_sweep(store, column, value, caplog):
     two_due_subscribers(store, column, value)
-    with caplog.at_level(logging.WARNING, logger="storage.subscribers"):
+    with caplog.at_level(logging.WARNING, logger="storage.tables.subscribers"):
         store.due_subscribers(EIGHT, 10)
         assert len(caplog.records) == 1
         caplog.clear()

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.commands.texts import render_hint
 from bot.service.context import services_of
 from bot.service.sweeping import PROGRESS_EVERY, Sweeper, SweepHeartbeat
-from storage import heartbeat
+from storage.tables import heartbeat
 from tests.e2e import running_bot
 from tests.test_process import free_port
 

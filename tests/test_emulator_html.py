@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from emulator import BotAPIEmulator, SentMessage
-from emulator.entities import html_problem, parse_html
+from emulator.rules.entities import html_problem, parse_html
 from tips import Library, render_evidence, render_sources, render_tip, render_tip_with_evidence
 from tips.markup import telegram_html_problems, visible_text
 

@@ -8,8 +8,8 @@ import pytest
 
 from scheduler.due import Schedule
 from storage import Store
-from storage.feedback import Votes
 from storage.schema import LATEST, schema_version
+from storage.tables.feedback import Votes
 from tests.databases import database_at
 
 DAY = date(2026, 3, 2)

@@ -14,11 +14,11 @@ from bot.commands.texts import render_stats
 from scheduler.due import Schedule
 from scheduler.records import DeliveryStatus
 from storage import DatabaseDamaged, Store
-from storage.events import KEEP_EVENTS, EventKind
-from storage.heartbeat import Heartbeat, LeaseHolder, health_problem
 from storage.migrations.later import EVENT_KINDS_V5
-from storage.offline import BackupRefused, NotUpgraded, backup, inspect, open_current
+from storage.reports.offline import BackupRefused, NotUpgraded, backup, inspect, open_current
 from storage.schema import LATEST
+from storage.tables.events import KEEP_EVENTS, EventKind
+from storage.tables.heartbeat import Heartbeat, LeaseHolder, health_problem
 
 UTC_EIGHT = Schedule(time(8, 0), ZoneInfo("UTC"))
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)

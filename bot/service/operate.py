@@ -23,8 +23,7 @@ from bot.service.checking import check
 from bot.service.config import database_path
 from bot.service.logs import PROGRAM
 from scheduler.engine import SAFETY_SWEEP_SECONDS
-from storage import StoreError, heartbeat, offline, stats
-from storage.offline import NoDatabase
+from storage import NoDatabase, StoreError, heartbeat, offline, stats
 
 OK, PROBLEM = 0, 1
 HEALTHY_WITHIN = 2 * SAFETY_SWEEP_SECONDS  # seconds since the last sign of a sweep

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator import validation
+from emulator.rules import validation
 from emulator.state import State
 
 __all__ = ["delete_my_commands", "get_me", "get_my_commands", "ok", "set_my_commands"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator import users, validation
-from emulator.errors import bad_request
+from emulator import users
+from emulator.rules import validation
+from emulator.rules.errors import bad_request
 from emulator.state import State
 
 __all__ = ["get_chat", "get_chat_member"]

@@ -6,9 +6,9 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from emulator import validation
-from emulator.errors import bad_request
 from emulator.methods.messages import with_content
+from emulator.rules import validation
+from emulator.rules.errors import bad_request
 from emulator.state import SentMessage, State
 
 __all__ = ["answer_callback_query", "edit_message_reply_markup", "edit_message_text"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from emulator import validation
-from emulator.errors import ApiError, bad_request
+from emulator.rules import validation
+from emulator.rules.errors import ApiError, bad_request
 from emulator.state import SentDocument, SentMessage, State
 
 __all__ = ["MAX_CAPTION", "send_chat_action", "send_document", "send_message", "with_content"]

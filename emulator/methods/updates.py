@@ -6,7 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from emulator.errors import ApiError, bad_request, unauthorized
+from emulator.rules.errors import ApiError, bad_request, unauthorized
 from emulator.state import State, Webhook
 
 __all__ = ["LOOPBACK_HOSTS", "delete_webhook", "get_updates", "get_webhook_info", "set_webhook"]

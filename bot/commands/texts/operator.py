@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.heartbeat import Heartbeat
-from storage.stats import Stats, TipVotes
+from storage import Heartbeat, Stats, TipVotes
 
 
 def render_stats(stats: Stats) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage import heartbeat
+from storage.tables import heartbeat
 
 __all__ = ["Gauges", "database_file", "read"]
 

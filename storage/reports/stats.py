@@ -12,9 +12,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from scheduler.records import DeliveryStatus
-from storage import events, heartbeat
-from storage.events import EventKind
-from storage.heartbeat import Heartbeat
+from storage.tables import events, heartbeat
+from storage.tables.events import EventKind
+from storage.tables.heartbeat import Heartbeat
 
 WEEK = timedelta(days=7)
 DAY = timedelta(days=1)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from storage.lease import DELIVERY  # the duty: one name for the lease and its heartbeat
+from storage.tables.lease import DELIVERY  # the duty: one name for the lease and its heartbeat
 
 
 @dataclass(frozen=True)

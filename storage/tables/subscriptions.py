@@ -16,10 +16,10 @@ from sqlite_utils import Database
 
 from scheduler.due import Schedule, is_paused, pause_end, rescheduled
 from scheduler.records import Subscriber
-from storage import events, subscribers
 from storage.columns import epoch, hhmm
-from storage.events import EventKind
 from storage.rows import Row, parse_subscriber, read_subscriber, repairs, topics_column
+from storage.tables import events, subscribers
+from storage.tables.events import EventKind
 from storage.transaction import transaction
 
 

@@ -16,10 +16,10 @@ from sqlite_utils import Database
 
 from scheduler.due import Schedule, delivered_day, next_due
 from scheduler.records import Subscriber
-from storage import deliveries, events
 from storage.columns import epoch, first_row, hhmm, iso, moment
-from storage.events import EventKind
 from storage.rows import FALLBACK, GARBAGE, Row, parse_subscriber, read_subscriber
+from storage.tables import deliveries, events
+from storage.tables.events import EventKind
 from storage.transaction import transaction
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Telegram's HTML tags: the one table of what each makes, needs and may hold.
 
-Read from the Bot API docs ("Formatting options", HTML style); `emulator.entities` parses
+Read from the Bot API docs ("Formatting options", HTML style); `emulator.rules.entities` parses
 markup against it.
 """
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.html_tags import TAGS, Tag
+from emulator.rules.html_tags import TAGS, Tag
 
 __all__ = ["TAGS", "HTMLParseError", "Tag", "html_problem", "parse_html", "utf16_len"]
 

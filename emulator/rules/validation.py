@@ -6,8 +6,8 @@ import json
 import re
 from typing import Any
 
-from emulator.entities import HTMLParseError, parse_html
-from emulator.errors import bad_request
+from emulator.rules.entities import HTMLParseError, parse_html
+from emulator.rules.errors import bad_request
 
 __all__ = ["bot_commands", "chat_id", "message_text", "reply_markup", "require"]
 

@@ -1,0 +1,16 @@
+"""Each table's SQL, in a module named for what it stores: plain functions over the database,
+composed by the `storage.Store` facade (which holds the writes that span tables in one
+transaction)."""
+
+__all__ = [
+    "channels",
+    "deliveries",
+    "events",
+    "feedback",
+    "heartbeat",
+    "lease",
+    "plants",
+    "rotation",
+    "subscribers",
+    "subscriptions",
+]
