@@ -131,12 +131,12 @@ class DeliveryLoop:
             now = self._clock()
             if self._wake is not None and self._wake <= now:
                 if self.delivering():
-                    await self._sweep_once(now)
+                    await self._sweep_once()
                 else:  # a standby: nothing to do until it wins the lease (which wakes it)
                     self._wake = None
             await self._nap(self._wake)
 
-    async def _sweep_once(self, now: datetime) -> None:
+    async def _sweep_once(self) -> None:
         """One sweep; then the next wake-up: the next due time, at most a safety interval
         away, or a retry with backoff if it failed."""
         self._wake = None

@@ -56,8 +56,6 @@ class IllegalTransition(Exception):
 
     def __init__(self, old: DeliveryStatus | None, new: DeliveryStatus) -> None:
         super().__init__(f"a daily tip cannot go from {old or 'nothing'} to {new}")
-        self.old = old
-        self.new = new
 
 
 def allowed(old: DeliveryStatus | None, new: DeliveryStatus) -> bool:

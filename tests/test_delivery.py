@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import sqlite3
 from collections import Counter, defaultdict
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.service.wiring import tip_chooser
-from scheduler.delivery import Delivery
+from scheduler.delivery import TAKEOVER_AFTER, TAKEOVER_GRACE, Delivery, resumable_at
 from scheduler.due import Schedule
 from scheduler.engine import DeliveryLoop
 from scheduler.outcomes import (
@@ -25,6 +26,7 @@ from scheduler.outcomes import (
     Transient,
     Uncertain,
 )
+from scheduler.records import PendingDelivery
 from storage import Store
 
 EIGHT_UTC = Schedule(time(8, 0), ZoneInfo("UTC"))
@@ -335,3 +337,55 @@ async def test_a_stop_after_following_a_group_records_the_supergroups_claim(
     await loop.stop(timeout=0.05)
     assert store.pending_deliveries() == []  # recorded under the supergroup, not left pending
     assert store.delivery_status(-1009999999999, clock().date()) == "released"
+
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def pending_claim(claim: str, touched_at: datetime = T0) -> PendingDelivery:
+    return PendingDelivery(1, T0.date(), "tip", claim, touched_at)
+
+
+@pytest.mark.parametrize(
+    ("claim", "dead", "held_since", "resumable"),
+    [
+        pytest.param("", (), None, None, id="made by hand: at once"),
+        pytest.param("me#4", (), None, None, id="our own: at once"),
+        pytest.param("gone#4", ("gone",), None, None, id="a dead process's: at once"),
+        pytest.param("live#4", (), None, T0 + TAKEOVER_AFTER, id="a live one's: after the TTL"),
+        pytest.param(
+            "live#4",
+            (),
+            T0 + TAKEOVER_AFTER,
+            T0 + TAKEOVER_AFTER + TAKEOVER_GRACE,
+            id="and the grace after we took the lease",
+        ),
+        pytest.param(
+            "live#4", (), T0 - TAKEOVER_AFTER, T0 + TAKEOVER_AFTER, id="a lease long held: TTL"
+        ),
+        pytest.param("host#12#4", (), None, T0 + TAKEOVER_AFTER, id="a holder id with a #"),
+        pytest.param("host#12#4", ("host#12",), None, None, id="dead, its id with a #"),
+    ],
+)
+def test_when_a_pending_claim_may_be_resumed(claim, dead, held_since, resumable):
+    assert resumable_at(pending_claim(claim), "me", dead, held_since) == resumable
+
+
+def test_next_wake_is_the_earliest_due_time_or_none(store, library, sender, clock, sleep):
+    delivery = make_delivery(store, library, sender, clock, sleep)
+    assert delivery.next_wake() is None  # nobody subscribed, nothing pending
+    subscribe(store, clock, 1)
+    assert delivery.next_wake() == datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def test_a_prune_the_disk_refuses_prunes_nothing_and_says_why(
+    db_path, library, sender, clock, sleep, caplog
+):
+    store = Store.open(db_path)
+    delivery = make_delivery(store, library, sender, clock, sleep)
+    store.close()
+    with caplog.at_level(logging.WARNING, logger="scheduler.delivery"):
+        assert delivery.tidy() == 0
+    assert caplog.messages == [
+        "Could not prune old delivery records: Cannot operate on a closed database."
+    ]

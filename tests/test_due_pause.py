@@ -78,3 +78,15 @@ def test_a_pause_ending_on_the_fall_back_day_delivers_once_that_day():
     assert paused.paused_until == utc(2026, 10, 24, 22, 0)
     sent = deliveries(paused, start, utc(2026, 10, 26, 12, 0))
     assert sent == [date(2026, 10, 25), date(2026, 10, 26)]
+
+
+def test_a_midnight_tip_on_the_day_a_pause_ends_comes_at_that_midnight():
+    schedule = Schedule(time(0, 0), BERLIN, paused_until=utc(2026, 3, 5, 23, 0))
+    assert next_due(schedule, date(2026, 3, 2), utc(2026, 3, 3, 12, 0)) == utc(2026, 3, 5, 23, 0)
+
+
+def test_a_pause_set_in_berlin_then_a_move_to_new_york_ends_on_the_next_new_york_morning():
+    paused_until = utc(2026, 3, 5, 23, 0)  # Berlin's Friday begins; still Thursday 18:00 in NY
+    schedule = Schedule(time(8, 0), ZoneInfo("America/New_York"), paused_until=paused_until)
+    now = utc(2026, 3, 3, 12, 0)
+    assert next_due(schedule, date(2026, 3, 2), now) == utc(2026, 3, 6, 13, 0)  # Fri 08:00 EST

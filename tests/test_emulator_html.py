@@ -150,56 +150,150 @@ def test_valid_markup_gives_text_and_entities(
 @pytest.mark.parametrize(
     ("html", "reason"),
     [
-        ("a < b", 'Unsupported start tag "" at byte offset 2'),
-        ("x <b", "Unclosed start tag at byte offset 2"),
-        ("<div>x</div>", 'Unsupported start tag "div" at byte offset 0'),
-        ("é <div>x</div>", 'Unsupported start tag "div" at byte offset 3'),  # bytes, not chars
-        ("<b>never closed", 'Can\'t find end tag corresponding to start tag "b"'),
-        ("<b><i>x</i>", 'Can\'t find end tag corresponding to start tag "b"'),
-        ("<b>x</b></b>", "Unexpected end tag at byte offset 8"),
-        ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
-        ("<b>x</b", "Unclosed end tag at byte offset 4"),
-        ("fish & chips", 'Character "&" must be escaped as "&amp;" at byte offset 5'),
-        ("a&nbsp;b", 'Unsupported HTML entity "&nbsp;" at byte offset 1'),
-        ("&amp", 'HTML entity "&amp" must end with ";" at byte offset 0'),
-        ("&#0;", 'Invalid HTML entity "&#0;" at byte offset 0'),
-        ("&#xD800;", 'Invalid HTML entity "&#xD800;" at byte offset 0'),
-        ("<a>x</a>", 'Tag "a" must have attribute "href" at byte offset 0'),
-        ('<a href="">x</a>', 'Tag "a" must have attribute "href" at byte offset 0'),
-        ('<a href="?a=1&b=2">x</a>', 'Character "&" must be escaped as "&amp;" at byte offset 13'),
-        ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-        (
+        pytest.param(
+            "a < b",
+            'Unsupported start tag "" at byte offset 2',
+            id="bare < starts a nameless tag",
+        ),
+        pytest.param("x <b", "Unclosed start tag at byte offset 2", id="unclosed start tag"),
+        pytest.param(
+            "<div>x</div>",
+            'Unsupported start tag "div" at byte offset 0',
+            id="unsupported tag",
+        ),
+        pytest.param(
+            "é <div>x</div>",
+            'Unsupported start tag "div" at byte offset 3',
+            id="offsets count bytes, not characters",
+        ),
+        pytest.param(
+            "<b>never closed",
+            'Can\'t find end tag corresponding to start tag "b"',
+            id="never closed",
+        ),
+        pytest.param(
+            "<b><i>x</i>",
+            'Can\'t find end tag corresponding to start tag "b"',
+            id="outer tag never closed",
+        ),
+        pytest.param(
+            "<b>x</b></b>",
+            "Unexpected end tag at byte offset 8",
+            id="end tag with nothing open",
+        ),
+        pytest.param(
+            "<b><i>x</b></i>",
+            'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"',
+            id="end tags crossed",
+        ),
+        pytest.param("<b>x</b", "Unclosed end tag at byte offset 4", id="unclosed end tag"),
+        pytest.param(
+            "fish & chips",
+            'Character "&" must be escaped as "&amp;" at byte offset 5',
+            id="bare &",
+        ),
+        pytest.param(
+            "a&nbsp;b",
+            'Unsupported HTML entity "&nbsp;" at byte offset 1',
+            id="unsupported named entity",
+        ),
+        pytest.param(
+            "&amp",
+            'HTML entity "&amp" must end with ";" at byte offset 0',
+            id="entity without ;",
+        ),
+        pytest.param(
+            "&#0;",
+            'Invalid HTML entity "&#0;" at byte offset 0',
+            id="numeric entity zero",
+        ),
+        pytest.param(
+            "&#xD800;",
+            'Invalid HTML entity "&#xD800;" at byte offset 0',
+            id="numeric entity a lone surrogate",
+        ),
+        pytest.param(
+            "<a>x</a>",
+            'Tag "a" must have attribute "href" at byte offset 0',
+            id="a without href",
+        ),
+        pytest.param(
+            '<a href="">x</a>',
+            'Tag "a" must have attribute "href" at byte offset 0',
+            id="a with empty href",
+        ),
+        pytest.param(
+            '<a href="?a=1&b=2">x</a>',
+            'Character "&" must be escaped as "&amp;" at byte offset 13',
+            id="bare & in an attribute",
+        ),
+        pytest.param(
+            "<span>x</span>",
+            'Tag "span" must have class "tg-spoiler" at byte offset 0',
+            id="span without the spoiler class",
+        ),
+        pytest.param(
             "<tg-emoji>👍</tg-emoji>",
             'Tag "tg-emoji" must have attribute "emoji-id" at byte offset 0',
+            id="tg-emoji without emoji-id",
         ),
-        ("<code><b>x</b></code>", 'Tag "b" can\'t be nested inside tag "code" at byte offset 6'),
-        ("<pre><b>x</b></pre>", 'Tag "b" can\'t be nested inside tag "pre" at byte offset 5'),
-        (
+        pytest.param(
+            "<code><b>x</b></code>",
+            'Tag "b" can\'t be nested inside tag "code" at byte offset 6',
+            id="formatting inside code",
+        ),
+        pytest.param(
+            "<pre><b>x</b></pre>",
+            'Tag "b" can\'t be nested inside tag "pre" at byte offset 5',
+            id="formatting inside pre",
+        ),
+        pytest.param(
             "<pre><code><i>x</i></code></pre>",
             'Tag "i" can\'t be nested inside tag "code" at byte offset 11',
+            id="formatting inside pre>code",
         ),
-        (
+        pytest.param(
             '<a href="x"><a href="y">z</a></a>',
             'Tag "a" can\'t be nested in itself at byte offset 12',
+            id="link inside a link",
         ),
-        (
+        pytest.param(
             '<a href="x"><code>z</code></a>',
             'Tag "code" can\'t be nested inside tag "a" at byte offset 12',
+            id="code inside a link",
         ),
-        (
+        pytest.param(
             "<blockquote><blockquote>z</blockquote></blockquote>",
             'Tag "blockquote" can\'t be nested in itself at byte offset 12',
+            id="blockquote inside a blockquote",
         ),
-        ("<b/>", 'Unsupported start tag "b/" at byte offset 0'),
-        ("<!-- note -->", 'Unsupported start tag "!--" at byte offset 0'),
-        ("<a href=http://x.org>x</a>", "Unexpected end of name token at byte offset 8"),
-        (
+        pytest.param("<b/>", 'Unsupported start tag "b/" at byte offset 0', id="self-closing tag"),
+        pytest.param("<!-- note -->", 'Unsupported start tag "!--" at byte offset 0', id="comment"),
+        pytest.param(
+            "<a href=http://x.org>x</a>",
+            "Unexpected end of name token at byte offset 8",
+            id="unquoted attribute value",
+        ),
+        pytest.param(
             "<b class>x</b>",
             'Expected equal sign in declaration of an attribute of the tag "b" at byte offset 0',
+            id="attribute without a value",
         ),
-        ('<b ="x">y</b>', 'Empty attribute name in the tag "b" at byte offset 0'),
-        ('<a href="x>y</a>', "Unclosed start tag at byte offset 0"),
-        ("<b>&nbsp;</i>", 'Unsupported HTML entity "&nbsp;" at byte offset 3'),  # the first one
+        pytest.param(
+            '<b ="x">y</b>',
+            'Empty attribute name in the tag "b" at byte offset 0',
+            id="attribute without a name",
+        ),
+        pytest.param(
+            '<a href="x>y</a>',
+            "Unclosed start tag at byte offset 0",
+            id="unclosed attribute quote",
+        ),
+        pytest.param(
+            "<b>&nbsp;</i>",
+            'Unsupported HTML entity "&nbsp;" at byte offset 3',
+            id="first problem wins",
+        ),
     ],
 )
 def test_invalid_markup_names_the_first_problem(html: str, reason: str) -> None:
@@ -228,18 +322,22 @@ async def test_a_sent_message_carries_text_and_utf16_entities(telegram: BotAPIEm
 @pytest.mark.parametrize(
     ("text", "description"),
     [
-        (
+        pytest.param(
             "<b>x",
             "Bad Request: can't parse entities: "
             'Can\'t find end tag corresponding to start tag "b"',
+            id="unclosed tag",
         ),
-        (
+        pytest.param(
             "a&nbsp;b",
             'Bad Request: can\'t parse entities: Unsupported HTML entity "&nbsp;" at byte offset 1',
+            id="unsupported entity",
         ),
-        ("<b> </b>", "Bad Request: message text is empty"),
-        ("&#32;", "Bad Request: message text is empty"),
-        ("&amp;" * 4097, "Bad Request: message is too long"),
+        pytest.param("<b> </b>", "Bad Request: message text is empty", id="only a space"),
+        pytest.param("&#32;", "Bad Request: message text is empty", id="only an encoded space"),
+        pytest.param(
+            "&amp;" * 4097, "Bad Request: message is too long", id="4097 visible characters"
+        ),
     ],
 )
 async def test_bad_text_is_a_400_with_telegrams_description(
@@ -258,11 +356,18 @@ async def test_the_length_limit_counts_visible_characters(telegram: BotAPIEmulat
     assert len(body["result"]["text"]) == 4096
 
 
-def test_visible_text_of_a_message_that_is_not_valid_html_is_as_written() -> None:
-    sent = SentMessage(1, 1, "<b>x", "HTML", None, 0.0)
-    assert sent.visible_text == "<b>x"
-    assert SentMessage(1, 1, "<b>x</b>", "html", None, 0.0).visible_text == "x"
-    assert SentMessage(1, 1, "<b>x</b>", None, None, 0.0).visible_text == "<b>x</b>"
+@pytest.mark.parametrize(
+    ("text", "parse_mode", "visible"),
+    [
+        pytest.param("<b>x", "HTML", "<b>x", id="invalid HTML is as written"),
+        pytest.param("<b>x</b>", "html", "x", id="parse mode in any case"),
+        pytest.param("<b>x</b>", None, "<b>x</b>", id="no parse mode is as written"),
+    ],
+)
+def test_visible_text_of_a_message_that_is_not_valid_html_is_as_written(
+    text: str, parse_mode: str | None, visible: str
+) -> None:
+    assert SentMessage(1, 1, text, parse_mode, None, 0.0).visible_text == visible
 
 
 # --- agreement with the product's own checker ---------------------------------------------

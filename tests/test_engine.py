@@ -4,6 +4,7 @@ changes while it runs, a failed sweep, a rolling restart, a `kill -9` and a froz
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import sqlite3
 from collections import Counter
@@ -15,8 +16,8 @@ import pytest
 from bot.service.wiring import tip_chooser
 from scheduler.delivery import Delivery
 from scheduler.due import Schedule
-from scheduler.engine import BACKOFF_SECONDS, DeliveryLoop
-from scheduler.lease import LEASE_TTL
+from scheduler.engine import BACKOFF_SECONDS, SAFETY_SWEEP_SECONDS, DeliveryLoop
+from scheduler.lease import LEASE_TTL, Lease
 from scheduler.outcomes import Sent
 from storage import Store
 from tests import simulation
@@ -288,3 +289,114 @@ def test_a_sweep_that_leaves_something_owed_does_not_spin():
         return len(swept)
 
     assert run_virtual(life(), MORNING) <= 61  # about one a second, not thousands
+
+
+def sweeps_of(life_of_loop, *, until: datetime, lease_of=None, owed=lambda: None):
+    """The moments a loop swept (virtual time from MORNING), and the loop: `life_of_loop`
+    gets the running loop and may poke at it."""
+
+    async def life() -> tuple[list[datetime], DeliveryLoop]:
+        swept: list[datetime] = []
+
+        async def sweep() -> None:
+            swept.append(virtual_clock())
+
+        loop = DeliveryLoop(sweep, owed, virtual_clock, lease=lease_of and lease_of())
+        loop.start()
+        await life_of_loop(loop)
+        await sleep_until(until)
+        await loop.stop(timeout=1)
+        return swept, loop
+
+    return run_virtual(life(), MORNING)
+
+
+def test_with_nothing_owed_the_next_sweep_is_the_safety_one(caplog):
+    async def nothing(loop: DeliveryLoop) -> None:
+        pass
+
+    safety = MORNING + timedelta(seconds=SAFETY_SWEEP_SECONDS)
+    with caplog.at_level(logging.DEBUG, logger="scheduler.engine"):
+        swept, loop = sweeps_of(nothing, until=safety + timedelta(seconds=1))
+    assert swept == [MORNING, safety]
+    assert loop.sweeps == 2
+    assert f"Sweep finished; the next at {safety}" in caplog.messages
+
+
+def test_a_wake_up_due_in_half_a_second_is_swept_on_the_dot():
+    async def poke(loop: DeliveryLoop) -> None:
+        await sleep_until(MORNING + timedelta(seconds=10))
+        loop.wake_at(virtual_clock() + timedelta(seconds=0.5))
+
+    swept, _ = sweeps_of(poke, until=MORNING + timedelta(seconds=20))
+    assert swept == [MORNING, MORNING + timedelta(seconds=10.5)]
+
+
+def test_failed_sweeps_back_off_then_count_from_one_again(caplog):
+    failing = [sqlite3.OperationalError("database is locked")] * 3
+    swept: list[datetime] = []
+
+    async def life() -> DeliveryLoop:
+        async def sweep() -> None:
+            swept.append(virtual_clock())
+            if failing:
+                raise failing.pop()
+
+        loop = DeliveryLoop(sweep, lambda: None, virtual_clock)
+        loop.start()
+        await sleep_until(MORNING + timedelta(seconds=30))
+        await loop.stop(timeout=1)
+        return loop
+
+    with caplog.at_level(logging.ERROR, logger="scheduler.engine"):
+        loop = run_virtual(life(), MORNING)
+    assert [(moment - MORNING).total_seconds() for moment in swept] == [0, 1, 3, 7]
+    assert (loop.sweeps, loop.failures) == (1, 0)
+    assert caplog.messages == [
+        f"The daily sweep failed (OperationalError: database is locked); again in {delay:g} s"
+        for delay in BACKOFF_SECONDS[:3]
+    ]
+
+
+def test_a_due_time_that_cannot_be_read_means_a_sweep_again_in_a_second(caplog):
+    def unreadable() -> datetime | None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    async def nothing(loop: DeliveryLoop) -> None:
+        pass
+
+    with caplog.at_level(logging.WARNING, logger="scheduler.engine"):
+        swept, _ = sweeps_of(nothing, until=MORNING + timedelta(seconds=2.5), owed=unreadable)
+    assert [(moment - MORNING).total_seconds() for moment in swept] == [0, 1, 2]
+    assert caplog.messages[0] == (
+        "Could not read the next due time (disk I/O error); sweeping again soon"
+    )
+
+
+def test_a_loop_that_never_started_can_be_woken_and_stopped():
+    async def life() -> None:
+        loop = DeliveryLoop(lambda: asyncio.sleep(0), lambda: None, virtual_clock)
+        loop.wake_at(virtual_clock())  # a /time before the loop runs
+        await loop.stop(timeout=1)
+
+    run_virtual(life(), MORNING)
+
+
+def test_a_standby_sweeps_nothing_and_takes_over_within_its_poll(tmp_path):
+    store = Store.open(tmp_path / "bot.db")
+    holder = Lease(store, lambda: MORNING, "holder")
+    holder.renew()  # another process delivers
+
+    async def release_after_a_minute(loop: DeliveryLoop) -> None:
+        await sleep_until(MORNING + timedelta(seconds=60))
+        holder.release()  # its clean stop
+
+    swept, _ = sweeps_of(
+        release_after_a_minute,
+        until=MORNING + timedelta(minutes=7),
+        lease_of=lambda: Lease(store, virtual_clock, "standby"),
+    )
+    store.close()
+    takeover = swept[0]
+    assert MORNING + timedelta(seconds=60) <= takeover <= MORNING + timedelta(seconds=62)
+    assert swept == [takeover, takeover + timedelta(seconds=SAFETY_SWEEP_SECONDS)]  # no more

@@ -77,6 +77,88 @@ def test_a_clean_stop_hands_the_lease_over_at_once(store):
     assert second.renew()
 
 
+def test_a_standby_says_so_at_its_first_look(store, caplog):
+    clock = FakeClock(START)
+    Lease(store, clock, "a", ttl=TTL).renew()
+    with caplog.at_level(logging.INFO, logger="scheduler.lease"):
+        assert not Lease(store, clock, "b", ttl=TTL).renew()
+    assert [r.getMessage() for r in caplog.records] == [
+        "Standby: another process is delivering; taking over when it stops"
+    ]
+
+
+def test_a_standby_takes_over_at_the_instant_the_lease_lapses(store):
+    clock = FakeClock(START)
+    Lease(store, clock, "a", ttl=TTL).renew()
+    standby = Lease(store, clock, "b", ttl=TTL)
+    clock.advance(seconds=TTL)  # the store's own rule: lapsed at `expires_at`, not after
+    assert standby.renew()
+
+
+def test_held_since_is_when_the_lease_was_taken_and_a_normal_takeover_names_no_dead(store):
+    clock = FakeClock(START)
+    holder = Lease(store, clock, "a", ttl=TTL)
+    standby = Lease(store, clock, "b", ttl=TTL)
+    assert holder.held_since is None
+    holder.renew()
+    clock.advance(seconds=20)
+    holder.renew()  # a renewal is no new take
+    assert not standby.renew()
+    assert holder.held_since == START and standby.held_since is None
+    clock.advance(seconds=TTL)
+    assert standby.renew()
+    assert standby.held_since == clock() and standby.dead == set() and holder.dead == set()
+
+
+def test_a_holder_that_lost_its_lease_says_so_and_stops(store, caplog):
+    clock = FakeClock(START)
+    holder = Lease(store, clock, "a", ttl=TTL)
+    holder.renew()
+    clock.advance(seconds=TTL)  # the holder hung past its lease; another process took it
+    assert Lease(store, clock, "b", ttl=TTL).renew()
+    with caplog.at_level(logging.INFO, logger="scheduler.lease"):
+        assert not holder.renew() and not holder.held()
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("ERROR", "Lost the delivery lease to another process; delivering stops here")
+    ]
+
+
+def test_a_lease_the_database_cannot_renew_is_kept_until_its_margin_and_the_log_says_why(
+    db_path, caplog
+):
+    clock = FakeClock(START)
+    store = Store.open(db_path)
+    lease = Lease(store, clock, "a", ttl=TTL)
+    assert lease.renew()
+    store.close()  # every statement now fails with an sqlite3 error
+    with caplog.at_level(logging.WARNING, logger="scheduler.lease"):
+        assert lease.renew()  # kept for now: it was held and has not lapsed
+        clock.advance(seconds=TTL)
+        assert not lease.renew()  # but not past its own margin
+    closed = "Cannot operate on a closed database."
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Could not renew the delivery lease: {closed}",
+        f"Could not renew the delivery lease: {closed}",
+    ]
+
+
+def test_a_released_lease_is_not_held_and_a_failed_release_says_why(db_path, caplog):
+    clock = FakeClock(START)
+    store = Store.open(db_path)
+    lease = Lease(store, clock, "a", ttl=TTL)
+    lease.renew()
+    lease.release()
+    assert not lease.held()
+    lease.renew()
+    store.close()
+    with caplog.at_level(logging.WARNING, logger="scheduler.lease"):
+        lease.release()
+    assert not lease.held()
+    assert [r.getMessage() for r in caplog.records] == [
+        "Could not release the delivery lease (it lapses): Cannot operate on a closed database."
+    ]
+
+
 def many_due_subscribers(db_path, count: int) -> list[int]:
     """`count` chats, subscribed yesterday, whose time came a minute ago."""
     now = datetime.now(UTC)

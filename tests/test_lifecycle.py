@@ -19,6 +19,7 @@ from scheduler.lifecycle import (
     IllegalTransition,
     check,
     claimable_from,
+    sql_list,
 )
 from scheduler.outcomes import (
     MAX_ATTEMPTS,
@@ -60,6 +61,22 @@ def test_the_table_names_every_state_and_the_schema_allows_exactly_those():
 def test_an_illegal_move_is_an_error(old, new):
     with pytest.raises(IllegalTransition, match="cannot go from"):
         check(old, new)
+
+
+@pytest.mark.parametrize(
+    ("old", "message"),
+    [
+        (Status.SENT, "a daily tip cannot go from sent to pending"),
+        (None, "a daily tip cannot go from nothing to pending"),
+    ],
+)
+def test_an_illegal_move_names_the_state_it_came_from_or_nothing(old, message):
+    assert str(IllegalTransition(old, Status.PENDING)) == message
+
+
+def test_the_stores_sql_lists_name_exactly_the_statuses_in_a_stable_order():
+    assert sql_list(claimable_from()) == "'blocked', 'failed', 'released'"
+    assert sql_list(TAKEN) == "'maybe_sent', 'pending', 'sent'"
 
 
 @pytest.mark.parametrize(

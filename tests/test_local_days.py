@@ -179,3 +179,21 @@ def test_a_month_of_moves_and_dst_gives_one_tip_per_current_local_day(store):
         now += timedelta(minutes=10)
     assert set(days.values()) == {1}
     assert len(days) >= 29  # a move eastwards can skip at most the day it jumps over
+
+
+def test_a_move_east_after_todays_tip_owes_only_times_still_ahead():
+    """The documented rule of `rescheduled`: today's tip went out, so the new schedule owes
+    only what is still ahead, even though the new zone's date has already turned."""
+    old = Schedule(time(0, 30), LOS_ANGELES, since=utc(2026, 3, 1))
+    delivered = utc(2026, 3, 2, 8, 30)  # Mon 2 Mar 00:30 in LA (17:30 in Tokyo)
+    now = utc(2026, 3, 2, 18, 0)  # Mon 10:00 in LA, already Tue 3 Mar 03:00 in Tokyo
+    new = rescheduled(old, Schedule(time(1, 0), TOKYO), delivered_day(old, delivered), now)
+    assert next_due(new, delivered_day(new, delivered), now) == utc(2026, 3, 3, 16, 0)
+
+
+def test_a_time_set_to_midnight_before_todays_delivery_still_gets_todays_tip():
+    old = Schedule(time(8), UTC_ZONE, since=utc(2026, 3, 1))
+    now = utc(2026, 3, 2, 7, 0)  # before today's 08:00 tip
+    new = rescheduled(old, Schedule(time(0, 0), UTC_ZONE), None, now)
+    assert new.since == utc(2026, 3, 2, 0, 0)  # today's midnight slot is owed from its start
+    assert next_due(new, None, now) == now

@@ -110,3 +110,32 @@ def test_idle_chats_are_forgotten_so_memory_stays_flat():
     assert pacer.tracked_chats == 1000  # their budgets are not full again yet
     pacer.forget_idle_chats(now=1.5)
     assert pacer.tracked_chats == 0
+
+
+def test_the_paid_burst_is_a_tenth_of_a_seconds_worth_and_at_least_one():
+    fast = Pacer(Limits(paid_per_second=1000))
+    assert send_times(fast, None, 101, paid=True)[-2:] == [0, 0.001]  # 100 at once, then paced
+    slow = Pacer(Limits(paid_per_second=5))
+    assert send_times(slow, None, 3, paid=True) == [0, 0.2, 0.4]
+
+
+def test_a_message_not_said_to_be_paid_spends_the_free_budget():
+    pacer = Pacer(Limits(overall_per_second=30, overall_burst=1, paid_per_second=1000))
+    pacer.spend(None, 0.0)
+    assert pacer.ready_at(None) == pytest.approx(1 / 30)
+    assert pacer.ready_at(None, paid=True) == float("-inf")
+
+
+def test_429s_from_several_chats_exactly_a_window_apart_hold_back_each_only():
+    pacer = Pacer(LIMITS)
+    half = GLOBAL_429_WINDOW / 2
+    held = [pacer.rate_limited(chat, now=(chat - 1) * half, until=99.0) for chat in (1, 2, 3)]
+    assert held == [False, False, False]  # the first is out of the window when the third comes
+
+
+def test_a_chat_whose_budget_is_full_again_just_now_is_forgotten():
+    pacer = Pacer(LIMITS)
+    pacer.spend(1, 0.0)  # due again at 1.0
+    pacer.rate_limited(2, now=0.0, until=1.0)  # paused until 1.0
+    pacer.forget_idle_chats(now=1.0)
+    assert pacer.tracked_chats == 0

@@ -15,6 +15,22 @@ def test_tables_and_links_are_read_from_tzdata_formats():
     assert links_in_zi(ZI) == [("Europe/Berlin", "Europe/Oslo"), ("Africa/Abidjan", "Iceland")]
 
 
+def test_a_commented_header_with_tabs_names_no_zone():
+    header = "#codes\tcoordinates\tTZ\tcomments\n"  # zone1970.tab's own header
+    assert zones_in_tab(header + TAB) == ["Europe/Berlin", "Atlantic/Reykjavik"]
+
+
+def test_utc_itself_resolves_whatever_the_tables_list():
+    assert build_index([], []).resolve("utc") == "UTC"
+
+
+def test_only_keys_in_a_world_region_name_a_city():
+    index = build_index(["America/New_York"], [("America/New_York", "US/Eastern")])
+    assert index.resolve("US/Eastern") == "America/New_York"  # an alias still resolves
+    assert index.cities("new_york") == ("America/New_York",)
+    assert index.cities("eastern") == index.cities("utc") == ()  # US/Eastern, Etc/UTC: no city
+
+
 def test_aliases_resolve_to_their_canonical_zone_and_canonical_keys_stay():
     index = build_index(
         ["Europe/Berlin", "Africa/Abidjan", "Atlantic/Reykjavik"],
