@@ -389,3 +389,69 @@ def test_a_prune_the_disk_refuses_prunes_nothing_and_says_why(
     assert caplog.messages == [
         "Could not prune old delivery records: Cannot operate on a closed database."
     ]
+
+
+class UnreadableFence(Store):
+    """A store whose check just before a send fails (a locked or broken disk)."""
+
+    def may_send(self, chat_id, day, claim, now):
+        raise sqlite3.OperationalError("disk I/O error")
+
+
+async def test_a_fence_the_database_cannot_answer_says_no(db_path, library, clock, sleep, caplog):
+    store = UnreadableFence.open(db_path)
+    subscribe(store, clock, 1)
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    answers: list[bool] = []
+    delivery: Delivery
+
+    async def send(chat_id, tip_id, still_wanted):
+        answers.append(still_wanted())
+        delivery.stop_starting()  # one look is enough (a fence that keeps failing re-claims)
+        return NotSent("no longer wanted")
+
+    delivery = make_delivery(store, library, send, clock, sleep)
+    with caplog.at_level(logging.WARNING, logger="scheduler.delivery"):
+        await delivery.sweep()
+    store.close()
+    assert answers == [False]  # fails closed: not sent
+    assert caplog.messages == ["Could not check chat 1 before sending: disk I/O error"]
+
+
+async def test_an_error_after_a_lost_answer_records_the_tip_as_maybe_sent(
+    store, library, clock, sleep, caplog
+):
+    subscribe(store, clock, 1)
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    answers = [Uncertain("Timed out")]
+
+    async def send(chat_id, tip_id, still_wanted):
+        if answers:
+            return answers.pop()
+        raise RuntimeError("a bug in the sender")
+
+    delivery = make_delivery(store, library, send, clock, sleep)
+    with caplog.at_level(logging.ERROR, logger="scheduler.delivery"):
+        assert await delivery.sweep() == {"maybe_sent": 1}
+    assert store.delivery_status(1, clock().date()) == "maybe_sent"
+    assert caplog.messages == [
+        "Daily tip for chat 1 stopped by an error (RuntimeError: a bug in the sender); "
+        "recorded as maybe sent"
+    ]
+
+
+async def test_a_stop_after_a_lost_answer_records_the_tip_as_maybe_sent(
+    store, library, sender, clock
+):
+    subscribe(store, clock, 1)
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    sender.script[1] = [Uncertain("Timed out")]
+    delivery: Delivery
+
+    async def stopped_while_waiting(seconds: float) -> None:
+        delivery.stop_starting()  # SIGTERM while the retry waits
+
+    delivery = make_delivery(store, library, sender, clock, stopped_while_waiting)
+    await delivery.sweep()
+    assert len(sender.attempts) == 1
+    assert store.delivery_status(1, clock().date()) == "maybe_sent"  # final: never resent

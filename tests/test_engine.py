@@ -17,7 +17,7 @@ from bot.service.wiring import tip_chooser
 from scheduler.delivery import Delivery
 from scheduler.due import Schedule
 from scheduler.engine import BACKOFF_SECONDS, SAFETY_SWEEP_SECONDS, DeliveryLoop
-from scheduler.lease import LEASE_TTL, Lease
+from scheduler.lease import LEASE_TTL, STANDBY_POLL, Lease
 from scheduler.outcomes import Sent
 from storage import Store
 from tests import simulation
@@ -313,7 +313,7 @@ def sweeps_of(life_of_loop, *, until: datetime, lease_of=None, owed=lambda: None
 
 def test_with_nothing_owed_the_next_sweep_is_the_safety_one(caplog):
     async def nothing(loop: DeliveryLoop) -> None:
-        pass
+        loop.wake_at(None)  # a change that leaves nothing owed moves nothing
 
     safety = MORNING + timedelta(seconds=SAFETY_SWEEP_SECONDS)
     with caplog.at_level(logging.DEBUG, logger="scheduler.engine"):
@@ -384,12 +384,12 @@ def test_a_loop_that_never_started_can_be_woken_and_stopped():
 
 def test_a_standby_sweeps_nothing_and_takes_over_within_its_poll(tmp_path):
     store = Store.open(tmp_path / "bot.db")
-    holder = Lease(store, lambda: MORNING, "holder")
+    holder = Lease(store, lambda: MORNING, "holder", ttl=3600)
     holder.renew()  # another process delivers
 
     async def release_after_a_minute(loop: DeliveryLoop) -> None:
-        await sleep_until(MORNING + timedelta(seconds=60))
-        holder.release()  # its clean stop
+        await sleep_until(MORNING + timedelta(seconds=61))
+        holder.release()  # its clean stop, between two of the standby's looks
 
     swept, _ = sweeps_of(
         release_after_a_minute,
@@ -398,5 +398,40 @@ def test_a_standby_sweeps_nothing_and_takes_over_within_its_poll(tmp_path):
     )
     store.close()
     takeover = swept[0]
-    assert MORNING + timedelta(seconds=60) <= takeover <= MORNING + timedelta(seconds=62)
+    released = MORNING + timedelta(seconds=61)
+    assert released <= takeover <= released + timedelta(seconds=STANDBY_POLL)
     assert swept == [takeover, takeover + timedelta(seconds=SAFETY_SWEEP_SECONDS)]  # no more
+
+
+def test_a_loop_that_dies_says_so_and_tells_the_process_but_a_stop_is_no_death(tmp_path, caplog):
+    store = Store.open(tmp_path / "bot.db")
+    fatal: list[BaseException] = []
+
+    def broken_housekeeping() -> None:
+        raise RuntimeError("a bug")
+
+    async def life(housekeeping, stop: bool) -> None:
+        lease = Lease(store, virtual_clock, "me")
+        loop = DeliveryLoop(
+            lambda: asyncio.sleep(0),
+            lambda: None,
+            virtual_clock,
+            lease=lease,
+            housekeeping=housekeeping,
+        )
+        loop.start(on_fatal=fatal.append)
+        await asyncio.sleep(1)
+        if stop:
+            await loop.stop(timeout=1)
+
+    with caplog.at_level(logging.CRITICAL, logger="scheduler.engine"):
+        run_virtual(life(broken_housekeeping, stop=False), MORNING)
+        run_virtual(life(lambda: None, stop=True), MORNING)
+    store.close()
+    [error] = fatal  # the broken loop's, not the stopped one's
+    assert isinstance(error, ExceptionGroup)
+    assert [str(inner) for inner in error.exceptions] == ["a bug"]
+    assert caplog.messages == [
+        "The delivery loop stopped: ExceptionGroup: unhandled errors in a TaskGroup "
+        "(1 sub-exception)"
+    ]

@@ -2,13 +2,14 @@
 
 import random
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tips import Kind, Tip, next_tip, pick_tip
+from tips import Kind, Tip, daily_tips, next_tip, pick_tip
 
 
 def make_pool(sizes: dict[str, int]) -> list[Tip]:
@@ -90,3 +91,27 @@ def test_next_tip_restarts_the_stored_history_when_the_pool_is_used_up(store):
     opener = next_tip(store, pool, 9, rng, now).id
     assert opener != first_cycle[-1]
     assert store.seen_tips(9) == {opener}  # a new cycle: only its first tip counts as seen
+
+
+def test_an_empty_pool_is_an_error_that_says_so():
+    with pytest.raises(ValueError, match=r"^cannot pick from an empty pool$"):
+        pick_tip([], set(), random.Random(1))
+
+
+def test_a_topic_not_seen_yet_comes_first_however_small():
+    pool = make_pool({"fiber": 10, "k2": 2})
+    for seed in range(20):  # fiber: 1 of 10 seen; k2: none of 2 seen
+        assert pick_tip(pool, {"fiber-0"}, random.Random(seed)).tip.topic == "k2"
+
+
+def test_daily_tips_read_each_chats_history_and_restart_a_used_up_one(store):
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    fiber, k2 = make_pool({"fiber": 2}), make_pool({"k2": 3})
+    store.mark_seen(1, "fiber-0", now)  # chat 1: one fiber tip left
+    for seed in range(10):
+        for day, tip in enumerate(k2):  # chat 2: k2 used up, k2-2 the last it got
+            store.mark_seen(2, tip.id, now + timedelta(days=day))
+        tips = daily_tips(store, {1: fiber, 2: k2}, random.Random(seed))
+        assert tips[1].id == "fiber-1"
+        assert tips[2].id in {"k2-0", "k2-1"}  # a new cycle, never the last tip again
+        assert store.seen_tips(1) == {"fiber-0"} and store.seen_tips(2) == set()  # restarted
