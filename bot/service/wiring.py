@@ -50,8 +50,6 @@ TIDY_JOB = "tidy"
 TIDY_EVERY = SAFETY_SWEEP_SECONDS
 # Under Telegram's rate by this share, so clock jitter between us and Telegram never earns a 429.
 MARGIN = 0.993
-# Telegram can answer slowly under load: a send is not given up (and maybe doubled) too soon.
-READ_TIMEOUT = 30.0
 
 
 def system_clock() -> datetime:
@@ -193,7 +191,7 @@ def _application(settings: Settings, gateway: Gateway) -> App:
         .rate_limiter(gateway)
         .concurrent_updates(True)  # a slow reply never holds up the next user
         # every send in flight, plus replies, on the leaner client; getUpdates on its own
-        .request(AiohttpRequest(workers + 16, read_timeout=READ_TIMEOUT))
+        .request(AiohttpRequest(workers + 16))  # http.py's one timeout policy
         .get_updates_request(polling_request())
         .build()
     )
