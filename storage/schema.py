@@ -27,6 +27,7 @@ from storage.migrations.later import (
     v9_channels,
     v10_claims,
 )
+from storage.migrations.tip_numbers import v11_tip_numbers
 
 Migration = Callable[[Database], None]
 
@@ -41,6 +42,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v8_plants,
     v9_channels,
     v10_claims,
+    v11_tip_numbers,
 )
 LATEST = len(MIGRATIONS)
 

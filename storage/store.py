@@ -31,6 +31,7 @@ from storage.schema import upgrade
 from storage.tables import deliveries, events, rotation, subscribers, subscriptions
 from storage.tables.deliveries import MANUAL
 from storage.tables.events import EventKind
+from storage.tables.tip_numbers import TipNumbers
 
 __all__ = ["BUSY_TIMEOUT_MS", "MANUAL", "OPEN_TIMEOUT", "Store"]
 
@@ -50,6 +51,7 @@ class Store(HabitRecords, OperatorRecords):
     def __init__(self, db: Database, *, path: Path | None = None) -> None:
         self.db = db
         upgrade(db)
+        self.tips = TipNumbers(db)
         self._watch = FileWatch(path) if path else None
 
     @classmethod

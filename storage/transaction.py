@@ -8,6 +8,8 @@ from contextlib import AbstractContextManager, contextmanager
 
 from sqlite_utils import Database
 
+from storage.tables.tip_numbers import TipNumbers
+
 
 @contextmanager
 def transaction(db: Database) -> Iterator[None]:
@@ -38,6 +40,7 @@ class Connected:
     """A part of the store: the database it reads and writes, and its write transaction."""
 
     db: Database
+    tips: TipNumbers  # the tip id <-> number mapping the history tables store numbers by
 
     def transaction(self) -> AbstractContextManager[None]:
         """A write transaction taking the write lock first (`transaction`)."""

@@ -13,4 +13,5 @@ __all__ = [
     "rotation",
     "subscribers",
     "subscriptions",
+    "tip_numbers",
 ]

@@ -1,0 +1,64 @@
+"""Tip numbers: a small integer for each library tip id, so history rows stay compact.
+
+The library names tips by text (`fiber-inulin-onions`); the tables that remember tips per chat
+(deliveries, votes, the rotation's per-cycle set) store a number instead, 1–2 bytes rather
+than 20–40. A number, once given, names its tip for good: it is never changed or reused, so
+a tip removed in one library edition and restored in the next keeps its votes and its place
+in every rotation, and a new tip gets the next free number.
+
+Numbers only grow, so a cached mapping is never wrong, only incomplete: a lookup that misses
+reads the table again (another process may have numbered a new tip meanwhile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+
+class TipNumbers:
+    """The tip id ↔ number mapping of one database, cached for the process's lifetime."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._numbers: dict[str, int] = {}
+        self._ids: dict[int, str] = {}
+        self._reload()
+
+    def number(self, tip_id: str) -> int:
+        """`tip_id`'s number, giving it the next free one if it has none. Writes: call in a
+        write transaction (or where a lone insert may commit)."""
+        found = self.known(tip_id)
+        if found is None:
+            self._db.execute("INSERT OR IGNORE INTO tip_numbers (tip_id) VALUES (?)", [tip_id])
+            self._reload()
+            found = self._numbers[tip_id]
+        return found
+
+    def known(self, tip_id: str) -> int | None:
+        """`tip_id`'s number, or None if no row ever named it (a read: never writes)."""
+        found = self._numbers.get(tip_id)
+        if found is None:
+            self._reload()
+            found = self._numbers.get(tip_id)
+        return found
+
+    def tip_id(self, number: int) -> str | None:
+        """The tip id `number` stands for; None for a number no process has given."""
+        found = self._ids.get(number)
+        if found is None:
+            self._reload()
+            found = self._ids.get(number)
+        return found
+
+    def tip_ids(self, numbers: Iterable[int]) -> set[str]:
+        """The tip ids of `numbers`, leaving out any the table does not know."""
+        found = {self.tip_id(number) for number in numbers}
+        found.discard(None)
+        return found  # type: ignore[return-value]
+
+    def _reload(self) -> None:
+        rows = self._db.execute("SELECT number, tip_id FROM tip_numbers").fetchall()
+        self._ids = {int(number): str(tip_id) for number, tip_id in rows}
+        self._numbers = {tip_id: number for number, tip_id in self._ids.items()}

@@ -1,0 +1,62 @@
+"""Tip numbers: stable across library editions and processes, never reused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from storage import Store
+from tests.databases import database_at
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_a_tip_keeps_its_number_and_a_new_tip_takes_the_next(store):
+    first = store.tips.number("fiber-onions")
+    second = store.tips.number("kefir")
+    assert second == first + 1
+    assert store.tips.number("fiber-onions") == first
+    assert store.tips.tip_id(second) == "kefir"
+
+
+def test_a_read_never_numbers_a_tip(store):
+    assert store.tips.known("never-stored") is None
+    assert store.tips.tip_id(99) is None
+    assert store.db.execute("SELECT count(*) FROM tip_numbers").fetchone()[0] == 0
+
+
+def test_numbers_survive_a_restart_and_are_never_reused(db_path):
+    store = Store.open(db_path)
+    retired = store.tips.number("retired-in-edition-3")
+    kept = store.tips.number("kept")
+    store.close()
+    store = Store.open(db_path)  # the next edition does not have "retired-in-edition-3"
+    assert store.tips.number("new-in-edition-3") == kept + 1
+    assert store.tips.known("retired-in-edition-3") == retired
+    store.close()
+
+
+def test_another_process_sees_numbers_given_after_it_started(db_path):
+    one, two = Store.open(db_path), Store.open(db_path)
+    number = two.tips.number("added-by-the-other-process")
+    assert one.tips.tip_id(number) == "added-by-the-other-process"
+    assert one.tips.known("added-by-the-other-process") == number
+    assert one.tips.number("next") == number + 1
+    one.close()
+    two.close()
+
+
+def test_the_migration_numbers_every_tip_the_history_names(tmp_path):
+    db_path = tmp_path / "old.db"
+    db = database_at(db_path, 10)
+    db.execute(
+        "INSERT INTO deliveries (chat_id, local_date, tip_id, status, delivered_at, updated_at)"
+        " VALUES (1, '2026-03-01', 'b-tip', 'sent', 0, '')"
+    )
+    db.execute("INSERT INTO seen_tips VALUES (1, 'a-tip', '')")
+    db.execute("INSERT INTO feedback VALUES (1, 'c-tip', 1, 0)")
+    db.execute("INSERT INTO checkins VALUES (1, '2026-03-01', 'b-tip', 0)")
+    db.conn.commit()
+    db.close()
+    store = Store.open(db_path)
+    assert [store.tips.known(t) for t in ("a-tip", "b-tip", "c-tip")] == [1, 2, 3]
+    store.close()
