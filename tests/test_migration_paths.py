@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlite_utils import Database
 
+from habits.streaks import streak
 from habits.weeks import week_start
 from scheduler.records import DeliveryStatus
 from storage import Store
@@ -88,8 +90,6 @@ FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 6: _v6, 7: _v7
 
 def database_lived_to(path, version: int) -> None:
     """A file that went through versions 1..`version` with data written at each step."""
-    from sqlite_utils import Database
-
     db = Database(sqlite3.connect(path))
     for number, migration in enumerate(MIGRATIONS[:version], start=1):
         migration(db)
@@ -126,7 +126,5 @@ def test_an_old_database_keeps_what_subscribers_made(tmp_path, version):
 
 def streak_now(store: Store, chat_id: int, today: date) -> tuple[int, int]:
     """(current, longest) as the bot shows them."""
-    from habits.streaks import streak
-
     found = streak(store.check_in_days(chat_id), today)
     return found.current, found.longest
