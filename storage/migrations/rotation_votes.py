@@ -13,7 +13,6 @@ its tables name, as migration 11 did, new ones taking the next numbers in text o
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import groupby
 
 from sqlite_utils import Database
 
@@ -44,14 +43,14 @@ def v12_rotation(db: Database) -> None:
 
 
 def _rotations(db: Database) -> Iterator[tuple[int, bytes, int]]:
+    """Per chat: its seen numbers and, beside max(rowid), the latest one (SQLite gives a bare
+    column from the row holding the max)."""
     rows = db.execute(
-        "SELECT s.chat_id, n.number, s.rowid FROM seen_tips AS s"
-        " JOIN tip_numbers AS n ON n.tip_id = s.tip_id ORDER BY s.chat_id"
+        "SELECT s.chat_id, group_concat(n.number), n.number, max(s.rowid) FROM seen_tips AS s"
+        " JOIN tip_numbers AS n ON n.tip_id = s.tip_id GROUP BY s.chat_id"
     )
-    for chat_id, seen in groupby(rows, key=lambda row: row[0]):
-        chat = list(seen)
-        latest = max(chat, key=lambda row: row[2])[1]
-        yield chat_id, tip_set(row[1] for row in chat), latest
+    for chat_id, seen, latest, _ in rows:
+        yield chat_id, tip_set(map(int, seen.split(","))), latest
 
 
 def v13_votes(db: Database) -> None:
