@@ -23,10 +23,10 @@ class HabitRecords(Connected):
     def vote(self, chat_id: int, tip_id: str, value: int, now: datetime) -> int | None:
         """Record a 👍 (1) or 👎 (-1) on a tip, replacing the chat's earlier vote (returned)."""
         with self.transaction():
-            return feedback.vote(self.db, chat_id, tip_id, value, now)
+            return feedback.vote(self.db, self.tips, chat_id, tip_id, value)
 
     def vote_of(self, chat_id: int, tip_id: str) -> int | None:
-        return feedback.vote_of(self.db, chat_id, tip_id)
+        return feedback.vote_of(self.db, self.tips, chat_id, tip_id)
 
     def check_in(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
         """Record the chat's ✅ for local `day`; False if it had one already."""

@@ -2,7 +2,8 @@
 
 Telegram announces the move, but the bot may notice it late, after the supergroup already
 stored settings of its own. The newer settings win (by `updated_at`, which only commands
-stamp); deliveries and seen tips are merged, a day's taken tip winning over a free one.
+stamp); deliveries and the rotation are merged, a day's taken tip winning over a free one and
+the two rotation cycles joining into one.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlite_utils import Database
+
+from storage.tables import rotation
 
 Row = Mapping[str, Any]
 
@@ -31,8 +34,9 @@ def merge_subscriber(db: Database, old: int, new: int) -> Row | None:
 
 
 def merge_history(db: Database, old: int, new: int, taken: str) -> None:
-    """Move deliveries, seen tips, votes, check-ins and plants; where both chats have a day, a
-    taken tip wins (and the supergroup's own vote or check-in, where it has one).
+    """Move deliveries, the rotation, votes, check-ins and plants; where both chats have a day,
+    a taken tip wins (and the supergroup's own vote or check-in, where it has one); the seen
+    tips are the union of both chats' (`rotation.merge`).
 
     `taken` is the SQL list of statuses that count as a tip gone out.
     """
@@ -41,7 +45,8 @@ def merge_history(db: Database, old: int, new: int, taken: str) -> None:
         " AND local_date IN (SELECT local_date FROM deliveries WHERE chat_id = :old)",
         {"old": old, "new": new},
     )
-    for table in ("deliveries", "seen_tips", "feedback", "checkins", "plants"):
+    rotation.merge(db, old, new)
+    for table in ("deliveries", "votes", "checkins", "plants"):
         db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new, old])
         db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old])
 

@@ -2,7 +2,10 @@
 
 Tables are discovered from `sqlite_master` rather than listed here, so a table added by a
 later migration (feedback, check-ins, ...) is erased and exported without anyone having to
-remember this module. Instants stored as epoch seconds come out as ISO 8601 text in UTC.
+remember this module. Instants stored as epoch seconds come out as ISO 8601 text in UTC, and
+tips stored by number (`storage.tables.tip_numbers`) as the library's tip ids: one tip in a
+column named `tip` or `last`, a set of tips (`storage.tip_sets`) in one named `cycle`, as a
+sorted list.
 """
 
 from __future__ import annotations
@@ -12,8 +15,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.tables.tip_numbers import TipNumbers
+from storage.tip_sets import numbers_in
+
 #: Column names whose integers are UTC epoch seconds (the schema's own convention).
 _INSTANT_SUFFIXES = ("_at", "_since", "_until")
+#: Column names whose integers are tip numbers, and those whose BLOBs are sets of them.
+_TIP_COLUMNS = ("tip", "last")
+_TIP_SET_COLUMNS = ("cycle",)
 
 
 def chat_tables(db: Database) -> list[str]:
@@ -36,11 +45,11 @@ def erase(db: Database, chat_id: int) -> dict[str, int]:
     }
 
 
-def export(db: Database, chat_id: int, now: datetime) -> dict[str, Any]:
+def export(db: Database, tips: TipNumbers, chat_id: int, now: datetime) -> dict[str, Any]:
     """The chat's rows from every such table, as a JSON-ready document."""
     tables = {
         table: [
-            {column: _jsonable(column, value) for column, value in row.items()}
+            {column: _jsonable(tips, column, value) for column, value in row.items()}
             for row in db.query(f'SELECT * FROM "{table}" WHERE chat_id = ?', [chat_id])
         ]
         for table in chat_tables(db)
@@ -52,7 +61,11 @@ def _columns(db: Database, table: str) -> set[str]:
     return {row["name"] for row in db.query(f'PRAGMA table_info("{table}")')}
 
 
-def _jsonable(column: str, value: Any) -> Any:
+def _jsonable(tips: TipNumbers, column: str, value: Any) -> Any:
+    if column in _TIP_COLUMNS and isinstance(value, int):
+        return tips.tip_id(value)
+    if column in _TIP_SET_COLUMNS and isinstance(value, bytes):
+        return sorted(tips.tip_ids(numbers_in(value)))
     if column.endswith(_INSTANT_SUFFIXES) and isinstance(value, int | float):
         return _iso(datetime.fromtimestamp(value, UTC))
     if isinstance(value, bytes):

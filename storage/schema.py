@@ -27,6 +27,7 @@ from storage.migrations.later import (
     v9_channels,
     v10_claims,
 )
+from storage.migrations.rotation_votes import v12_rotation, v13_votes
 from storage.migrations.tip_numbers import v11_tip_numbers
 
 Migration = Callable[[Database], None]
@@ -43,6 +44,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     v9_channels,
     v10_claims,
     v11_tip_numbers,
+    v12_rotation,
+    v13_votes,
 )
 LATEST = len(MIGRATIONS)
 

@@ -32,6 +32,7 @@ from storage.tables import deliveries, events, rotation, subscribers, subscripti
 from storage.tables.deliveries import MANUAL
 from storage.tables.events import EventKind
 from storage.tables.tip_numbers import TipNumbers
+from storage.tip_sets import register
 
 __all__ = ["BUSY_TIMEOUT_MS", "MANUAL", "OPEN_TIMEOUT", "Store"]
 
@@ -50,6 +51,7 @@ class Store(HabitRecords, OperatorRecords):
 
     def __init__(self, db: Database, *, path: Path | None = None) -> None:
         self.db = db
+        register(db)  # the SQL functions the rotation's one-statement writes use
         upgrade(db)
         self.tips = TipNumbers(db)
         self._watch = FileWatch(path) if path else None
@@ -170,7 +172,7 @@ class Store(HabitRecords, OperatorRecords):
             return privacy.erase(self.db, chat_id)
 
     def export_chat(self, chat_id: int, now: datetime) -> dict[str, Any]:
-        return privacy.export(self.db, chat_id, now)
+        return privacy.export(self.db, self.tips, chat_id, now)
 
     # Daily deliveries (`storage.tables.deliveries`) ----------------------------------------------
 
@@ -193,6 +195,7 @@ class Store(HabitRecords, OperatorRecords):
         chat_id, schedule = subscriber.chat_id, subscriber.schedule
         if not deliveries.claim(self.db, chat_id, schedule, day, tip_id, now, claim):
             return False
+        self.tips.number(tip_id)  # so the finish finds it (`rotation.mark_delivered`)
         subscribers.claimed(self.db, subscriber, day, now)
         return True
 
@@ -217,7 +220,7 @@ class Store(HabitRecords, OperatorRecords):
         with self.transaction():
             deliveries.finish(self.db, chat_id, day, status, now, claim)
             if status in TAKEN:
-                rotation.mark_delivered(self.db, chat_id, day, now)
+                rotation.mark_delivered(self.db, chat_id, day)
             elif status is DeliveryStatus.BLOCKED:
                 subscribers.deactivate(self.db, chat_id, now)
             elif subscribers.row(self.db, chat_id) is not None:
@@ -256,17 +259,18 @@ class Store(HabitRecords, OperatorRecords):
     # Rotation history (`storage.tables.rotation`) ------------------------------------------------
 
     def seen_tips(self, chat_id: int) -> set[str]:
-        return rotation.seen(self.db, chat_id)
+        return rotation.seen(self.db, self.tips, chat_id)
 
     def seen_histories(self, chat_ids: Sequence[int]) -> dict[int, tuple[set[str], str | None]]:
-        return rotation.histories(self.db, chat_ids)
+        return rotation.histories(self.db, self.tips, chat_ids)
 
     def last_seen_tip(self, chat_id: int) -> str | None:
-        return rotation.last_seen(self.db, chat_id)
+        return rotation.last_seen(self.db, self.tips, chat_id)
 
     def mark_seen(self, chat_id: int, tip_id: str, now: datetime) -> None:
-        rotation.mark_seen(self.db, chat_id, tip_id, now)
+        """`now` is kept for callers: the rotation stores no time, only the order of tips."""
+        with self.transaction():  # numbering a new tip and marking it commit together
+            rotation.mark_seen(self.db, self.tips, chat_id, tip_id)
 
     def forget_seen(self, chat_id: int, tip_ids: Iterable[str]) -> None:
-        with self.transaction():
-            rotation.forget(self.db, chat_id, tip_ids)
+        rotation.forget(self.db, self.tips, chat_id, tip_ids)

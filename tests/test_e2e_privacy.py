@@ -56,10 +56,10 @@ async def test_delete_me_asks_first_then_erases_every_table(bot, telegram, store
         "channel_owners": 1,
         "checkins": 1,
         "deliveries": 1,
-        "feedback": 1,
         "plants": 2,
-        "seen_tips": 2,
+        "rotation": 1,  # one row a chat, whatever it has seen
         "subscribers": 1,
+        "votes": 1,
     }
     [confirm, _cancel] = buttons(message).values()
     assert (await press(telegram, CHAT, message.message_id, confirm))["text"] is None
@@ -120,8 +120,8 @@ async def test_export_sends_every_table_as_a_json_file(bot, telegram, store, clo
     assert "Everything stored about this chat" in document.caption
     data = json.loads(document.content)
     assert data["chat_id"] == CHAT and data["exported_at"] == "2026-03-02T08:00:00+00:00"
-    tables = {"channel_owners", "checkins", "deliveries", "feedback", "plants", "seen_tips"}
-    tables.add("subscribers")
+    tables = {"channel_owners", "checkins", "deliveries", "plants", "rotation", "subscribers"}
+    tables.add("votes")
     assert set(data["tables"]) == tables
     assert {row["plant"] for row in data["tables"]["plants"]} == {"oats", "kale"}
     assert data["tables"]["plants"][0]["added_at"] == "2026-03-02T08:00:00+00:00"
@@ -130,13 +130,12 @@ async def test_export_sends_every_table_as_a_json_file(bot, telegram, store, clo
     assert "avoid" not in subscriber["topics"].split(",")
     [delivery] = data["tables"]["deliveries"]
     assert delivery["delivered_at"] == "2026-03-02T08:00:00+00:00"
-    [vote] = data["tables"]["feedback"]
-    assert vote == {
-        "chat_id": CHAT,
-        "tip_id": "k2-1",
-        "vote": 1,
-        "voted_at": delivery["delivered_at"],
-    }
+    [vote] = data["tables"]["votes"]
+    assert vote == {"chat_id": CHAT, "tip": "k2-1", "vote": 1}  # the tip's id, not its number
+    [rotation] = data["tables"]["rotation"]
+    assert rotation["chat_id"] == CHAT and len(rotation["cycle"]) == 2  # the daily tip, the /tip
+    assert delivery["tip_id"] in rotation["cycle"] and rotation["last"] in rotation["cycle"]
+    assert rotation["last"] != delivery["tip_id"]  # the /tip came after the daily one
 
 
 async def test_export_of_a_chat_with_nothing_stored(bot, telegram):
@@ -146,10 +145,10 @@ async def test_export_of_a_chat_with_nothing_stored(bot, telegram):
         "channel_owners": [],
         "checkins": [],
         "deliveries": [],
-        "feedback": [],
         "plants": [],
-        "seen_tips": [],
+        "rotation": [],
         "subscribers": [],
+        "votes": [],
     }
 
 

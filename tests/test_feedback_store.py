@@ -15,13 +15,18 @@ from tests.databases import database_at
 DAY = date(2026, 3, 2)
 
 
-def test_a_vote_is_stored_with_its_time_and_can_be_changed(store, clock):
+def test_a_vote_is_stored_by_tip_number_and_can_be_changed(store, clock):
     assert store.vote(1, "k2-a", 1, clock()) is None
     clock.advance(minutes=5)
     assert store.vote(1, "k2-a", -1, clock()) == 1  # the vote it replaced
     assert store.vote_of(1, "k2-a") == -1
-    row = store.db.execute("SELECT vote, voted_at FROM feedback").fetchall()
-    assert row == [(-1, int(clock().timestamp()))]
+    rows = store.db.execute("SELECT chat_id, tip, vote FROM votes").fetchall()
+    assert rows == [(1, store.tips.known("k2-a"), -1)]
+
+
+def test_no_vote_on_a_tip_nobody_has_stored(store):
+    assert store.vote_of(1, "never-stored") is None
+    assert store.tips.known("never-stored") is None  # the read numbered nothing
 
 
 def test_votes_are_counted_per_tip_one_per_chat(store, clock):
@@ -60,7 +65,7 @@ def test_a_version_5_database_gains_the_feedback_tables_and_keeps_its_rows(tmp_p
     store = Store.open(path)
     try:
         assert schema_version(store.db) == LATEST >= 6
-        assert {"feedback", "checkins"} <= set(store.db.table_names())
+        assert {"votes", "checkins"} <= set(store.db.table_names())
         assert store.check_in(1, DAY, "k2-a", clock()) and store.check_in_days(1) == [DAY]
     finally:
         store.close()

@@ -109,10 +109,10 @@ def test_erase_deletes_every_row_about_the_chat_and_nothing_else(store):
         "channel_owners": 1,
         "checkins": 1,
         "deliveries": 1,
-        "feedback": 1,
         "plants": 1,
-        "seen_tips": 1,
+        "rotation": 1,
         "subscribers": 1,
+        "votes": 1,
     }
     for table in chat_tables(store.db):
         assert (
@@ -136,10 +136,10 @@ def test_chat_tables_are_found_from_the_schema(store):
         "channel_owners",
         "checkins",
         "deliveries",
-        "feedback",
         "plants",
-        "seen_tips",
+        "rotation",
         "subscribers",
+        "votes",
     ]
     store.db.execute("CREATE TABLE later (chat_id INTEGER, at TEXT)")  # a later feature's
     assert "later" in chat_tables(store.db)
@@ -156,18 +156,18 @@ def test_export_has_every_table_with_iso_instants_and_is_json(store):
         "channel_owners",
         "checkins",
         "deliveries",
-        "feedback",
         "plants",
-        "seen_tips",
+        "rotation",
         "subscribers",
+        "votes",
     }
     [subscriber] = document["tables"]["subscribers"]
     assert subscriber["topics"] == "fiber" and subscriber["timezone"] == "Europe/Berlin"
     assert subscriber["paused_until"] == "2026-03-05T23:00:00+00:00"
     [delivery] = document["tables"]["deliveries"]
     assert delivery["delivered_at"] == "2026-03-02T09:00:00+00:00" and delivery["status"] == "sent"
-    assert document["tables"]["seen_tips"] == [
-        {"chat_id": CHAT, "tip_id": "fiber-1", "seen_at": "2026-03-02T09:00:00+00:00"}
+    assert document["tables"]["rotation"] == [  # tip ids, not the stored numbers
+        {"chat_id": CHAT, "cycle": ["fiber-1"], "last": "fiber-1"}
     ]
 
 

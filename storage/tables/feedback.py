@@ -1,7 +1,9 @@
 """One-tap feedback: 👍/👎 votes per (chat, tip) and ✅ check-ins per (chat, local day).
 
 A vote can be changed (the latest press wins) and a check-in happens once a local day, so
-pressing again, or after a restart, changes nothing.
+pressing again, or after a restart, changes nothing. Votes are stored by tip number
+(`storage.tables.tip_numbers`), one row of three integers per (chat, tip); when a vote was
+pressed is not kept, as nothing shows it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlite_utils import Database
+
+from storage.tables.tip_numbers import TipNumbers
 
 
 @dataclass(frozen=True)
@@ -20,21 +24,23 @@ class Votes:
     down: int = 0
 
 
-def vote(db: Database, chat_id: int, tip_id: str, value: int, now: datetime) -> int | None:
+def vote(db: Database, tips: TipNumbers, chat_id: int, tip_id: str, value: int) -> int | None:
     """Record the chat's vote (1 or -1) on a tip; return the vote it replaced, if any."""
-    before = vote_of(db, chat_id, tip_id)
+    before = vote_of(db, tips, chat_id, tip_id)
     db.execute(
-        "INSERT INTO feedback (chat_id, tip_id, vote, voted_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (chat_id, tip_id) DO UPDATE SET vote = excluded.vote,"
-        " voted_at = excluded.voted_at",
-        [chat_id, tip_id, value, int(now.timestamp())],
+        "INSERT INTO votes (chat_id, tip, vote) VALUES (?, ?, ?)"
+        " ON CONFLICT (chat_id, tip) DO UPDATE SET vote = excluded.vote",
+        [chat_id, tips.number(tip_id), value],
     )
     return before
 
 
-def vote_of(db: Database, chat_id: int, tip_id: str) -> int | None:
+def vote_of(db: Database, tips: TipNumbers, chat_id: int, tip_id: str) -> int | None:
+    number = tips.known(tip_id)
+    if number is None:
+        return None  # a tip nobody has stored yet: no vote on it either
     row = db.execute(
-        "SELECT vote FROM feedback WHERE chat_id = ? AND tip_id = ?", [chat_id, tip_id]
+        "SELECT vote FROM votes WHERE chat_id = ? AND tip = ?", [chat_id, number]
     ).fetchone()
     return None if row is None else int(row[0])
 
@@ -65,8 +71,10 @@ def check_in_days(db: Database, chat_id: int) -> list[date]:
 
 
 def counts(db: Database) -> dict[str, Votes]:
-    """👍 and 👎 per tip id, for every tip that has a vote."""
+    """👍 and 👎 per tip id, for every tip that has a vote (an operator's read: it reads
+    every vote, as `storage.reports.stats` does)."""
     rows = db.execute(
-        "SELECT tip_id, sum(vote = 1), sum(vote = -1) FROM feedback GROUP BY tip_id"
+        "SELECT n.tip_id, sum(v.vote = 1), sum(v.vote = -1)"
+        " FROM votes AS v JOIN tip_numbers AS n ON n.number = v.tip GROUP BY v.tip"
     ).fetchall()
     return {tip_id: Votes(int(up), int(down)) for tip_id, up, down in rows}

@@ -1,72 +1,103 @@
-"""The seen_tips table: each chat's rotation history, the tips it has had in this cycle.
+"""The rotation table: each chat's rotation history, one row a chat.
 
-A daily tip enters it when its delivery is closed as sent (or maybe sent), never at the
-claim, so a tip that did not go out comes round again; a tip asked for enters it as it is
-chosen and leaves again if the reply fails. The rotation (`tips.choosing`) picks the next
-tip from it and starts a new cycle by forgetting the pool's tips.
+`cycle` is the set of tips the chat has had in its current cycle, as a bitset of tip numbers
+(`storage.tip_sets`); `last` is the number of the latest tip it had, which a new cycle never
+starts with and `/source` answers about. A daily tip enters it when its delivery is closed as
+sent (or maybe sent), never at the claim, so a tip that did not go out comes round again; a
+tip asked for enters it as it is chosen and leaves the cycle again if the reply fails. The
+rotation (`tips.choosing`) picks the next tip from it and starts a new cycle by forgetting
+the pool's tips: only their bits are cleared, and `last` stays.
+
+Numbers never change (`storage.tables.tip_numbers`), so a tip removed from the library only
+stops being chosen, and a new one takes a bit nobody has set.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 
 from sqlite_utils import Database
 
-from storage.columns import first_row, iso
+from storage.tables.tip_numbers import TipNumbers
+from storage.tip_sets import numbers_in, tip_set
 
 _BATCH = 500  # SQLite's bound-parameter limit, with room to spare
 
+# Both writes add one tip: a new chat's row starts with it, an existing row gains its bit.
+_ADD = (
+    " ON CONFLICT (chat_id) DO UPDATE SET cycle = tip_set_add(cycle, excluded.last),"
+    " last = excluded.last"
+)
 
-def seen(db: Database, chat_id: int) -> set[str]:
-    rows = db.query("SELECT tip_id FROM seen_tips WHERE chat_id = ?", [chat_id])
-    return {row["tip_id"] for row in rows}
+
+def seen(db: Database, tips: TipNumbers, chat_id: int) -> set[str]:
+    row = db.execute("SELECT cycle FROM rotation WHERE chat_id = ?", [chat_id]).fetchone()
+    return tips.tip_ids(numbers_in(row[0])) if row else set()
 
 
-def histories(db: Database, chat_ids: Sequence[int]) -> dict[int, tuple[set[str], str | None]]:
+def histories(
+    db: Database, tips: TipNumbers, chat_ids: Sequence[int]
+) -> dict[int, tuple[set[str], str | None]]:
     """Each chat's seen tips and its latest one, in one query per 500 chats."""
     found: dict[int, tuple[set[str], str | None]] = {}
-    latest: dict[int, int] = {}
     for start in range(0, len(chat_ids), _BATCH):
         batch = chat_ids[start : start + _BATCH]
         marks = ", ".join("?" * len(batch))
-        for chat_id, tip_id, rowid in db.execute(
-            f"SELECT chat_id, tip_id, rowid FROM seen_tips WHERE chat_id IN ({marks})", batch
+        for chat_id, cycle, last in db.execute(
+            f"SELECT chat_id, cycle, last FROM rotation WHERE chat_id IN ({marks})", batch
         ):
-            tips, _ = found.setdefault(chat_id, (set(), None))
-            tips.add(tip_id)
-            if rowid > latest.get(chat_id, -1):
-                latest[chat_id] = rowid
-                found[chat_id] = (tips, tip_id)
+            latest = None if last is None else tips.tip_id(last)
+            found[chat_id] = (tips.tip_ids(numbers_in(cycle)), latest)
     return found
 
 
-def last_seen(db: Database, chat_id: int) -> str | None:
-    row = first_row(
-        db,
-        "SELECT tip_id FROM seen_tips WHERE chat_id = ? ORDER BY rowid DESC LIMIT 1",
-        [chat_id],
-    )
-    return row["tip_id"] if row else None
+def last_seen(db: Database, tips: TipNumbers, chat_id: int) -> str | None:
+    row = db.execute("SELECT last FROM rotation WHERE chat_id = ?", [chat_id]).fetchone()
+    return None if row is None or row[0] is None else tips.tip_id(row[0])
 
 
-def mark_seen(db: Database, chat_id: int, tip_id: str, now: datetime) -> None:
+def mark_seen(db: Database, tips: TipNumbers, chat_id: int, tip_id: str) -> None:
+    number = tips.number(tip_id)
     db.execute(
-        "INSERT OR REPLACE INTO seen_tips (chat_id, tip_id, seen_at) VALUES (?, ?, ?)",
-        [chat_id, tip_id, iso(now)],
+        "INSERT INTO rotation (chat_id, cycle, last) VALUES (?, ?, ?)" + _ADD,
+        [chat_id, tip_set([number]), number],
     )
 
 
-def mark_delivered(db: Database, chat_id: int, day: date, now: datetime) -> None:
-    """The tip of the chat's delivery for local `day` has gone out: it is seen now."""
+def mark_delivered(db: Database, chat_id: int, day: date) -> None:
+    """The tip of the chat's delivery for local `day` has gone out: it is seen now.
+
+    One statement: the claim numbered the tip (`Store.claim_for`), so the join finds it.
+    """
     db.execute(
-        "INSERT OR REPLACE INTO seen_tips (chat_id, tip_id, seen_at) SELECT"
-        " chat_id, tip_id, :now FROM deliveries WHERE chat_id = :chat_id AND local_date = :day",
-        {"chat_id": chat_id, "day": day.isoformat(), "now": iso(now)},
+        "INSERT INTO rotation (chat_id, cycle, last)"
+        " SELECT d.chat_id, tip_set_add(NULL, n.number), n.number"
+        " FROM deliveries AS d JOIN tip_numbers AS n ON n.tip_id = d.tip_id"
+        " WHERE d.chat_id = :chat_id AND d.local_date = :day" + _ADD,
+        {"chat_id": chat_id, "day": day.isoformat()},
     )
 
 
-def forget(db: Database, chat_id: int, tip_ids: Iterable[str]) -> None:
-    """Start a new rotation cycle for these tips."""
-    for tip_id in tip_ids:
-        db.execute("DELETE FROM seen_tips WHERE chat_id = ? AND tip_id = ?", [chat_id, tip_id])
+def forget(db: Database, tips: TipNumbers, chat_id: int, tip_ids: Iterable[str]) -> None:
+    """Start a new rotation cycle for these tips: clear their bits, in one statement."""
+    numbers = (tips.known(tip_id) for tip_id in tip_ids)
+    gone = tip_set(number for number in numbers if number is not None)
+    if gone:
+        db.execute(
+            "UPDATE rotation SET cycle = tip_set_minus(cycle, ?) WHERE chat_id = ?",
+            [gone, chat_id],
+        )
+
+
+def merge(db: Database, old: int, new: int) -> None:
+    """Move the old chat's history to the new id: the union of both cycles; the new chat's
+    latest tip, if it has one (it is the chat in use since the move)."""
+    db.execute(
+        "INSERT INTO rotation (chat_id, cycle, last)"
+        " SELECT :new, cycle, last FROM rotation WHERE chat_id = :old"
+        " ON CONFLICT (chat_id) DO UPDATE SET cycle = tip_set_union(cycle, excluded.cycle),"
+        " last = coalesce(last, excluded.last)",
+        {"old": old, "new": new},
+    )
+    db.execute("DELETE FROM rotation WHERE chat_id = ?", [old])

@@ -1,0 +1,109 @@
+"""The query plans of the real statements: each hot one finds its rows by a key, never by a
+SCAN of a table that grows with the subscribers, and every index left is one a plan uses.
+
+Each test runs a store method with SQLite's trace on, so the statements checked are the ones
+the code runs (with their values bound), then asks `EXPLAIN QUERY PLAN` about each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from scheduler.due import Schedule
+from scheduler.records import DeliveryStatus
+from storage import Store
+
+NOW = datetime(2026, 3, 2, 8, tzinfo=UTC)
+DAY = date(2026, 3, 2)
+EIGHT_UTC = Schedule(time(8), ZoneInfo("UTC"))
+_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")  # no plan to read
+
+
+def plans(store: Store, action: Callable[[], object], table: str) -> dict[str, str]:
+    """Each statement `action` ran that names `table`, with its query plan as one text."""
+    ran: list[str] = []
+    store.db.conn.set_trace_callback(ran.append)
+    try:
+        action()
+    finally:
+        store.db.conn.set_trace_callback(None)
+    return {
+        sql: " | ".join(row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        for sql in ran
+        if re.search(rf"\b{table}\b", sql) and not sql.startswith(_CONTROL)
+    }
+
+
+def with_history(store: Store) -> None:
+    for chat_id in (1, 2):
+        store.subscribe(chat_id, "private", EIGHT_UTC, NOW)
+        store.mark_seen(chat_id, "a", NOW)
+        store.vote(chat_id, "a", 1, NOW)
+
+
+def by_rowid(found: dict[str, str]) -> None:
+    assert found, "the action ran no statement on the table"
+    for sql, plan in found.items():
+        assert "SEARCH rotation USING INTEGER PRIMARY KEY (rowid=?)" in plan, (sql, plan)
+        assert "SCAN" not in plan, (sql, plan)
+
+
+def test_the_rotations_reads_and_writes_find_the_chat_by_its_rowid(store):
+    with_history(store)
+    by_rowid(plans(store, lambda: store.seen_tips(1), "rotation"))
+    by_rowid(plans(store, lambda: store.last_seen_tip(1), "rotation"))
+    by_rowid(plans(store, lambda: store.seen_histories([1, 2, 3]), "rotation"))
+    by_rowid(plans(store, lambda: store.forget_seen(1, ["a"]), "rotation"))
+    by_rowid(plans(store, lambda: store.migrate(1, 5, NOW), "rotation"))
+    marked = plans(store, lambda: store.mark_seen(2, "b", NOW), "rotation")
+    assert marked and not any("SCAN" in plan for plan in marked.values())
+
+
+def test_a_finished_delivery_marks_its_tip_seen_by_keys_alone(store):
+    store.subscribe(1, "private", EIGHT_UTC, NOW)
+    store.claim_delivery(1, DAY, "a", NOW)
+    found = plans(
+        store, lambda: store.finish_delivery(1, DAY, DeliveryStatus.SENT, NOW, None), "rotation"
+    )
+    [(sql, plan)] = found.items()
+    assert "SEARCH d USING INDEX sqlite_autoindex_deliveries_1" in plan, (sql, plan)
+    assert "SEARCH n USING COVERING INDEX sqlite_autoindex_tip_numbers_1 (tip_id=?)" in plan, (
+        sql,
+        plan,
+    )
+    assert "SCAN" not in plan, (sql, plan)
+
+
+def test_a_chats_vote_is_found_by_the_primary_key(store):
+    with_history(store)
+    found = plans(store, lambda: store.vote(1, "a", -1, NOW), "votes")
+    found |= plans(store, lambda: store.vote_of(1, "a"), "votes")
+    found |= plans(store, lambda: store.migrate(1, 5, NOW), "votes")
+    for sql, plan in found.items():
+        if not sql.startswith("INSERT"):
+            assert "SEARCH votes USING PRIMARY KEY (chat_id=?" in plan, (sql, plan)
+        assert "SCAN" not in plan, (sql, plan)
+
+
+def test_a_chats_rows_are_exported_and_erased_by_key(store):
+    with_history(store)
+    found = plans(store, lambda: store.export_chat(1, NOW), "votes")
+    found |= plans(store, lambda: store.export_chat(1, NOW), "rotation")
+    found |= plans(store, lambda: store.erase_chat(1, NOW), "votes")
+    found |= plans(store, lambda: store.erase_chat(2, NOW), "rotation")
+    assert len(found) == 4
+    for sql, plan in found.items():
+        assert plan.startswith("SEARCH") and "SCAN" not in plan, (sql, plan)
+
+
+def test_the_votes_per_tip_are_an_operators_full_scan_with_no_index_of_their_own(store):
+    """`tips stats` and `/stats` read every vote, rarely: a scan of the table (no index to
+    keep up on every press), each tip's id found by its number."""
+    with_history(store)
+    found = plans(store, store.feedback_counts, "votes")
+    assert plans(store, lambda: store.stats(NOW), "votes") == found  # one read, the same one
+    [(sql, plan)] = found.items()
+    assert "SCAN v" in plan and "SEARCH n USING INTEGER PRIMARY KEY" in plan, (sql, plan)
