@@ -60,3 +60,18 @@ def test_the_migration_numbers_every_tip_the_history_names(tmp_path):
     store = Store.open(db_path)
     assert [store.tips.known(t) for t in ("a-tip", "b-tip", "c-tip")] == [1, 2, 3]
     store.close()
+
+
+def test_a_number_given_in_a_transaction_that_rolled_back_is_not_remembered(db_path):
+    one, two = Store.open(db_path), Store.open(db_path)
+    try:
+        with one.transaction():
+            one.tips.number("rolled-back")
+            raise RuntimeError("the write failed")
+    except RuntimeError:
+        pass
+    number = two.tips.number("committed")  # takes the number the rolled-back tip had
+    assert one.tips.known("rolled-back") is None
+    assert one.tips.tip_id(number) == "committed"
+    one.close()
+    two.close()

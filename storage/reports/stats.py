@@ -81,8 +81,7 @@ def gather(db: Database, now: datetime) -> Stats:
 def _best_and_worst(db: Database) -> tuple[TipVotes, ...]:
     """The `SHOWN_TIPS` best and worst voted tips by 👍 − 👎 (each tip once), best first.
 
-    One read of every vote (`feedback.counts`, a scan with no index to keep up on each
-    press: an operator's question, asked rarely), then a sort of one row per tip."""
+    The per-tip counts (`feedback.counts`, one row a tip), sorted here."""
     voted = [TipVotes(tip_id, v.up, v.down) for tip_id, v in feedback.counts(db).items()]
     best = sorted(voted, key=lambda t: (t.down - t.up, t.down, t.tip_id))[:SHOWN_TIPS]
     worst = sorted(voted, key=lambda t: (t.up - t.down, -t.down, t.tip_id))[:SHOWN_TIPS]

@@ -71,10 +71,10 @@ def check_in_days(db: Database, chat_id: int) -> list[date]:
 
 
 def counts(db: Database) -> dict[str, Votes]:
-    """👍 and 👎 per tip id, for every tip that has a vote (an operator's read: it reads
-    every vote, as `storage.reports.stats` does)."""
+    """👍 and 👎 per tip id, for every tip that has a vote: one row a tip, kept by the
+    votes table's triggers (`storage.migrations.rotation_votes`)."""
     rows = db.execute(
-        "SELECT n.tip_id, sum(v.vote = 1), sum(v.vote = -1)"
-        " FROM votes AS v JOIN tip_numbers AS n ON n.number = v.tip GROUP BY v.tip"
+        "SELECT n.tip_id, t.up, t.down FROM tip_votes AS t"
+        " JOIN tip_numbers AS n ON n.number = t.tip WHERE t.up > 0 OR t.down > 0"
     ).fetchall()
     return {tip_id: Votes(int(up), int(down)) for tip_id, up, down in rows}

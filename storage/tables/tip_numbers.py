@@ -7,7 +7,8 @@ a tip removed in one library edition and restored in the next keeps its votes an
 in every rotation, and a new tip gets the next free number.
 
 Numbers only grow, so a cached mapping is never wrong, only incomplete: a lookup that misses
-reads the table again (another process may have numbered a new tip meanwhile).
+reads the table again (another process may have numbered a new tip meanwhile). What is read
+inside a write transaction is not cached, since that transaction may yet roll back.
 """
 
 from __future__ import annotations
@@ -32,24 +33,21 @@ class TipNumbers:
         found = self.known(tip_id)
         if found is None:
             self._db.execute("INSERT OR IGNORE INTO tip_numbers (tip_id) VALUES (?)", [tip_id])
-            self._reload()
-            found = self._numbers[tip_id]
+            found = {tip: number for number, tip in self._reload().items()}[tip_id]
         return found
 
     def known(self, tip_id: str) -> int | None:
         """`tip_id`'s number, or None if no row ever named it (a read: never writes)."""
         found = self._numbers.get(tip_id)
         if found is None:
-            self._reload()
-            found = self._numbers.get(tip_id)
+            found = {tip: number for number, tip in self._reload().items()}.get(tip_id)
         return found
 
     def tip_id(self, number: int) -> str | None:
         """The tip id `number` stands for; None for a number no process has given."""
         found = self._ids.get(number)
         if found is None:
-            self._reload()
-            found = self._ids.get(number)
+            found = self._reload().get(number)
         return found
 
     def tip_ids(self, numbers: Iterable[int]) -> set[str]:
@@ -58,7 +56,10 @@ class TipNumbers:
         found.discard(None)
         return found  # type: ignore[return-value]
 
-    def _reload(self) -> None:
+    def _reload(self) -> dict[int, str]:
+        """The whole mapping as the database has it now; cached unless read in a transaction."""
         rows = self._db.execute("SELECT number, tip_id FROM tip_numbers").fetchall()
-        self._ids = {int(number): str(tip_id) for number, tip_id in rows}
-        self._numbers = {tip_id: number for number, tip_id in self._ids.items()}
+        found = {int(number): str(tip_id) for number, tip_id in rows}
+        if not self._db.conn.in_transaction:
+            self._ids, self._numbers = found, {tip: number for number, tip in found.items()}
+        return found
