@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.tables import plants, streaks
+
 Row = Mapping[str, Any]
 
 
@@ -31,8 +33,9 @@ def merge_subscriber(db: Database, old: int, new: int) -> Row | None:
 
 
 def merge_history(db: Database, old: int, new: int, taken: str) -> None:
-    """Move deliveries, seen tips, votes, check-ins and plants; where both chats have a day, a
-    taken tip wins (and the supergroup's own vote or check-in, where it has one).
+    """Move deliveries, seen tips, votes, streaks and plants; where both chats have a day, a
+    taken tip wins (and the supergroup's own vote, where it has one; of two streaks, the
+    better run, `storage.tables.streaks.move`).
 
     `taken` is the SQL list of statuses that count as a tip gone out.
     """
@@ -41,9 +44,11 @@ def merge_history(db: Database, old: int, new: int, taken: str) -> None:
         " AND local_date IN (SELECT local_date FROM deliveries WHERE chat_id = :old)",
         {"old": old, "new": new},
     )
-    for table in ("deliveries", "seen_tips", "feedback", "checkins", "plants"):
+    for table in ("deliveries", "seen_tips", "feedback"):
         db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new, old])
         db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old])
+    streaks.move(db, old, new)  # the better run kept, the other's recent days folded in
+    plants.move(db, old, new)  # both chats' plants, week by week
 
 
 def _row(db: Database, chat_id: int) -> Row | None:

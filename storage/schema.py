@@ -27,6 +27,7 @@ from storage.migrations.later import (
     v9_channels,
     v10_claims,
 )
+from storage.migrations.streaks_plants import v14_streaks, v15_plants
 from storage.migrations.tip_numbers import v11_tip_numbers
 
 Migration = Callable[[Database], None]
@@ -43,6 +44,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     v9_channels,
     v10_claims,
     v11_tip_numbers,
+    v14_streaks,
+    v15_plants,
 )
 LATEST = len(MIGRATIONS)
 
