@@ -7,18 +7,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from habits.streaks import Streak
 from scheduler.due import Schedule
 from scheduler.lease import LeaseRow
 from scheduler.records import Subscriber
 from storage.reports import stats
-from storage.tables import channels, events, feedback, heartbeat, lease, plants, subscriptions
+from storage.tables import (
+    channels,
+    events,
+    feedback,
+    heartbeat,
+    lease,
+    plants,
+    streaks,
+    subscriptions,
+)
 from storage.tables.events import EventKind
 from storage.transaction import Connected
 
 
 class HabitRecords(Connected):
-    """Votes and check-ins (`storage.tables.feedback`), the plant tally
-    (`storage.tables.plants`) and the channels people subscribed (`storage.tables.channels`)."""
+    """Votes (`storage.tables.feedback`), check-in streaks (`storage.tables.streaks`), the
+    plant tally (`storage.tables.plants`) and the channels people subscribed
+    (`storage.tables.channels`)."""
 
     def vote(self, chat_id: int, tip_id: str, value: int, now: datetime) -> int | None:
         """Record a 👍 (1) or 👎 (-1) on a tip, replacing the chat's earlier vote (returned)."""
@@ -29,16 +40,18 @@ class HabitRecords(Connected):
         return feedback.vote_of(self.db, self.tips, chat_id, tip_id)
 
     def check_in(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
-        """Record the chat's ✅ for local `day`; False if it had one already."""
+        """Record the chat's ✅ for local `day`; False if it had one already. (`tip_id` and
+        `now` are not kept: the streak needs only the day, `storage.tables.streaks`.)"""
         with self.transaction():
-            return feedback.check_in(self.db, chat_id, day, tip_id, now)
+            return streaks.check_in(self.db, chat_id, day)
 
     def checked_in(self, chat_id: int, day: date) -> bool:
-        return feedback.checked_in(self.db, chat_id, day)
+        """Whether local `day` has a ✅ (days more than a month before the last one: False)."""
+        return streaks.checked_in(self.db, chat_id, day)
 
-    def check_in_days(self, chat_id: int) -> list[date]:
-        """The local days the chat checked in on, oldest first."""
-        return feedback.check_in_days(self.db, chat_id)
+    def streak_of(self, chat_id: int, today: date) -> Streak:
+        """The chat's current and longest streak on its local `today` (`habits.streaks`)."""
+        return streaks.streak_of(self.db, chat_id, today)
 
     def feedback_counts(self) -> dict[str, feedback.Votes]:
         """👍 and 👎 per tip id, for the curators' `tips stats`."""
@@ -47,13 +60,21 @@ class HabitRecords(Connected):
     def add_plants(
         self, chat_id: int, week: date, names: Sequence[str], now: datetime
     ) -> list[str]:
-        """Add plants to the chat's local `week` (its Monday); those not there yet, in order."""
+        """Add plants to the chat's local `week` (its Monday); those not there yet, in order.
+        A new week drops the chat's weeks before the previous one (`storage.tables.plants`)."""
         with self.transaction():
-            return plants.add(self.db, chat_id, week, names, now)
+            return plants.add(self.db, chat_id, week, names)
 
     def plants_of(self, chat_id: int, week: date) -> list[str]:
         """The chat's plants of local `week`, in the order they were added."""
         return plants.of_week(self.db, chat_id, week)
+
+    def prune_plants(self, before: date, limit: int) -> int:
+        """Delete up to `limit` plant weeks (of any chat) whose Monday is before `before`: a
+        sweep chore, for chats that stopped adding. No chat's current or previous week starts
+        before UTC today - 14 days, so that is the `before` to pass."""
+        with self.transaction():
+            return plants.prune(self.db, before, limit)
 
     def add_channel(
         self, owner_chat_id: int, channel_id: int, name: str, default: Schedule, now: datetime

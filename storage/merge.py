@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.tables import rotation
+from storage.tables import plants, rotation, streaks
 
 Row = Mapping[str, Any]
 
@@ -34,9 +34,10 @@ def merge_subscriber(db: Database, old: int, new: int) -> Row | None:
 
 
 def merge_history(db: Database, old: int, new: int, taken: str) -> None:
-    """Move deliveries, the rotation, votes, check-ins and plants; where both chats have a day,
-    a taken tip wins (and the supergroup's own vote or check-in, where it has one); the seen
-    tips are the union of both chats' (`rotation.merge`).
+    """Move deliveries, the rotation, votes, streaks and plants; where both chats have a day,
+    a taken tip wins (and the supergroup's own vote, where it has one); the seen tips are the
+    union of both chats' (`rotation.merge`); of two streaks, the better run
+    (`storage.tables.streaks.move`).
 
     `taken` is the SQL list of statuses that count as a tip gone out.
     """
@@ -46,9 +47,11 @@ def merge_history(db: Database, old: int, new: int, taken: str) -> None:
         {"old": old, "new": new},
     )
     rotation.merge(db, old, new)
-    for table in ("deliveries", "votes", "checkins", "plants"):
+    for table in ("deliveries", "votes"):
         db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new, old])
         db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old])
+    streaks.move(db, old, new)  # the better run kept, the other's recent days folded in
+    plants.move(db, old, new)  # both chats' plants, week by week
 
 
 def _row(db: Database, chat_id: int) -> Row | None:

@@ -28,6 +28,7 @@ from storage.migrations.later import (
     v10_claims,
 )
 from storage.migrations.rotation_votes import v12_rotation, v13_votes
+from storage.migrations.streaks_plants import v14_streaks, v15_plants
 from storage.migrations.tip_numbers import v11_tip_numbers
 
 Migration = Callable[[Database], None]
@@ -46,6 +47,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     v11_tip_numbers,
     v12_rotation,
     v13_votes,
+    v14_streaks,
+    v15_plants,
 )
 LATEST = len(MIGRATIONS)
 

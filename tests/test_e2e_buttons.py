@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -15,10 +16,13 @@ from bot.commands.texts import (
     render_tip_retired,
     render_vote_noted,
 )
+from habits.streaks import Streak
 from tests.e2e import running_bot
 
 CHAT = 4242
 OTHER = 777
+MONDAY, UTC_DAY_AFTER = date(2026, 3, 2), date(2026, 3, 3)
+NO_STREAK = Streak(0, 0, today=False)
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +75,7 @@ async def test_did_it_checks_in_once_a_day_and_counts_in_streak(bot, telegram, s
     await telegram.wait_for_edits(CHAT, 1)
     assert "✅ Done today" in button_texts(telegram, CHAT, message.message_id)
     assert await press(telegram, CHAT, message.message_id, did) == render_checked_in(False)
-    assert store.check_in_days(CHAT) == [clock().date()]
+    assert store.streak_of(CHAT, clock().date()) == Streak(1, 1, today=True)
     assert "Current streak: 1 day" in await bot.ask(CHAT, "/streak")
     clock.advance(days=1)
     later, later_id = await tip_message(bot, telegram)
@@ -84,10 +88,11 @@ async def test_check_ins_use_the_subscribers_local_day(bot, telegram, store, clo
     await bot.ask(CHAT, "/timezone Pacific/Kiritimati")  # UTC+14: 06:00 UTC is 20:00 there
     message, tip_id = await tip_message(bot, telegram)
     await press(telegram, CHAT, message.message_id, press_data(Action.DID, tip_id))
-    assert [day.isoformat() for day in store.check_in_days(CHAT)] == ["2026-03-02"]
+    assert store.checked_in(CHAT, MONDAY) and not store.checked_in(CHAT, UTC_DAY_AFTER)
     clock.advance(hours=4)  # 00:00 next day in Kiritimati, still 2 March in UTC
     await press(telegram, CHAT, message.message_id, press_data(Action.DID, tip_id))
-    assert [day.isoformat() for day in store.check_in_days(CHAT)] == ["2026-03-02", "2026-03-03"]
+    assert store.checked_in(CHAT, UTC_DAY_AFTER)
+    assert store.streak_of(CHAT, UTC_DAY_AFTER) == Streak(2, 2, today=True)
 
 
 async def test_another_tip_sends_the_next_one_as_a_new_message(bot, telegram, store, library):
@@ -143,7 +148,7 @@ async def test_malformed_presses_are_answered_and_change_nothing(bot, telegram, 
     message, tip_id = await tip_message(bot, telegram)
     answer = await press(telegram, CHAT, message.message_id, data.format(tip=tip_id))
     assert answer == render_stale_button()
-    assert store.feedback_counts() == {} and store.check_in_days(CHAT) == []
+    assert store.feedback_counts() == {} and store.streak_of(CHAT, MONDAY) == NO_STREAK
     assert len(telegram.messages_to(CHAT)) == 1 and telegram.edits == []
 
 
@@ -161,7 +166,7 @@ async def test_a_press_on_another_chats_message_is_refused(bot, telegram, store)
     # chat OTHER never got this message id with these buttons: Telegram would not show it
     answer = await press(telegram, OTHER, message.message_id, press_data(Action.DID, tip_id))
     assert answer == render_stale_button()
-    assert store.check_in_days(OTHER) == [] and store.check_in_days(CHAT) == []
+    assert store.streak_of(OTHER, MONDAY) == store.streak_of(CHAT, MONDAY) == NO_STREAK
 
 
 async def test_a_retired_tip_is_answered_kindly(bot, telegram, store):

@@ -54,10 +54,10 @@ async def test_delete_me_asks_first_then_erases_every_table(bot, telegram, store
     message = await delete_confirmation(bot, telegram)
     assert rows_about(store, CHAT) == {
         "channel_owners": 1,
-        "checkins": 1,
         "deliveries": 1,
-        "plants": 2,
+        "plants": 1,
         "rotation": 1,  # one row a chat, whatever it has seen
+        "streaks": 1,
         "subscribers": 1,
         "votes": 1,
     }
@@ -120,11 +120,14 @@ async def test_export_sends_every_table_as_a_json_file(bot, telegram, store, clo
     assert "Everything stored about this chat" in document.caption
     data = json.loads(document.content)
     assert data["chat_id"] == CHAT and data["exported_at"] == "2026-03-02T08:00:00+00:00"
-    tables = {"channel_owners", "checkins", "deliveries", "plants", "rotation", "subscribers"}
+    tables = {"channel_owners", "deliveries", "plants", "rotation", "streaks", "subscribers"}
     tables.add("votes")
     assert set(data["tables"]) == tables
-    assert {row["plant"] for row in data["tables"]["plants"]} == {"oats", "kale"}
-    assert data["tables"]["plants"][0]["added_at"] == "2026-03-02T08:00:00+00:00"
+    assert data["tables"]["plants"] == [
+        {"chat_id": CHAT, "week": "2026-03-02", "names": "oats\nkale"}
+    ]
+    [streak] = data["tables"]["streaks"]
+    assert (streak["days"], streak["last_day"], streak["longest"]) == (1, "2026-03-02", 1)
     [subscriber] = data["tables"]["subscribers"]
     assert subscriber["paused_until"] == "2026-03-06T00:00:00+00:00"
     assert "avoid" not in subscriber["topics"].split(",")
@@ -143,10 +146,10 @@ async def test_export_of_a_chat_with_nothing_stored(bot, telegram):
     [document] = await telegram.wait_for_documents(CHAT)
     assert json.loads(document.content)["tables"] == {
         "channel_owners": [],
-        "checkins": [],
         "deliveries": [],
         "plants": [],
         "rotation": [],
+        "streaks": [],
         "subscribers": [],
         "votes": [],
     }

@@ -1,7 +1,7 @@
-"""Votes and check-ins in a real SQLite file: one vote per (chat, tip), one ✅ per local day."""
+"""Votes in a real SQLite file: one vote per (chat, tip) (check-ins: test_streaks_store.py)."""
 
 import sqlite3
-from datetime import date, time, timedelta
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,21 +41,13 @@ def test_the_schema_refuses_a_vote_other_than_up_or_down(store, clock):
         store.vote(1, "a", 2, clock())
 
 
-def test_one_check_in_per_local_day(store, clock):
-    assert store.check_in(1, DAY, "k2-a", clock())
-    assert not store.check_in(1, DAY, "fiber-b", clock())  # idempotent, whichever tip
-    assert store.check_in(1, DAY + timedelta(days=1), "k2-a", clock())
-    assert store.checked_in(1, DAY) and not store.checked_in(2, DAY)
-    assert store.check_in_days(1) == [DAY, DAY + timedelta(days=1)]
-
-
 def test_a_group_upgrade_moves_votes_and_check_ins(store, clock):
     store.subscribe(-5, "group", Schedule(time(8), ZoneInfo("UTC")), clock())
     store.vote(-5, "a", 1, clock())
     store.check_in(-5, DAY, "a", clock())
     store.migrate(-5, -1005, clock())
-    assert store.vote_of(-1005, "a") == 1 and store.check_in_days(-1005) == [DAY]
-    assert store.vote_of(-5, "a") is None and store.check_in_days(-5) == []
+    assert store.vote_of(-1005, "a") == 1 and store.checked_in(-1005, DAY)
+    assert store.vote_of(-5, "a") is None and not store.checked_in(-5, DAY)
 
 
 def test_a_version_5_database_gains_the_feedback_tables_and_keeps_its_rows(tmp_path, clock):
@@ -65,7 +57,7 @@ def test_a_version_5_database_gains_the_feedback_tables_and_keeps_its_rows(tmp_p
     store = Store.open(path)
     try:
         assert schema_version(store.db) == LATEST >= 6
-        assert {"votes", "checkins"} <= set(store.db.table_names())
-        assert store.check_in(1, DAY, "k2-a", clock()) and store.check_in_days(1) == [DAY]
+        assert {"votes", "streaks"} <= set(store.db.table_names())
+        assert store.check_in(1, DAY, "k2-a", clock()) and store.checked_in(1, DAY)
     finally:
         store.close()

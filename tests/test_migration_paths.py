@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlite_utils import Database
 
-from habits.streaks import streak
 from habits.weeks import week_start
 from scheduler.records import DeliveryStatus
 from storage import Store
@@ -126,5 +125,5 @@ def test_an_old_database_keeps_what_subscribers_made(tmp_path, version):
 
 def streak_now(store: Store, chat_id: int, today: date) -> tuple[int, int]:
     """(current, longest) as the bot shows them."""
-    found = streak(store.check_in_days(chat_id), today)
+    found = store.streak_of(chat_id, today)
     return found.current, found.longest

@@ -1,4 +1,5 @@
-"""The plant tally in a real SQLite file: once per plant per week, weeks kept apart."""
+"""The plant tally in a real SQLite file: once per plant per week, weeks kept apart, only
+the current and the previous week kept."""
 
 from __future__ import annotations
 
@@ -45,14 +46,8 @@ def test_erase_and_export_include_the_plants(store):
     store.add_plants(CHAT, WEEK, ["oats", "kale"], NOW)
     store.add_plants(OTHER, WEEK, ["kale"], NOW)
     exported = store.export_chat(CHAT, NOW)["tables"]["plants"]
-    assert sorted(row["plant"] for row in exported) == ["kale", "oats"]
-    assert exported[0] == {
-        "chat_id": CHAT,
-        "week": "2026-03-02",
-        "plant": exported[0]["plant"],
-        "added_at": "2026-03-03T12:00:00+00:00",
-    }
-    assert store.erase_chat(CHAT, NOW)["plants"] == 2
+    assert exported == [{"chat_id": CHAT, "week": "2026-03-02", "names": "oats\nkale"}]
+    assert store.erase_chat(CHAT, NOW)["plants"] == 1  # the one week
     assert store.plants_of(CHAT, WEEK) == []
     assert store.plants_of(OTHER, WEEK) == ["kale"]
 
@@ -77,3 +72,68 @@ def test_a_groups_plants_move_to_its_supergroup(store):
     store.migrate(group, supergroup, NOW)
     assert sorted(store.plants_of(supergroup, WEEK)) == ["figs", "kale", "oats"]
     assert store.plants_of(group, WEEK) == []
+    assert store.plants_of(supergroup, WEEK) == ["oats", "kale", "figs"]  # the group's first
+
+
+def weeks_of(store, chat_id) -> list[str]:
+    rows = store.db.execute("SELECT week FROM plants WHERE chat_id = ? ORDER BY week", [chat_id])
+    return [week for (week,) in rows]
+
+
+def test_a_new_week_drops_the_weeks_before_the_previous_one(store):
+    for n in range(3):
+        week = WEEK + timedelta(weeks=n)
+        store.add_plants(CHAT, week, ["oats", "kale"], NOW + timedelta(weeks=n))
+    store.add_plants(OTHER, WEEK, ["figs"], NOW)
+    assert weeks_of(store, CHAT) == ["2026-03-09", "2026-03-16"]  # this one and the last
+    assert store.plants_of(CHAT, NEXT_WEEK) == ["oats", "kale"]
+    assert store.plants_of(OTHER, WEEK) == ["figs"]  # another chat's weeks wait for the sweep
+    store.add_plants(CHAT, WEEK + timedelta(weeks=2), ["figs"], NOW + timedelta(weeks=2))
+    assert weeks_of(store, CHAT) == ["2026-03-09", "2026-03-16"]  # the same week: nothing goes
+
+
+def test_naming_nothing_new_writes_nothing(store):
+    store.add_plants(CHAT, WEEK, ["oats", "oats", "kale"], NOW)
+    assert store.plants_of(CHAT, WEEK) == ["oats", "kale"]
+    assert store.add_plants(CHAT, WEEK, ["kale"], NOW) == []
+    assert store.add_plants(CHAT, NEXT_WEEK, [], NOW) == [] and weeks_of(store, CHAT) == [
+        "2026-03-02"
+    ]
+
+
+def test_the_sweep_prunes_old_weeks_in_bounded_steps(store):
+    for chat_id in range(1, 6):
+        store.add_plants(chat_id, WEEK, ["oats"], NOW)
+    store.add_plants(1, NEXT_WEEK, ["kale"], NOW + timedelta(weeks=1))
+    assert store.prune_plants(NEXT_WEEK, 2) == 2
+    assert store.prune_plants(NEXT_WEEK, 2) == 2
+    assert store.prune_plants(NEXT_WEEK, 2) == 1
+    assert store.prune_plants(NEXT_WEEK, 2) == 0
+    assert store.plants_of(1, NEXT_WEEK) == ["kale"]
+    assert store.db.execute("SELECT count(*) FROM plants").fetchone()[0] == 1
+
+
+def test_a_version_11_database_keeps_the_recent_weeks_in_order(tmp_path):
+    path = tmp_path / "v11.db"
+    db = database_at(path, 11)
+    old = [  # chat, week, plant, added_at: out of order on purpose
+        (CHAT, "2026-03-02", "kale", 20),
+        (CHAT, "2026-03-02", "oats", 10),
+        (CHAT, "2026-03-09", "figs", 30),
+        (CHAT, "2026-02-23", "leek", 5),  # 14 days before the latest week: kept
+        (CHAT, "2026-02-16", "rice", 1),  # older: dropped
+        (OTHER, "2026-03-02", "oats", 15),
+    ]
+    db.conn.executemany("INSERT INTO plants VALUES (?, ?, ?, ?)", old)
+    db.conn.commit()
+    db.close()
+    store = Store.open(path)
+    try:
+        assert store.plants_of(CHAT, WEEK) == ["oats", "kale"]
+        assert store.plants_of(CHAT, NEXT_WEEK) == ["figs"]
+        assert store.plants_of(CHAT, date(2026, 2, 23)) == ["leek"]
+        assert store.plants_of(CHAT, date(2026, 2, 16)) == []
+        assert store.plants_of(OTHER, WEEK) == ["oats"]
+        assert "plants_v8" not in store.db.table_names()
+    finally:
+        store.close()

@@ -107,10 +107,10 @@ def test_erase_deletes_every_row_about_the_chat_and_nothing_else(store):
     erased = store.erase_chat(CHAT, NOW)
     assert erased == {
         "channel_owners": 1,
-        "checkins": 1,
         "deliveries": 1,
         "plants": 1,
         "rotation": 1,
+        "streaks": 1,
         "subscribers": 1,
         "votes": 1,
     }
@@ -134,10 +134,10 @@ def test_chat_tables_are_found_from_the_schema(store):
     assert schema_version(store.db) == LATEST
     assert chat_tables(store.db) == [
         "channel_owners",
-        "checkins",
         "deliveries",
         "plants",
         "rotation",
+        "streaks",
         "subscribers",
         "votes",
     ]
@@ -154,10 +154,10 @@ def test_export_has_every_table_with_iso_instants_and_is_json(store):
     assert document["chat_id"] == CHAT and document["exported_at"] == "2026-03-02T09:00:00+00:00"
     assert set(document["tables"]) == {
         "channel_owners",
-        "checkins",
         "deliveries",
         "plants",
         "rotation",
+        "streaks",
         "subscribers",
         "votes",
     }

@@ -1,5 +1,7 @@
-"""The /streak rule (pure functions of check-in dates and the local today), and its texts."""
+"""The /streak rule (pure functions of check-in dates and the local today), the running
+figures the store keeps instead of the dates, and its texts."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -7,7 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.commands.texts import render_checked_in, render_streak, render_vote_noted
-from habits.streaks import Streak, streak
+from habits.streaks import (
+    NONE,
+    WINDOW,
+    Streak,
+    Tally,
+    checked_on,
+    fold,
+    merge,
+    recent_days,
+    seen_on,
+    streak,
+)
 from scheduler.due import Schedule, local_date
 
 MON = date(2026, 3, 2)
@@ -125,3 +138,88 @@ def test_the_answers_to_a_press():
     assert render_vote_noted(-1, 1) == "Changed to 👎, thanks"
     assert render_vote_noted(-1, -1) == "Already noted 👎"
     assert render_checked_in(True) != render_checked_in(False)
+
+
+# Running figures: folding the days one by one answers what the whole list does --------------
+
+
+def folded(offsets) -> Tally:
+    tally = NONE
+    for day in days(*offsets):
+        tally = fold(tally, day)
+    return tally
+
+
+@given(st.lists(st.integers(0, 90), unique=True).map(sorted), st.integers(0, 100))
+def test_folding_days_in_order_gives_the_streak_of_all_the_days(offsets, today):
+    tally, seen = folded(offsets), MON + timedelta(days=today)
+    expected = streak(days(*offsets), seen)
+    assert seen_on(tally, seen) == expected or (
+        seen < tally.last - timedelta(days=WINDOW - 1)  # a today before the window: only
+        and seen_on(tally, seen) == replace(expected, today=False)  # `today` can differ
+    )
+
+
+def test_folding_examples_from_the_rules():
+    for offsets, today, expected in [
+        ([], 0, Streak(0, 0, False)),
+        ([0, 1, 2], 3, Streak(3, 3, False)),
+        ([0, 1, 3, 4], 4, Streak(4, 4, True)),  # day 2 frozen
+        ([0, 1, 4, 5], 5, Streak(2, 2, True)),  # two missed: a new run
+        ([0, 1, 3, 4, 5, 6, 7, 9], 9, Streak(1, 7, True)),  # second freeze too soon
+        ([0, 1, 3, 4, 5, 6, 7, 8, 10], 10, Streak(9, 9, True)),  # 7 days later: forgiven
+        ([0, 1, 2], 5, Streak(0, 3, False)),
+        ([0, 1, 2, 3, 10, 11], 11, Streak(2, 4, True)),
+        ([1, 2, 3], 2, Streak(3, 3, True)),  # a check-in dated after today
+    ]:
+        assert seen_on(folded(offsets), MON + timedelta(days=today)) == expected, offsets
+
+
+def test_the_figures_of_a_run():
+    tally = folded([0, 1, 3, 4, 40, 41, 43])
+    assert (tally.days, tally.last, tally.frozen, tally.freezes) == (3, *days(43, 42), 1)
+    assert tally.longest == 4
+    assert recent_days(tally) == days(40, 41, 43)  # day 0..4 are older than the window
+
+
+def test_pressing_twice_the_same_day_changes_nothing():
+    tally = folded([0, 1])
+    assert fold(tally, MON + timedelta(days=1)) is tally
+    assert fold(tally, MON) is tally  # an earlier day that has one already
+
+
+def test_a_late_day_after_moving_west_is_remembered_but_not_counted_again():
+    # Mon and Wed checked in (Tue frozen); the chat moves west and presses for Tue
+    tally = folded([0, 2])
+    late = fold(tally, MON + timedelta(days=1))
+    assert late != tally and checked_on(late, MON + timedelta(days=1))
+    assert (late.days, late.last, late.frozen, late.longest) == (2, *days(2, 1), 2)
+    assert fold(late, MON + timedelta(days=1)) is late  # never twice
+    # the run goes on from its last day as before
+    assert seen_on(fold(late, MON + timedelta(days=3)), MON + timedelta(days=3)).current == 3
+
+
+def test_a_late_day_older_than_the_window_is_ignored():
+    tally = folded([0, WINDOW + 5])
+    assert fold(tally, MON + timedelta(days=1)) is tally
+    assert not checked_on(tally, MON)  # remembered no longer
+
+
+def test_today_before_the_last_check_in_is_answered_from_the_window():
+    tally = folded([0, 1, 2])
+    assert seen_on(tally, MON + timedelta(days=1)) == Streak(3, 3, today=True)
+    assert not checked_on(folded([0, 2]), MON + timedelta(days=1))
+
+
+def test_merging_keeps_the_better_run_and_folds_the_other_in():
+    group, supergroup = folded([0, 1, 2, 3, 4]), folded([5])
+    merged = merge(group, supergroup)
+    assert seen_on(merged, MON + timedelta(days=5)) == Streak(6, 6, today=True)
+    assert merge(supergroup, group) == merged
+    long_ago = folded([0, 1, 2, 3, 4, 5, 6, 7, 20])  # longest 8, current run 1
+    assert seen_on(merge(long_ago, folded([21, 22])), MON + timedelta(days=22)) == Streak(
+        3, 8, True
+    )
+    assert merge(NONE, group) == group
+    one_day, long_run = folded([40]), folded(range(42))  # the long run is kept, not shortened
+    assert seen_on(merge(one_day, long_run), MON + timedelta(days=41)) == Streak(42, 42, True)

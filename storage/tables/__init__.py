@@ -11,6 +11,7 @@ __all__ = [
     "lease",
     "plants",
     "rotation",
+    "streaks",
     "subscribers",
     "subscriptions",
     "tip_numbers",

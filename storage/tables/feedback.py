@@ -1,7 +1,6 @@
-"""One-tap feedback: 👍/👎 votes per (chat, tip) and ✅ check-ins per (chat, local day).
+"""One-tap feedback: 👍/👎 votes per (chat, tip) (✅ check-ins: `storage.tables.streaks`).
 
-A vote can be changed (the latest press wins) and a check-in happens once a local day, so
-pressing again, or after a restart, changes nothing. Votes are stored by tip number
+A vote can be changed: the latest press wins. Votes are stored by tip number
 (`storage.tables.tip_numbers`), one row of three integers per (chat, tip); when a vote was
 pressed is not kept, as nothing shows it.
 """
@@ -9,7 +8,6 @@ pressed is not kept, as nothing shows it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from sqlite_utils import Database
 
@@ -43,31 +41,6 @@ def vote_of(db: Database, tips: TipNumbers, chat_id: int, tip_id: str) -> int | 
         "SELECT vote FROM votes WHERE chat_id = ? AND tip = ?", [chat_id, number]
     ).fetchone()
     return None if row is None else int(row[0])
-
-
-def check_in(db: Database, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
-    """Record local `day`'s check-in; False if the chat had already checked in that day."""
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO checkins (chat_id, local_date, tip_id, checked_at)"
-        " VALUES (?, ?, ?, ?)",
-        [chat_id, day.isoformat(), tip_id, int(now.timestamp())],
-    )
-    return cursor.rowcount == 1
-
-
-def checked_in(db: Database, chat_id: int, day: date) -> bool:
-    row = db.execute(
-        "SELECT 1 FROM checkins WHERE chat_id = ? AND local_date = ?", [chat_id, day.isoformat()]
-    ).fetchone()
-    return row is not None
-
-
-def check_in_days(db: Database, chat_id: int) -> list[date]:
-    """The local days the chat checked in on, oldest first."""
-    rows = db.execute(
-        "SELECT local_date FROM checkins WHERE chat_id = ? ORDER BY local_date", [chat_id]
-    ).fetchall()
-    return [date.fromisoformat(row[0]) for row in rows]
 
 
 def counts(db: Database) -> dict[str, Votes]:

@@ -9,7 +9,6 @@ from bot.commands.buttons.keyboards import tip_keyboard
 from bot.commands.handlers.schedule import local_today
 from bot.commands.replying import chat_of, reply
 from bot.service.context import Context
-from habits import streaks
 from tips import Kind, Tip, next_tip, render_sources, render_tip
 
 
@@ -59,7 +58,7 @@ def tip_markup(
 async def streak(update: Update, context: Context) -> None:
     """Current and longest run of days with a ✅ check-in."""
     s, chat_id = context.services, chat_of(update).id
-    shown = streaks.streak(s.store.check_in_days(chat_id), local_today(context, chat_id))
+    shown = s.store.streak_of(chat_id, local_today(context, chat_id))
     await reply(update, context, texts.render_streak(shown))
 
 
