@@ -2,8 +2,7 @@
 zones exist (`zones`), Telegram's flood limits as arithmetic (`pacing`), backoffs (`backoff`) —
 and the delivery engine: a day's tip as one state machine (`lifecycle`), what a send can end in
 (`outcomes`), what it needs from storage (`records`), the sweep (`delivery`), when sweeps run
-(`engine`) and who may run them (`lease`); the safety sweep's chores cut into short steps
-(`chores`).
+(`engine`) and who may run them (`lease`).
 
 The modules below are the package's public surface; `claiming`, `attempts` and `recording`
 are the sweep's own parts, used through `delivery`.
@@ -11,7 +10,6 @@ are the sweep's own parts, used through `delivery`.
 
 __all__ = [
     "backoff",
-    "chores",
     "delivery",
     "due",
     "engine",

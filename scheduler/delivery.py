@@ -122,7 +122,7 @@ class Delivery:
 
     def tidy(self, limit: int = PRUNE_BATCH) -> int:
         """Prune up to `limit` old delivery records (off the hot path: one of the safety
-        sweep's chores, `scheduler.chores`, which sizes `limit` to its step's time)."""
+        sweep's chores, `storage.upkeep`, which sizes `limit` to its step's time)."""
         before = (self.clock() - KEEP_DELIVERIES).date()
         try:
             pruned = self.store.prune_deliveries(before, limit)

@@ -10,10 +10,10 @@ from pytest import approx
 
 from bot.service.metrics import Metrics
 from bot.service.sweeping import CHORE_PAUSE, Sweeper, SweepHeartbeat
-from scheduler import chores
-from scheduler.chores import FIRST_SIZES, STEP_TARGET, Chore, Round, Step
 from scheduler.delivery import Delivery
 from storage import EventKind
+from storage import upkeep as chores
+from storage.upkeep import FIRST_SIZES, STEP_TARGET, Chore, Round, Step
 
 NOW = datetime(2026, 3, 21, 6, 0, tzinfo=UTC)
 ALL = tuple(Chore)

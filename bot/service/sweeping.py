@@ -6,7 +6,7 @@ retries); this module only wraps each sweep. The heartbeat (a sweep's start, its
 duration, and while it runs a sign of progress at most every `PROGRESS_EVERY` seconds) is what
 `/stats` shows and `gutbone-bot health` judges. The chores (pruning old records, giving free
 pages back to the disk) run on APScheduler every `TIDY_EVERY` seconds in the process that
-delivers, in short steps that `scheduler.chores` plans and this module times.
+delivers, in short steps that `storage.upkeep` plans and this module times.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from bot.service.metrics import Metrics
-from scheduler import chores
-from scheduler.chores import Chore
 from scheduler.delivery import Delivery
 from scheduler.lifecycle import DeliveryStatus
 from storage import KEEP_EVENTS, DatabaseReplaced, Store
+from storage import upkeep as chores
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +114,7 @@ class Sweeper:
         self._metrics.sweep_seconds.observe(seconds)
 
     async def tidy(self) -> None:
-        """One round of the chores (`scheduler.chores`): prune old delivery records, events
+        """One round of the chores (`storage.upkeep`): prune old delivery records, events
         and plant tallies, then give free pages back to the disk, in steps of at most about
         20 ms each with a pause between them; what is left waits for the next round."""
         try:
@@ -140,18 +139,18 @@ class Sweeper:
                 plan.longest * 1000,
             )
 
-    def _chore_steps(self) -> dict[Chore, Callable[[int], int]]:
+    def _chore_steps(self) -> dict[chores.Chore, Callable[[int], int]]:
         """What runs one step of each chore: given a size, how many rows (pages) it did."""
         steps = {
-            Chore.DELIVERIES: self._delivery.tidy,
-            Chore.EVENTS: self._prune_events,
-            Chore.SPACE: self._give_back_space,
+            chores.Chore.DELIVERIES: self._delivery.tidy,
+            chores.Chore.EVENTS: self._prune_events,
+            chores.Chore.SPACE: self._give_back_space,
         }
         # `Store.prune_plants(before, limit)` comes with the compact plants table (migration
         # 15); a store without it has no plant tallies to prune.
         prune_plants = getattr(self._store, "prune_plants", None)
         if prune_plants is not None:
-            steps[Chore.PLANTS] = lambda limit: self._prune_plants(prune_plants, limit)
+            steps[chores.Chore.PLANTS] = lambda limit: self._prune_plants(prune_plants, limit)
         return steps
 
     def _prune_events(self, limit: int) -> int:

@@ -1,4 +1,4 @@
-"""The safety sweep's chores in small steps: which one runs next, and how much it may do.
+"""The file's upkeep in small steps: which chore runs next, and how much it may do.
 
 Pruning old rows and giving freed pages back to the disk hold the event loop while they run
 (SQLite answers synchronously), so each chore is cut into steps meant to take at most
@@ -6,7 +6,7 @@ Pruning old rows and giving freed pages back to the disk hold the event loop whi
 longer, doubled when it took under a quarter of it and did all it was allowed. A chore that
 did all it was allowed has more to do: it runs again after a pause (the loop serves everyone
 else in between) until the round has spent `ROUND_BUDGET`; what is left waits for the next
-plan. Pure: `bot.service.sweeping` runs and times the steps.
+round. Pure: `bot.service.sweeping` runs and times the steps (with `storage.space`).
 """
 
 from __future__ import annotations
