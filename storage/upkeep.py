@@ -43,13 +43,13 @@ STEP_TARGET = 0.020  # seconds one step may hold the event loop
 ROUND_BUDGET = 0.5  # seconds of steps in one round (a round every safety sweep, 5 minutes)
 MAX_STEPS = 200  # steps in one round, however quick (a bound that needs no clock)
 # Rows (pages for SPACE) per step to begin with, measured to take well under STEP_TARGET on
-# 2 shared cores (docs/performance.md); then learned, between these bounds.
+# 2 shared cores (`python -m benchmarks --only space`); then learned, within these bounds.
 FIRST_SIZES: Mapping[Chore, int] = MappingProxyType(
-    {Chore.DELIVERIES: 1_000, Chore.EVENTS: 2_000, Chore.PLANTS: 1_000, Chore.SPACE: 200}
+    {Chore.DELIVERIES: 1_000, Chore.EVENTS: 2_000, Chore.PLANTS: 1_000, Chore.SPACE: 100}
 )
 SMALLEST = 25
 LARGEST: Mapping[Chore, int] = MappingProxyType(
-    {Chore.DELIVERIES: 20_000, Chore.EVENTS: 20_000, Chore.PLANTS: 20_000, Chore.SPACE: 2_000}
+    {Chore.DELIVERIES: 20_000, Chore.EVENTS: 20_000, Chore.PLANTS: 20_000, Chore.SPACE: 1_000}
 )
 # Free pages left in the file for the next days' rows to reuse: giving them back only to grow
 # the file again tomorrow costs writes for nothing. 2% of the file, at least 1 MB of pages.
