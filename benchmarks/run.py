@@ -86,6 +86,12 @@ def million(args: argparse.Namespace) -> list[Figure]:
     return figures + _numbered("7.", store_scale.run(count, 5_000 if args.quick else 20_000))
 
 
+def space(args: argparse.Namespace) -> list[Figure]:
+    from benchmarks import space as given_back
+
+    return given_back.run(100_000 if args.quick else 1_000_000)
+
+
 def chaos(args: argparse.Namespace) -> list[Figure]:
     from benchmarks import chaos as play
 
@@ -101,6 +107,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
     "first-tip": first_tip,
     "million": million,
     "chaos": chaos,
+    "space": space,
     "presses": button_presses,
 }
 

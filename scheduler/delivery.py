@@ -59,7 +59,7 @@ Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
 KEEP_DELIVERIES = timedelta(days=14)  # delivery records kept; older ones are pruned
-PRUNE_BATCH = 5_000  # records deleted per safety sweep: small, so no sweep waits on it
+PRUNE_BATCH = 5_000  # records deleted by one `tidy()` unless told otherwise
 # In flight = rate x Telegram's latency (about 0.1-0.2 s); more only costs CPU and widens what
 # a `kill -9` can double. At least 16, so a slow Telegram (0.5 s) still fills the free 30/s.
 SECONDS_OF_SENDS_IN_FLIGHT = 0.2
@@ -120,11 +120,12 @@ class Delivery:
             logger.info("Daily sweep: %s", _summary(report))
         return report
 
-    def tidy(self) -> int:
-        """Prune one small batch of old delivery records (off the hot path: safety sweeps)."""
+    def tidy(self, limit: int = PRUNE_BATCH) -> int:
+        """Prune up to `limit` old delivery records (off the hot path: one of the safety
+        sweep's chores, `storage.upkeep`, which sizes `limit` to its step's time)."""
         before = (self.clock() - KEEP_DELIVERIES).date()
         try:
-            pruned = self.store.prune_deliveries(before, PRUNE_BATCH)
+            pruned = self.store.prune_deliveries(before, limit)
         except sqlite3.Error as exc:
             logger.warning("Could not prune old delivery records: %s", exc)
             return 0

@@ -3,9 +3,11 @@
 `Store` is the facade the bot and the delivery engine use; each table's SQL lives in a module
 named for what it stores. The names below are everything code outside `storage` needs: the
 store and its errors, the values its reports are made of, and the modules operators' tools
-call by name (`gauges`, `heartbeat`, `offline`, `stats`).
+call by name (`gauges`, `heartbeat`, `offline`, `stats`), and the file's upkeep in short steps
+(`upkeep`, its space given back by `space`).
 """
 
+from storage import space, upkeep
 from storage.errors import (
     DatabaseDamaged,
     DatabaseReplaced,
@@ -51,5 +53,7 @@ __all__ = [
     "heartbeat",
     "offline",
     "schema_version",
+    "space",
     "stats",
+    "upkeep",
 ]

@@ -11,6 +11,7 @@ from habits.streaks import Streak
 from scheduler.due import Schedule
 from scheduler.lease import LeaseRow
 from scheduler.records import Subscriber
+from storage import space
 from storage.reports import stats
 from storage.tables import (
     channels,
@@ -100,7 +101,7 @@ class HabitRecords(Connected):
 class OperatorRecords(Connected):
     """The delivery lease (`storage.tables.lease`), events (`storage.tables.events`), the
     sweep's heartbeat (`storage.tables.heartbeat`) and the operator's figures
-    (`storage.reports.stats`)."""
+    (`storage.reports.stats`), and the file's free pages given back (`storage.space`)."""
 
     def acquire_lease(
         self,
@@ -134,6 +135,15 @@ class OperatorRecords(Connected):
     def prune_events(self, before: datetime, limit: int) -> int:
         """Delete up to `limit` events older than `before`."""
         return events.prune(self.db, before, limit)
+
+    def file_space(self) -> space.Space:
+        """The file's pages and free pages (`storage.space`): the free-page gauge."""
+        return space.measure(self.db)
+
+    def give_back_space(self, pages: int) -> int:
+        """Cut up to `pages` free pages off the end of the file; how many went (0 where
+        incremental auto-vacuum is not on yet: `storage.space`). Outside a transaction."""
+        return space.give_back(self.db, pages)
 
     def sweep_started(self, holder: str, now: datetime) -> None:
         heartbeat.started(self.db, holder, now)

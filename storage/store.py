@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from scheduler.due import Schedule
 from scheduler.lifecycle import TAKEN, DeliveryStatus
 from scheduler.records import PendingDelivery, Subscriber
-from storage import privacy
+from storage import privacy, space
 from storage.columns import epoch, moment
 from storage.facets import HabitRecords, OperatorRecords
 from storage.files import FileWatch, check_integrity, prepare_file
@@ -37,9 +37,10 @@ from storage.tip_sets import register
 __all__ = ["BUSY_TIMEOUT_MS", "MANUAL", "OPEN_TIMEOUT", "Store"]
 
 # Waiting for another process's write lock holds the event loop, so only briefly: the sweep
-# retries a busy database itself. Opening waits longer (another process may be upgrading).
+# retries a busy database itself. Opening waits longer: another process may be upgrading the
+# file, or compacting it once for incremental auto-vacuum (`storage.space`: ~15 s per GB).
 BUSY_TIMEOUT_MS = 50
-OPEN_TIMEOUT = 10.0
+OPEN_TIMEOUT = 300.0
 
 
 class Store(HabitRecords, OperatorRecords):
@@ -61,16 +62,19 @@ class Store(HabitRecords, OperatorRecords):
         """Open (creating a private folder and file as needed) a database file in WAL mode.
 
         Refuses a damaged database or one from a newer version (`StoreError`), and brings an
-        older one up to date before anything else reads it.
+        older one up to date before anything else reads it; then turns on incremental
+        auto-vacuum (`storage.space`), which a new file has from its first page.
         """
         path = Path(path)
         prepare_file(path)
         db = Database(sqlite3.connect(path, timeout=OPEN_TIMEOUT))
         try:
             check_integrity(db)
+            space.prepare_new(db)
             db.enable_wal()
             db.execute("PRAGMA synchronous = NORMAL")
             store = cls(db, path=path)
+            space.turn_on_incremental(db, path)
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             return store
         except BaseException:

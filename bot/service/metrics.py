@@ -33,6 +33,7 @@ from wsgiref.types import WSGIApplication as WSGIApp
 from prometheus_client import (
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     disable_created_metrics,
     make_wsgi_app,
@@ -78,6 +79,12 @@ class Metrics:
             "gutbone_sweep_seconds",
             "Duration of the delivery sweeps",
             buckets=_SWEEP_BUCKETS,
+            registry=self.registry,
+        )
+        self.chore_longest_step = Gauge(
+            "gutbone_chores_longest_step_seconds",
+            "The longest step of the last round of chores (pruning, giving space back):"
+            " how long it held the event loop",
             registry=self.registry,
         )
         self.reply_seconds = Histogram(
@@ -185,6 +192,14 @@ def _database_metrics(found: gauges.Gauges) -> Iterable[Metric]:
     yield subscribers
     yield GaugeMetricFamily(
         "gutbone_due_backlog", "Subscribers due now whose tip is not claimed yet", found.due_backlog
+    )
+    yield GaugeMetricFamily(
+        "gutbone_database_free_pages",
+        "Free pages in the database file: reused by new rows, or given back by the chores",
+        found.free_pages,
+    )
+    yield GaugeMetricFamily(
+        "gutbone_database_pages", "Pages in the database file, free ones included", found.pages
     )
     yield GaugeMetricFamily(
         "gutbone_last_sweep_finished_timestamp_seconds",

@@ -4,26 +4,33 @@ vanished stops deliveries, and the periodic chores on python-telegram-bot's JobQ
 When sweeps run is `scheduler.engine.DeliveryLoop`'s business (due times, wake-ups, the lease,
 retries); this module only wraps each sweep. The heartbeat (a sweep's start, its end and
 duration, and while it runs a sign of progress at most every `PROGRESS_EVERY` seconds) is what
-`/stats` shows and `gutbone-bot health` judges. Pruning old records is a chore for APScheduler:
-it runs every `TIDY_EVERY` seconds in the process that delivers.
+`/stats` shows and `gutbone-bot health` judges. The chores (pruning old records, giving free
+pages back to the disk) run on APScheduler every `TIDY_EVERY` seconds in the process that
+delivers, in short steps that `storage.upkeep` plans and this module times.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
 
 from bot.service.metrics import Metrics
-from scheduler.delivery import PRUNE_BATCH, Delivery
+from scheduler.delivery import Delivery
 from scheduler.lifecycle import DeliveryStatus
 from storage import KEEP_EVENTS, DatabaseReplaced, Store
+from storage import upkeep as chores
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 30.0  # seconds between heartbeat writes while a long sweep runs
+CHORE_PAUSE = 0.02  # seconds between two chore steps: the loop's own time
+# Plant tallies older than this UTC day go: the current and the previous local week, in every
+# time zone, start at most 14 days before today in UTC.
+KEEP_PLANTS = timedelta(days=15)
 
 
 class SweepHeartbeat:
@@ -76,13 +83,17 @@ class Sweeper:
         heartbeat: SweepHeartbeat,
         metrics: Metrics,
         clock: Callable[[], datetime],
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._store = store
         self._delivery = delivery
         self.heartbeat = heartbeat
         self._metrics = metrics
         self._clock = clock
+        self._sleep = sleep
         self._stopped = False
+        self._steps = self._chore_steps()
+        self._sizes = chores.FIRST_SIZES  # each chore's step size, learned round after round
 
     async def sweep(self) -> None:
         """Sweep once, leaving a heartbeat. A database file that was deleted or replaced under
@@ -102,13 +113,63 @@ class Sweeper:
         self.heartbeat.finished(seconds)
         self._metrics.sweep_seconds.observe(seconds)
 
-    def tidy(self) -> None:
-        """The chores: prune old delivery records and events, a small batch of each."""
-        self._delivery.tidy()
-        self._prune_events()
-
-    def _prune_events(self) -> None:
+    async def tidy(self) -> None:
+        """One round of the chores (`storage.upkeep`): prune old delivery records, events
+        and plant tallies, then give free pages back to the disk, in steps of at most about
+        20 ms each with a pause between them; what is left waits for the next round."""
         try:
-            self._store.prune_events(self._clock() - KEEP_EVENTS, PRUNE_BATCH)
+            space = self._store.file_space()
+        except sqlite3.Error as exc:
+            logger.warning("Could not read the database's free pages: %s", exc)
+            return
+        plan = chores.start(self._steps, space.pages, space.free_pages, self._sizes)
+        while (step := chores.next_step(plan)) is not None:
+            if plan.steps:
+                await self._sleep(CHORE_PAUSE)  # the loop serves everyone else in between
+            started = self.heartbeat.timer()
+            done = self._steps[step.chore](step.size)
+            plan = chores.record(plan, step, done, self.heartbeat.timer() - started)
+        self._sizes = plan.sizes
+        self._metrics.chore_longest_step.set(plan.longest)
+        if plan.steps:
+            logger.debug(
+                "Chores: %s in %d steps, the longest %.1f ms",
+                ", ".join(f"{chore} {done:,}" for chore, done in plan.done.items()),
+                plan.steps,
+                plan.longest * 1000,
+            )
+
+    def _chore_steps(self) -> dict[chores.Chore, Callable[[int], int]]:
+        """What runs one step of each chore: given a size, how many rows (pages) it did."""
+        steps = {
+            chores.Chore.DELIVERIES: self._delivery.tidy,
+            chores.Chore.EVENTS: self._prune_events,
+            chores.Chore.SPACE: self._give_back_space,
+        }
+        # `Store.prune_plants(before, limit)` comes with the compact plants table (migration
+        # 15); a store without it has no plant tallies to prune.
+        prune_plants = getattr(self._store, "prune_plants", None)
+        if prune_plants is not None:
+            steps[chores.Chore.PLANTS] = lambda limit: self._prune_plants(prune_plants, limit)
+        return steps
+
+    def _prune_events(self, limit: int) -> int:
+        try:
+            return self._store.prune_events(self._clock() - KEEP_EVENTS, limit)
         except sqlite3.Error as exc:
             logger.warning("Could not prune old events: %s", exc)
+            return 0
+
+    def _prune_plants(self, prune: Callable[[date, int], int], limit: int) -> int:
+        try:
+            return prune((self._clock() - KEEP_PLANTS).date(), limit)
+        except sqlite3.Error as exc:
+            logger.warning("Could not prune old plant tallies: %s", exc)
+            return 0
+
+    def _give_back_space(self, pages: int) -> int:
+        try:
+            return self._store.give_back_space(pages)
+        except sqlite3.Error as exc:
+            logger.warning("Could not give free pages back to the disk: %s", exc)
+            return 0

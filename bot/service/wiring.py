@@ -129,7 +129,7 @@ def build_application(
     heartbeat = SweepHeartbeat(store, clock, lease.holder if lease else "unleased")
     listeners = [heartbeat.progressed, metrics.count_outcome, *outcome_listeners]
     delivery = _delivery(settings, store, library, app, clock, sleep, rng, holder, lease, listeners)
-    sweeper = Sweeper(store, delivery, heartbeat, metrics, clock)
+    sweeper = Sweeper(store, delivery, heartbeat, metrics, clock, sleep)
     loop = _loop(sweeper, delivery, clock, sleep, lease)
     webhook_watch = WebhookWatch(app.bot, faults.token_revoked) if settings.webhook_url else None
     services = Services(
@@ -239,11 +239,12 @@ def _finish(app: App, services: Services) -> App:
 def _schedule_chores(
     jobs: JobQueue[Context], sweeper: Sweeper, delivering: Callable[[], bool]
 ) -> None:
-    """Prune old records every `TIDY_EVERY` seconds on APScheduler, in the delivering process."""
+    """The chores (pruning, giving space back) every `TIDY_EVERY` seconds on APScheduler, in
+    the delivering process: a round of short steps (`Sweeper.tidy`)."""
 
     async def tidy(_context: Context) -> None:
         if delivering():
-            sweeper.tidy()
+            await sweeper.tidy()
 
     first = datetime.now(UTC) + timedelta(seconds=TIDY_EVERY)
     jobs.run_repeating(

@@ -1,5 +1,5 @@
 """The figures the metrics endpoint reads from the database when scraped (at most every 30 s):
-subscribers by state, the due backlog, and the last sweep.
+subscribers by state, the due backlog, the last sweep, and the file's free pages.
 
 One scan of `subscribers` (the states are sums over it) and one indexed range query: about
 half a second at a million subscribers (measured on 2 shared cores), on a read-only
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage.space import measure
 from storage.tables import heartbeat
 
 __all__ = ["Gauges", "database_file", "read"]
@@ -30,6 +31,8 @@ class Gauges:
     due_backlog: int  # due now and not yet claimed
     sweep_finished_at: datetime | None  # the last sweep that finished
     sweep_progress_at: datetime | None  # the last sign of a sweep (a tip finished, or a sweep)
+    pages: int  # the file's pages, free ones included
+    free_pages: int  # on SQLite's free list: reused by new rows, or given back to the disk
 
 
 def read(db: Database, now: datetime) -> Gauges:
@@ -48,6 +51,7 @@ def read(db: Database, now: datetime) -> Gauges:
         [at],
     ).fetchone()
     beat = heartbeat.read(db)
+    space = measure(db)
     return Gauges(
         active=int(active),
         paused=int(paused),
@@ -56,6 +60,8 @@ def read(db: Database, now: datetime) -> Gauges:
         due_backlog=int(due),
         sweep_finished_at=beat.finished_at if beat else None,
         sweep_progress_at=beat.progress_at if beat else None,
+        pages=space.pages,
+        free_pages=space.free_pages,
     )
 
 
