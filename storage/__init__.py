@@ -26,9 +26,11 @@ from storage.tables import heartbeat
 from storage.tables.events import KEEP_EVENTS, EventKind
 from storage.tables.feedback import Votes
 from storage.tables.heartbeat import Heartbeat, LeaseHolder, health_problem
+from storage.tables.plants import KEEP_PLANTS
 
 __all__ = [
     "KEEP_EVENTS",
+    "KEEP_PLANTS",
     "LATEST",
     "MIGRATIONS",
     "BackupRefused",

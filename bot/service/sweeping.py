@@ -16,12 +16,12 @@ import logging
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from bot.service.metrics import Metrics
 from scheduler.delivery import Delivery
 from scheduler.lifecycle import DeliveryStatus
-from storage import KEEP_EVENTS, DatabaseReplaced, Store
+from storage import KEEP_EVENTS, KEEP_PLANTS, DatabaseReplaced, Store
 from storage import upkeep as chores
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,6 @@ PROGRESS_EVERY = 30.0  # seconds between heartbeat writes while a long sweep run
 CHORE_PAUSE = 0.02  # seconds between two chore steps: the loop's own time
 # Plant tallies older than this UTC day go: the current and the previous local week, in every
 # time zone, start at most 14 days before today in UTC.
-KEEP_PLANTS = timedelta(days=15)
 
 
 class SweepHeartbeat:
@@ -141,17 +140,12 @@ class Sweeper:
 
     def _chore_steps(self) -> dict[chores.Chore, Callable[[int], int]]:
         """What runs one step of each chore: given a size, how many rows (pages) it did."""
-        steps = {
+        return {
             chores.Chore.DELIVERIES: self._delivery.tidy,
             chores.Chore.EVENTS: self._prune_events,
+            chores.Chore.PLANTS: self._prune_plants,
             chores.Chore.SPACE: self._give_back_space,
         }
-        # `Store.prune_plants(before, limit)` comes with the compact plants table (migration
-        # 15); a store without it has no plant tallies to prune.
-        prune_plants = getattr(self._store, "prune_plants", None)
-        if prune_plants is not None:
-            steps[chores.Chore.PLANTS] = lambda limit: self._prune_plants(prune_plants, limit)
-        return steps
 
     def _prune_events(self, limit: int) -> int:
         try:
@@ -160,9 +154,9 @@ class Sweeper:
             logger.warning("Could not prune old events: %s", exc)
             return 0
 
-    def _prune_plants(self, prune: Callable[[date, int], int], limit: int) -> int:
+    def _prune_plants(self, limit: int) -> int:
         try:
-            return prune((self._clock() - KEEP_PLANTS).date(), limit)
+            return self._store.prune_plants((self._clock() - KEEP_PLANTS).date(), limit)
         except sqlite3.Error as exc:
             logger.warning("Could not prune old plant tallies: %s", exc)
             return 0

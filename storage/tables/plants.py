@@ -15,6 +15,9 @@ from sqlite_utils import Database
 
 SEPARATOR = "\n"  # between names: no plant name holds one (the parser splits on new lines)
 KEPT = timedelta(days=7)  # the previous week, beside the current one
+# What the sweep keeps of chats that stopped adding: no chat's previous week began more than
+# 13 days before its local today, which is at most a day from the UTC one.
+KEEP_PLANTS = timedelta(days=15)
 
 
 def add(db: Database, chat_id: int, week: date, plants: Iterable[str]) -> list[str]:
