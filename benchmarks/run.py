@@ -10,7 +10,7 @@ import argparse
 import asyncio
 from collections.abc import Callable
 
-from benchmarks import broadcast, bursts, presses, process, store_scale
+from benchmarks import broadcast, bursts, claims, presses, process, store_scale
 from benchmarks.figures import Figure, dumps, info
 
 
@@ -86,6 +86,10 @@ def million(args: argparse.Namespace) -> list[Figure]:
     return figures + _numbered("7.", store_scale.run(count, 5_000 if args.quick else 20_000))
 
 
+def claim_cost(args: argparse.Namespace) -> list[Figure]:
+    return _numbered("10.", claims.run())
+
+
 def chaos(args: argparse.Namespace) -> list[Figure]:
     from benchmarks import chaos as play
 
@@ -102,6 +106,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
     "million": million,
     "chaos": chaos,
     "presses": button_presses,
+    "claims": claim_cost,
 }
 
 

@@ -2,7 +2,8 @@
 
 Tables are discovered from `sqlite_master` rather than listed here, so a table added by a
 later migration (feedback, check-ins, ...) is erased and exported without anyone having to
-remember this module. Instants stored as epoch seconds come out as ISO 8601 text in UTC.
+remember this module. Instants stored as epoch seconds come out as ISO 8601 text in UTC,
+day numbers (`*_day`) as ISO dates, and tip numbers (a `tip` column) as the tips' ids.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
+
+from storage.columns import from_day_number
 
 #: Column names whose integers are UTC epoch seconds (the schema's own convention).
 _INSTANT_SUFFIXES = ("_at", "_since", "_until")
@@ -38,9 +41,10 @@ def erase(db: Database, chat_id: int) -> dict[str, int]:
 
 def export(db: Database, chat_id: int, now: datetime) -> dict[str, Any]:
     """The chat's rows from every such table, as a JSON-ready document."""
+    tips = dict(db.execute("SELECT number, tip_id FROM tip_numbers").fetchall())
     tables = {
         table: [
-            {column: _jsonable(column, value) for column, value in row.items()}
+            {column: _jsonable(column, value, tips) for column, value in row.items()}
             for row in db.query(f'SELECT * FROM "{table}" WHERE chat_id = ?', [chat_id])
         ]
         for table in chat_tables(db)
@@ -52,7 +56,11 @@ def _columns(db: Database, table: str) -> set[str]:
     return {row["name"] for row in db.query(f'PRAGMA table_info("{table}")')}
 
 
-def _jsonable(column: str, value: Any) -> Any:
+def _jsonable(column: str, value: Any, tips: dict[int, str]) -> Any:
+    if column == "tip" and isinstance(value, int):
+        return tips.get(value, value)
+    if column.endswith("_day") and isinstance(value, int):
+        return from_day_number(value).isoformat()
     if column.endswith(_INSTANT_SUFFIXES) and isinstance(value, int | float):
         return _iso(datetime.fromtimestamp(value, UTC))
     if isinstance(value, bytes):

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from sqlite_utils import Database
 
 from storage.errors import DatabaseTooNew
+from storage.migrations.deliveries_compact import v16_compact_deliveries
 from storage.migrations.early import v1_tables, v2_delivery_instants
 from storage.migrations.later import (
     v3_row_problems,
@@ -43,6 +44,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v9_channels,
     v10_claims,
     v11_tip_numbers,
+    v16_compact_deliveries,  # 16 once the lead merges 12-15; the 12th on this branch
 )
 LATEST = len(MIGRATIONS)
 

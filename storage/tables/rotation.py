@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from storage.columns import first_row, iso
+from storage.columns import day_number, first_row, iso
 
 _BATCH = 500  # SQLite's bound-parameter limit, with room to spare
 
@@ -60,9 +60,10 @@ def mark_seen(db: Database, chat_id: int, tip_id: str, now: datetime) -> None:
 def mark_delivered(db: Database, chat_id: int, day: date, now: datetime) -> None:
     """The tip of the chat's delivery for local `day` has gone out: it is seen now."""
     db.execute(
-        "INSERT OR REPLACE INTO seen_tips (chat_id, tip_id, seen_at) SELECT"
-        " chat_id, tip_id, :now FROM deliveries WHERE chat_id = :chat_id AND local_date = :day",
-        {"chat_id": chat_id, "day": day.isoformat(), "now": iso(now)},
+        "INSERT OR REPLACE INTO seen_tips (chat_id, tip_id, seen_at) SELECT d.chat_id,"
+        " n.tip_id, :now FROM deliveries d JOIN tip_numbers n ON n.number = d.tip"
+        " WHERE d.chat_id = :chat_id AND d.local_day = :day",
+        {"chat_id": chat_id, "day": day_number(day), "now": iso(now)},
     )
 
 
