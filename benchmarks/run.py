@@ -10,7 +10,7 @@ import argparse
 import asyncio
 from collections.abc import Callable
 
-from benchmarks import broadcast, bursts, presses, process, store_scale
+from benchmarks import broadcast, bursts, claims, presses, process, store_scale
 from benchmarks.figures import Figure, dumps, info
 
 
@@ -92,6 +92,10 @@ def space(args: argparse.Namespace) -> list[Figure]:
     return given_back.run(100_000 if args.quick else 1_000_000)
 
 
+def claim_cost(args: argparse.Namespace) -> list[Figure]:
+    return _numbered("11.", claims.run())
+
+
 def chaos(args: argparse.Namespace) -> list[Figure]:
     from benchmarks import chaos as play
 
@@ -109,6 +113,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
     "chaos": chaos,
     "space": space,
     "presses": button_presses,
+    "claims": claim_cost,
 }
 
 

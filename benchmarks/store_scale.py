@@ -15,7 +15,7 @@ import statistics
 import tempfile
 import time as timer
 from collections.abc import Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -125,11 +125,13 @@ async def _never_called(chat_id: int, tip_id: str, still_wanted):  # pragma: no 
 def add_history(store: Store, count: int, day: datetime) -> None:
     """One sent daily tip on `day` for chats 1..count (a day of history in `deliveries`)."""
     sent_at = int(day.timestamp())
-    rows = ((chat_id, day.date().isoformat(), sent_at) for chat_id in range(1, count + 1))
+    local_day = (day.date() - date(1970, 1, 1)).days
     with store.transaction():
+        tip = store.tips.number("fiber-oats")
+        rows = ((chat_id, local_day, tip, sent_at) for chat_id in range(1, count + 1))
         store.db.conn.executemany(
-            "INSERT INTO deliveries (chat_id, local_date, tip_id, status, updated_at, delivered_at)"
-            " VALUES (?, ?, 'fiber-oats', 'sent', '', ?)",
+            "INSERT INTO deliveries (chat_id, local_day, tip, status, updated_at, delivered_at)"
+            " VALUES (?, ?, ?, 'sent', ?4, ?4)",
             rows,
         )
 

@@ -8,11 +8,12 @@ successor can tell its own leftovers, a dead process's and a live one's apart.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from scheduler.due import is_due, local_date
-from scheduler.records import DeliveryStore, PendingDelivery, Subscriber
+from scheduler.records import Claim, DeliveryStore, PendingDelivery, Subscriber
+
+__all__ = ["CLAIM_BATCH", "ChooseTips", "Claim", "claim_batch", "claimant", "resumable_at"]
 
 ChooseTips = Callable[[Sequence[Subscriber], datetime], Mapping[int, str]]
 
@@ -22,16 +23,6 @@ TAKEOVER_AFTER = timedelta(seconds=60)  # the lease's TTL: a live holder's claim
 # memory (a full disk), which it tries every time it looks at the lease.
 TAKEOVER_GRACE = timedelta(seconds=5)
 CLAIM_BATCH = 50  # claims per transaction: each holds the event loop, so a few ms at most
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A daily tip that this process has taken responsibility for sending."""
-
-    chat_id: int
-    day: date
-    tip_id: str
-    claim: str
 
 
 def claimant(claim: str) -> str:
@@ -68,8 +59,9 @@ def claim_batch(
 ) -> list[Claim]:
     """Claim up to `limit` (at most `CLAIM_BATCH`) due subscribers, choosing their tips
     as one batch, in one write transaction: a few milliseconds of the event loop. `token`
-    names each new claim."""
-    claims = []
+    names each new claim. The claims are written together (`claim_all`); a chat whose day
+    was taken meanwhile, or whose stored due time was stale, is re-derived (`refresh`) so
+    it leaves the queue."""
     with store.transaction():
         due = []
         for subscriber in store.due_subscribers(now, min(limit, CLAIM_BATCH)):
@@ -77,12 +69,15 @@ def claim_batch(
                 due.append(subscriber)
             else:  # the stored due time was stale: put it right
                 store.refresh(subscriber.chat_id, now)
-        tips = choose_tips(due, now) if due else {}
-        for subscriber in due:
-            day = local_date(subscriber.schedule, now)
-            claim = Claim(subscriber.chat_id, day, tips[subscriber.chat_id], token())
-            if store.claim_for(subscriber, day, claim.tip_id, now, claim.claim):
-                claims.append(claim)
-            else:  # the day was taken meanwhile: re-derive the row so it leaves the queue
+        if not due:
+            return []
+        tips = choose_tips(due, now)
+        wanted = [
+            (sub, Claim(sub.chat_id, local_date(sub.schedule, now), tips[sub.chat_id], token()))
+            for sub in due
+        ]
+        claimed = store.claim_all(wanted, now)
+        for subscriber, claim in wanted:
+            if claim.chat_id not in claimed:
                 store.refresh(subscriber.chat_id, now)
-    return claims
+    return [claim for _, claim in wanted if claim.chat_id in claimed]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _MINUTE = timedelta(minutes=1)
@@ -51,7 +52,14 @@ def day_start(schedule: Schedule, day: date) -> datetime:
     Midnight inside a DST gap maps to the instant the clocks jump, so consecutive days still
     meet without a hole.
     """
-    return datetime.combine(day, time(0), schedule.timezone).astimezone(UTC)
+    return _midnight(schedule.timezone, day)
+
+
+# Pure, and shared by every chat in a zone (or at a time): a claim batch asks the same few
+# thousand times, so these are cached rather than recomputed through zoneinfo each time.
+@lru_cache(maxsize=4096)
+def _midnight(zone: ZoneInfo, day: date) -> datetime:
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
 
 
 def pause_end(schedule: Schedule, days: int, now: datetime) -> datetime:
@@ -87,14 +95,19 @@ def slot(schedule: Schedule, day: date) -> datetime:
     A local time that does not exist (the spring-forward gap) moves to the first valid minute
     after the gap; a time that happens twice (fall-back) uses its first occurrence.
     """
-    naive = datetime.combine(day, schedule.at)
+    return _slot(schedule.at, schedule.timezone, day)
+
+
+@lru_cache(maxsize=4096)
+def _slot(at: time, zone: ZoneInfo, day: date) -> datetime:
+    naive = datetime.combine(day, at)
     for _ in range(24 * 60):
-        local = naive.replace(tzinfo=schedule.timezone, fold=0)
+        local = naive.replace(tzinfo=zone, fold=0)
         instant = local.astimezone(UTC)
-        if instant.astimezone(schedule.timezone).replace(tzinfo=None) == naive:
+        if instant.astimezone(zone).replace(tzinfo=None) == naive:
             return instant
         naive += _MINUTE
-    raise ValueError(f"no valid local time on {day} in {schedule.timezone}")
+    raise ValueError(f"no valid local time on {day} in {zone}")
 
 
 def is_due(schedule: Schedule, last_delivery: date | None, now: datetime) -> bool:

@@ -6,6 +6,7 @@ tests can run the loop against the real store or anything else with the same met
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from scheduler.lifecycle import TAKEN, DeliveryStatus
 
 __all__ = [
     "TAKEN",
+    "Claim",
     "DeliveryStatus",
     "DeliveryStore",
     "PendingDelivery",
@@ -41,6 +43,17 @@ class Subscriber:
     last_delivery: date | None
     problem: str | None = None
     topics: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A daily tip that this process has taken responsibility for sending: the chat's local
+    `day`, its tip, and the token (`claim`) that alone may finish it."""
+
+    chat_id: int
+    day: date
+    tip_id: str
+    claim: str
 
 
 @dataclass(frozen=True)
@@ -74,9 +87,7 @@ class DeliveryStore(Protocol):
 
     def refresh(self, chat_id: int, now: datetime) -> Subscriber: ...
 
-    def claim_for(
-        self, subscriber: Subscriber, day: date, tip_id: str, now: datetime, claim: str
-    ) -> bool: ...
+    def claim_all(self, claims: Sequence[tuple[Subscriber, Claim]], now: datetime) -> set[int]: ...
 
     def finish_delivery(
         self,
@@ -97,4 +108,4 @@ class DeliveryStore(Protocol):
         self, old_chat_id: int, new_chat_id: int, day: date, claim: str, now: datetime
     ) -> bool: ...
 
-    def prune_deliveries(self, before: date, limit: int) -> int: ...
+    def prune_deliveries(self, before: datetime, limit: int) -> int: ...

@@ -43,7 +43,7 @@ def merge_history(db: Database, old: int, new: int, taken: str) -> None:
     """
     db.execute(
         f"DELETE FROM deliveries WHERE chat_id = :new AND status NOT IN ({taken})"
-        " AND local_date IN (SELECT local_date FROM deliveries WHERE chat_id = :old)",
+        " AND local_day IN (SELECT local_day FROM deliveries WHERE chat_id = :old)",
         {"old": old, "new": new},
     )
     rotation.merge(db, old, new)

@@ -2,10 +2,10 @@
 
 Tables are discovered from `sqlite_master` rather than listed here, so a table added by a
 later migration (feedback, check-ins, ...) is erased and exported without anyone having to
-remember this module. Instants stored as epoch seconds come out as ISO 8601 text in UTC, and
-tips stored by number (`storage.tables.tip_numbers`) as the library's tip ids: one tip in a
-column named `tip` or `last`, a set of tips (`storage.tip_sets`) in one named `cycle`, as a
-sorted list.
+remember this module. Instants stored as epoch seconds come out as ISO 8601 text in UTC, day
+numbers (`*_day`) as ISO dates, and tips stored by number (`storage.tables.tip_numbers`) as
+the library's tip ids: one tip in a column named `tip` or `last`, a set of tips
+(`storage.tip_sets`) in one named `cycle`, as a sorted list.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.columns import from_day_number
 from storage.tables.tip_numbers import TipNumbers
 from storage.tip_sets import numbers_in
 
@@ -66,6 +67,8 @@ def _jsonable(tips: TipNumbers, column: str, value: Any) -> Any:
         return tips.tip_id(value)
     if column in _TIP_SET_COLUMNS and isinstance(value, bytes):
         return sorted(tips.tip_ids(numbers_in(value)))
+    if column.endswith("_day") and isinstance(value, int):
+        return from_day_number(value).isoformat()
     if column.endswith(_INSTANT_SUFFIXES) and isinstance(value, int | float):
         return _iso(datetime.fromtimestamp(value, UTC))
     if isinstance(value, bytes):

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from sqlite_utils import Database
 
 from storage.errors import DatabaseTooNew
+from storage.migrations.deliveries_compact import v16_compact_deliveries
 from storage.migrations.early import v1_tables, v2_delivery_instants
 from storage.migrations.later import (
     v3_row_problems,
@@ -49,6 +50,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v13_votes,
     v14_streaks,
     v15_plants,
+    v16_compact_deliveries,
 )
 LATEST = len(MIGRATIONS)
 

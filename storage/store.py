@@ -20,9 +20,9 @@ from sqlite_utils import Database
 
 from scheduler.due import Schedule
 from scheduler.lifecycle import TAKEN, DeliveryStatus
-from scheduler.records import PendingDelivery, Subscriber
+from scheduler.records import Claim, PendingDelivery, Subscriber
 from storage import privacy, space
-from storage.columns import epoch, moment
+from storage.columns import day_number, epoch, moment
 from storage.facets import HabitRecords, OperatorRecords
 from storage.files import FileWatch, check_integrity, prepare_file
 from storage.merge import merge_history, merge_subscriber
@@ -188,20 +188,30 @@ class Store(HabitRecords, OperatorRecords):
             subscriber = self.subscriber(chat_id)
             if subscriber is None:
                 subscriber = Subscriber(chat_id, "private", False, FALLBACK, None)
-            return self.claim_for(subscriber, day, tip_id, now, claim)
+            return bool(self.claim_all([(subscriber, Claim(chat_id, day, tip_id, claim))], now))
 
-    def claim_for(
-        self, subscriber: Subscriber, day: date, tip_id: str, now: datetime, claim: str
-    ) -> bool:
-        """Record, under `claim`, that local `day`'s tip is about to be sent, and move the
-        chat's queue place to its next day; False if that day is taken. Call inside a
-        transaction with `subscriber` read in it."""
-        chat_id, schedule = subscriber.chat_id, subscriber.schedule
-        if not deliveries.claim(self.db, chat_id, schedule, day, tip_id, now, claim):
-            return False
-        self.tips.number(tip_id)  # so the finish finds it (`rotation.mark_delivered`)
-        subscribers.claimed(self.db, subscriber, day, now)
-        return True
+    def claim_all(self, claims: Sequence[tuple[Subscriber, Claim]], now: datetime) -> set[int]:
+        """Record each claim (its local day's tip is about to be sent) and move its chat's
+        queue place to the next day, a statement for all of them; the chats whose claims
+        were recorded (a day already taken is refused). Call inside a transaction, with the
+        subscribers read in it; one claim per chat."""
+        at = epoch(now)
+        rows = [
+            (
+                subscriber.chat_id,
+                day_number(claim.day),
+                self.tips.number(claim.tip_id),
+                at,
+                claim.claim,
+                *deliveries.day_span(subscriber.schedule, claim.day),
+            )
+            for subscriber, claim in claims
+        ]
+        claimed = deliveries.claim_all(self.db, rows)
+        subscribers.claimed(
+            self.db, [(s, claim.day) for s, claim in claims if s.chat_id in claimed], now
+        )
+        return claimed
 
     def may_send(self, chat_id: int, day: date, claim: str, now: datetime) -> bool:
         """Asked just before each daily tip goes out (`deliveries.may_send`)."""
@@ -238,7 +248,7 @@ class Store(HabitRecords, OperatorRecords):
         return deliveries.status_of(self.db, chat_id, day)
 
     def pending_deliveries(self) -> list[PendingDelivery]:
-        return deliveries.pending(self.db)
+        return deliveries.pending(self.db, self.tips)
 
     def resume_delivery(self, pending: PendingDelivery, claim: str, now: datetime) -> bool:
         return deliveries.resume(self.db, pending, claim, now)
@@ -252,10 +262,11 @@ class Store(HabitRecords, OperatorRecords):
             self.migrate(old_chat_id, new_chat_id, now)
             return deliveries.holds(self.db, new_chat_id, day, claim)
 
-    def prune_deliveries(self, before: date, limit: int) -> int:
-        """Delete up to `limit` closed delivery records for local dates before `before`.
+    def prune_deliveries(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` closed delivery records claimed before `before`, oldest first.
 
-        Exactly-once needs only the last day or two; a couple of weeks are kept for operators.
+        Exactly-once needs only the current local day, `/stats` the UTC days today and
+        yesterday (`scheduler.delivery.KEEP_DELIVERIES`).
         """
         with self.transaction():
             return deliveries.prune(self.db, before, limit)

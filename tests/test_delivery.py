@@ -309,8 +309,8 @@ async def test_old_delivery_records_are_pruned_in_small_batches(
         assert await delivery.sweep() == {"sent": 3}
     rows = lambda: store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0]  # noqa: E731
     assert rows() == 60
-    assert delivery.tidy() == 3 * 5  # 14 days before 21 March is the 7th: 2 to 6 March go
-    assert rows() == 3 * 15
+    assert delivery.tidy() == 3 * 16  # 3 days before 21 March 08:00: 2 to 17 March go
+    assert rows() == 3 * 4
     assert delivery.tidy() == 0
     clock.advance(days=1)
     assert await delivery.sweep() == {"sent": 3}  # pruning never makes a day owed again

@@ -137,8 +137,8 @@ async def test_export_sends_every_table_as_a_json_file(bot, telegram, store, clo
     assert vote == {"chat_id": CHAT, "tip": "k2-1", "vote": 1}  # the tip's id, not its number
     [rotation] = data["tables"]["rotation"]
     assert rotation["chat_id"] == CHAT and len(rotation["cycle"]) == 2  # the daily tip, the /tip
-    assert delivery["tip_id"] in rotation["cycle"] and rotation["last"] in rotation["cycle"]
-    assert rotation["last"] != delivery["tip_id"]  # the /tip came after the daily one
+    assert delivery["tip"] in rotation["cycle"] and rotation["last"] in rotation["cycle"]
+    assert rotation["last"] != delivery["tip"]  # the /tip came after the daily one
 
 
 async def test_export_of_a_chat_with_nothing_stored(bot, telegram):

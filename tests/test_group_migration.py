@@ -65,7 +65,10 @@ def test_a_taken_day_wins_over_the_same_day_left_free(store):
     store.claim_delivery(OLD, day, "sent-one", at(8, 1))
     store.finish_delivery(OLD, day, DeliveryStatus.SENT, at(8, 1), None)
     store.migrate(OLD, NEW, at(9))
-    rows = store.db.execute("SELECT chat_id, tip_id, status FROM deliveries").fetchall()
+    rows = store.db.execute(
+        "SELECT d.chat_id, n.tip_id, d.status FROM deliveries d"
+        " JOIN tip_numbers n ON n.number = d.tip"
+    ).fetchall()
     assert rows == [(NEW, "sent-one", "sent")]
 
 

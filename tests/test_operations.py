@@ -174,7 +174,7 @@ def test_the_operations_schema_counts_sent_tips_by_index(store):
         "EXPLAIN QUERY PLAN SELECT count(*) FROM deliveries WHERE status = 'sent'"
         " AND delivered_at >= 0 AND delivered_at < 1"
     ).fetchall()
-    assert "deliveries_sent_at" in " ".join(str(row[-1]) for row in plan)
+    assert "deliveries_by_instant" in " ".join(str(row[-1]) for row in plan)
     names = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master")}
     assert {"events", "events_by_kind", "heartbeat"} <= names
 

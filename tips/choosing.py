@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
 from tips.model import Tip
-from tips.rotation import pick_tip, topic_sizes
+from tips.rotation import Arranged, arrange, pick_tip
 
 
 class SeenHistory(Protocol):
@@ -61,12 +60,12 @@ def daily_tips(
     """
     histories = history.seen_histories(list(pools))
     chosen: dict[int, Tip] = {}
-    sizes: dict[int, Counter[str]] = {}  # chats with the same topics share one pool
+    arranged: dict[int, Arranged] = {}  # chats with the same topics share one pool
     for chat_id, pool in pools.items():
         seen, last = histories.get(chat_id, (set(), None))
-        if id(pool) not in sizes:
-            sizes[id(pool)] = topic_sizes(pool)
-        pick = pick_tip(pool, seen, rng, last=last, sizes=sizes[id(pool)])
+        if id(pool) not in arranged:
+            arranged[id(pool)] = arrange(pool)
+        pick = pick_tip(pool, seen, rng, last=last, arranged=arranged[id(pool)])
         if pick.new_cycle:
             history.forget_seen(chat_id, (tip.id for tip in pool))
         chosen[chat_id] = pick.tip

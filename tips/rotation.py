@@ -23,40 +23,63 @@ def pick_tip(
     seen: Collection[str],
     rng: random.Random,
     last: str | None = None,
-    sizes: Mapping[str, int] | None = None,
+    arranged: Arranged | None = None,
 ) -> Pick:
     """Choose an unseen tip from `pool`, from the topic the subscriber has seen least of.
 
     `seen` holds the ids seen in the current cycle; `last` is the most recent tip, which a
-    new cycle never starts with (so nobody gets the same tip twice in a row). `sizes`, the
-    tips per topic in `pool`, may be given when many chats share one pool.
+    new cycle never starts with (so nobody gets the same tip twice in a row). `arranged`,
+    the pool arranged by topic (`arrange`), may be given when many chats share one pool: a
+    pick then costs the chat's history and one topic, not the whole pool.
     """
     if not pool:
         raise ValueError("cannot pick from an empty pool")
-    sizes = sizes if sizes is not None else topic_sizes(pool)
-    unseen, seen_counts = [], Counter[str]()
+    shelf = arranged if arranged is not None else arrange(pool)
+    seen_ids = seen if isinstance(seen, set | frozenset) else set(seen)
+    counts = {topic: len(ids & seen_ids) for topic, ids in shelf.ids.items()}  # C, not per tip
+    left = [topic for topic in shelf.topics if counts[topic] < len(shelf.ids[topic])]
+    if left:
+        topic = _least_seen(shelf, left, counts, rng)
+        unseen = [tip for tip in shelf.by_topic[topic] if tip.id not in seen_ids]
+        return Pick(tip=rng.choice(unseen), new_cycle=False)
+    fresh = [topic for topic in shelf.topics if shelf.ids[topic] != {last}]
+    if not fresh:  # the pool is only `last`: it comes again
+        topic = _least_seen(shelf, shelf.topics, {}, rng)
+        return Pick(tip=rng.choice(shelf.by_topic[topic]), new_cycle=True)
+    topic = _least_seen(shelf, fresh, {}, rng)
+    tips = [tip for tip in shelf.by_topic[topic] if tip.id != last]
+    return Pick(tip=rng.choice(tips), new_cycle=True)
+
+
+@dataclass(frozen=True)
+class Arranged:
+    """A pool arranged for many picks: its topics in order, and each topic's tips (in pool
+    order) and their ids."""
+
+    topics: tuple[str, ...]
+    by_topic: Mapping[str, tuple[Tip, ...]]
+    ids: Mapping[str, frozenset[str]]
+
+
+def arrange(pool: Sequence[Tip]) -> Arranged:
+    by_topic: dict[str, list[Tip]] = {}
     for tip in pool:
-        if tip.id in seen:
-            seen_counts[tip.topic] += 1
-        else:
-            unseen.append(tip)
-    new_cycle = not unseen
-    if new_cycle:
-        unseen = [tip for tip in pool if tip.id != last] or list(pool)
-        seen_counts.clear()
-    return Pick(tip=_balanced_choice(sizes, unseen, seen_counts, rng), new_cycle=new_cycle)
+        by_topic.setdefault(tip.topic, []).append(tip)
+    return Arranged(
+        topics=tuple(sorted(by_topic)),
+        by_topic={topic: tuple(tips) for topic, tips in by_topic.items()},
+        ids={topic: frozenset(tip.id for tip in tips) for topic, tips in by_topic.items()},
+    )
 
 
 def topic_sizes(pool: Sequence[Tip]) -> Counter[str]:
     return Counter(tip.topic for tip in pool)
 
 
-def _balanced_choice(
-    sizes: Mapping[str, int], unseen: Sequence[Tip], seen: Mapping[str, int], rng: random.Random
-) -> Tip:
-    """Pick from the topic with the smallest share seen, so topics run out together."""
-    topics = sorted({tip.topic for tip in unseen})
-    share = {topic: seen.get(topic, 0) / sizes[topic] for topic in topics}
+def _least_seen(
+    shelf: Arranged, topics: Sequence[str], seen: Mapping[str, int], rng: random.Random
+) -> str:
+    """The topic with the smallest share seen (ties at random), so topics run out together."""
+    share = {topic: seen.get(topic, 0) / len(shelf.ids[topic]) for topic in topics}
     lowest = min(share.values())
-    topic = rng.choice([topic for topic in topics if share[topic] == lowest])
-    return rng.choice([tip for tip in unseen if tip.topic == topic])
+    return rng.choice([topic for topic in topics if share[topic] == lowest])

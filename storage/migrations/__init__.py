@@ -4,4 +4,11 @@ Each is a function of the database, run inside its version's transaction. A migr
 released, never changes; what it froze (a CHECK's values) is kept beside it under its version.
 """
 
-__all__ = ["early", "later", "rotation_votes", "streaks_plants", "tip_numbers"]
+__all__ = [
+    "deliveries_compact",
+    "early",
+    "later",
+    "rotation_votes",
+    "streaks_plants",
+    "tip_numbers",
+]

@@ -1,14 +1,20 @@
-"""The deliveries table: one row per (chat, local date), the claim each daily tip is sent under.
+"""The deliveries table: one row per (chat, local day), the claim each daily tip is sent under.
 
 A row is claimed (pending, with a token naming the claim) before its tip goes out and closed
 with a final status after (`scheduler.lifecycle`). Only the claim that holds a row may close
 or send it (`finish`, `may_send`), so a process that lost the lease cannot overwrite what its
 successor did. Rows are remembered by the UTC instant they were claimed at; which local day
 one counts for is worked out in the subscriber's *current* timezone.
+
+The table is compact (migration 16): no rowid, the tip by its number (`tip_numbers`), the
+local day as a day number (`storage.columns.day_number`), and a finished row forgets its
+token. It keeps only a few days (`prune`): the current local day is what exactly-once
+checks, and `/stats` counts the UTC days today and yesterday.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
@@ -20,67 +26,65 @@ from scheduler.lifecycle import (
     DeliveryStatus,
     IllegalTransition,
     check,
-    claimable_from,
     sql_list,
 )
 from scheduler.records import PendingDelivery
-from storage.columns import epoch, first_row, iso, moment
+from storage.columns import day_number, epoch, first_row, from_day_number
+from storage.tables.tip_numbers import TipNumbers
 
 MANUAL = ""  # a claim made by hand (tests, tools): any process may resume it at once
 #: The statuses that count as a tip gone out, as an SQL list.
 TAKEN_SQL = sql_list(TAKEN)
-# A day whose claim ended in one of these may be claimed again (a retry, or after /start).
-_RECLAIMABLE = sql_list(claimable_from())
+_PENDING = DeliveryStatus.PENDING
 _DAY = timedelta(days=1)
+_ROWS_PER_CLAIM = 100  # claims per INSERT: 7 parameters each, under SQLite's old limit of 999
 
-# One statement, so it is atomic against another process. A claim is refused when a tip
-# taken (pending or sent) already falls in this local day of the *current* timezone. A row
-# with the same date key from another local day (kept from before a timezone change) is
-# history, not this day's tip: the claim takes its place.
-_CLAIM = f"""
-INSERT INTO deliveries (chat_id, local_date, tip_id, status, delivered_at, updated_at, claim)
-SELECT :chat_id, :day, :tip_id, :pending, :now, :now_iso, :claim
+#: One claim to write: chat id, day number, tip number, claim instant, token, and the
+#: instants the local day starts and ends in the chat's current timezone.
+ClaimRow = tuple[int, int, int, int, str, int, int]
+
+
+def _claims_sql(count: int) -> str:
+    """Write `count` claims in one statement (atomic against another process), returning the
+    chats whose claim was written. A claim is refused when a tip taken (pending or sent)
+    already falls in its local day of the *current* timezone. So a row already under the
+    same key is either free again (failed, blocked, released) or another local day's
+    history, kept from before a timezone change: the claim takes its place."""
+    rows = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * count)
+    return f"""
+INSERT INTO deliveries (chat_id, local_day, tip, status, delivered_at, updated_at, claim)
+SELECT v.column1, v.column2, v.column3, '{_PENDING}', v.column4, v.column4, v.column5
+FROM (VALUES {rows}) AS v
 WHERE NOT EXISTS (
-    SELECT 1 FROM deliveries WHERE chat_id = :chat_id AND status IN ({TAKEN_SQL})
-    AND delivered_at >= :day_start AND delivered_at < :day_end
+    SELECT 1 FROM deliveries d WHERE d.chat_id = v.column1 AND d.status IN ({TAKEN_SQL})
+    AND d.delivered_at >= v.column6 AND d.delivered_at < v.column7
 )
-ON CONFLICT (chat_id, local_date) DO UPDATE SET
-    tip_id = excluded.tip_id, status = excluded.status,
-    delivered_at = excluded.delivered_at, updated_at = excluded.updated_at,
-    claim = excluded.claim, attempts = 0
-WHERE deliveries.status IN ({_RECLAIMABLE})
-    OR deliveries.delivered_at < :day_start OR deliveries.delivered_at >= :day_end
+ON CONFLICT (chat_id, local_day) DO UPDATE SET
+    tip = excluded.tip, status = excluded.status, delivered_at = excluded.delivered_at,
+    updated_at = excluded.updated_at, claim = excluded.claim, attempts = 0
+RETURNING chat_id
 """
+
+
+def day_span(schedule: Schedule, day: date) -> tuple[int, int]:
+    """Where local `day` starts and ends, in the schedule's timezone, in epoch seconds."""
+    return epoch(day_start(schedule, day)), epoch(day_start(schedule, day + _DAY))
+
+
+def claim_all(db: Database, claims: Sequence[ClaimRow]) -> set[int]:
+    """Write claims (`ClaimRow`, at most one per chat); the chats whose claim was written."""
+    claimed: set[int] = set()
+    for start in range(0, len(claims), _ROWS_PER_CLAIM):
+        batch = claims[start : start + _ROWS_PER_CLAIM]
+        values = [value for row in batch for value in row]
+        claimed.update(row[0] for row in db.execute(_claims_sql(len(batch)), values))
+    return claimed
+
 
 _FINISH = """
-UPDATE deliveries SET status = :status, attempts = attempts + 1, updated_at = :now
-WHERE chat_id = :chat_id AND local_date = :day AND status = :pending AND claim IS :claim
+UPDATE deliveries SET status = :status, attempts = attempts + 1, updated_at = :now, claim = NULL
+WHERE chat_id = :chat_id AND local_day = :day AND status = :pending AND claim IS :claim
 """
-
-
-def claim(
-    db: Database,
-    chat_id: int,
-    schedule: Schedule,
-    day: date,
-    tip_id: str,
-    now: datetime,
-    token: str,
-) -> bool:
-    """Claim local `day`'s tip under `token`; False if a tip of that day (in `schedule`'s
-    timezone, by the instants of earlier deliveries) is already taken."""
-    params = {
-        "chat_id": chat_id,
-        "day": day.isoformat(),
-        "tip_id": tip_id,
-        "pending": DeliveryStatus.PENDING,
-        "now": epoch(now),
-        "now_iso": iso(now),
-        "claim": token,
-        "day_start": epoch(day_start(schedule, day)),
-        "day_end": epoch(day_start(schedule, day + _DAY)),
-    }
-    return db.execute(_CLAIM, params).rowcount == 1
 
 
 def finish(
@@ -88,14 +92,14 @@ def finish(
 ) -> None:
     """Close the pending claim `token` with `status`. Raises `ClaimLost` if the row is no
     longer that claim's, `IllegalTransition` if it is not pending (or `status` not final)."""
-    check(DeliveryStatus.PENDING, status)
+    check(_PENDING, status)
     params = {
         "chat_id": chat_id,
-        "day": day.isoformat(),
+        "day": day_number(day),
         "status": status,
-        "now": iso(now),
+        "now": epoch(now),
         "claim": token,
-        "pending": DeliveryStatus.PENDING,
+        "pending": _PENDING,
     }
     if db.execute(_FINISH, params).rowcount == 0:
         _refuse_finish(db, chat_id, day, token, status)
@@ -104,12 +108,15 @@ def finish(
 def _refuse_finish(
     db: Database, chat_id: int, day: date, token: str, status: DeliveryStatus
 ) -> None:
+    """Why a finish changed nothing. A finished row has forgotten its token, so closing it
+    again is an `IllegalTransition` whoever asks (a bug, or a process that lost the lease
+    finishing late a day its successor closed: worth an error either way)."""
     row = first_row(
         db,
-        "SELECT status, claim FROM deliveries WHERE chat_id = ? AND local_date = ?",
-        [chat_id, day.isoformat()],
+        "SELECT status FROM deliveries WHERE chat_id = ? AND local_day = ?",
+        [chat_id, day_number(day)],
     )
-    if row is None or row["claim"] != token:
+    if row is None or row["status"] == _PENDING:
         raise ClaimLost(f"chat {chat_id}'s tip for {day} is no longer claim {token}'s")
     raise IllegalTransition(DeliveryStatus(row["status"]), status)
 
@@ -121,9 +128,9 @@ def may_send(db: Database, chat_id: int, day: date, token: str, now: datetime) -
         db,
         "SELECT s.active, s.paused_until FROM subscribers s"
         " JOIN deliveries d ON d.chat_id = s.chat_id"
-        " WHERE s.chat_id = ? AND d.local_date = ? AND d.status = ?"
+        " WHERE s.chat_id = ? AND d.local_day = ? AND d.status = ?"
         " AND COALESCE(d.claim, '') = ?",
-        [chat_id, day.isoformat(), DeliveryStatus.PENDING, token],
+        [chat_id, day_number(day), _PENDING, token],
     )
     if row is None or not row["active"]:
         return False
@@ -135,8 +142,8 @@ def holds(db: Database, chat_id: int, day: date, token: str) -> bool:
     """Whether the chat's `day` is pending under `token`."""
     row = first_row(
         db,
-        "SELECT claim FROM deliveries WHERE chat_id = ? AND local_date = ? AND status = ?",
-        [chat_id, day.isoformat(), DeliveryStatus.PENDING],
+        "SELECT claim FROM deliveries WHERE chat_id = ? AND local_day = ? AND status = ?",
+        [chat_id, day_number(day), _PENDING],
     )
     return row is not None and row["claim"] == token
 
@@ -145,28 +152,28 @@ def status_of(db: Database, chat_id: int, day: date) -> DeliveryStatus | None:
     """Where the chat's tip for local `day` stands (None: never claimed)."""
     row = first_row(
         db,
-        "SELECT status FROM deliveries WHERE chat_id = ? AND local_date = ?",
-        [chat_id, day.isoformat()],
+        "SELECT status FROM deliveries WHERE chat_id = ? AND local_day = ?",
+        [chat_id, day_number(day)],
     )
     return DeliveryStatus(row["status"]) if row else None
 
 
-def pending(db: Database) -> list[PendingDelivery]:
-    """Claims not closed yet, oldest first."""
-    rows = db.query(
-        "SELECT chat_id, local_date, tip_id, claim, updated_at FROM deliveries"
+def pending(db: Database, tips: TipNumbers) -> list[PendingDelivery]:
+    """Claims not closed yet, oldest first (from the partial index of pending rows)."""
+    rows = db.execute(
+        "SELECT chat_id, local_day, tip, claim, updated_at FROM deliveries"
         " WHERE status = ? ORDER BY updated_at",
-        [DeliveryStatus.PENDING],
-    )
+        [_PENDING],
+    ).fetchall()
     return [
         PendingDelivery(
-            row["chat_id"],
-            date.fromisoformat(row["local_date"]),
-            row["tip_id"],
-            row["claim"] or "",
-            moment(row["updated_at"]),
+            chat_id,
+            from_day_number(day),
+            tips.tip_id(tip) or "",
+            claim or "",
+            datetime.fromtimestamp(updated_at, UTC),
         )
-        for row in rows
+        for chat_id, day, tip, claim, updated_at in rows
     ]
 
 
@@ -175,13 +182,13 @@ def resume(db: Database, claimed: PendingDelivery, token: str, now: datetime) ->
     resumed by someone else). One statement: atomic against another process."""
     cursor = db.execute(
         "UPDATE deliveries SET claim = ?, updated_at = ? WHERE chat_id = ?"
-        " AND local_date = ? AND status = ? AND COALESCE(claim, '') = ?",
+        " AND local_day = ? AND status = ? AND COALESCE(claim, '') = ?",
         [
             token,
-            iso(now),
+            epoch(now),
             claimed.chat_id,
-            claimed.local_date.isoformat(),
-            DeliveryStatus.PENDING,
+            day_number(claimed.local_date),
+            _PENDING,
             claimed.claim,
         ],
     )
@@ -192,18 +199,19 @@ def last_taken_at(db: Database, chat_id: int) -> datetime | None:
     """When the chat's latest tip gone out (or going out) was claimed."""
     row = first_row(
         db,
-        "SELECT delivered_at FROM deliveries WHERE chat_id = ?"
-        f" AND status IN ({TAKEN_SQL}) ORDER BY delivered_at DESC LIMIT 1",
+        "SELECT max(delivered_at) AS at FROM deliveries WHERE chat_id = ?"
+        f" AND status IN ({TAKEN_SQL})",
         [chat_id],
     )
-    return datetime.fromtimestamp(row["delivered_at"], UTC) if row else None
+    return datetime.fromtimestamp(row["at"], UTC) if row and row["at"] is not None else None
 
 
-def prune(db: Database, before: date, limit: int) -> int:
-    """Delete up to `limit` closed rows for local dates before `before`; how many went."""
+def prune(db: Database, before: datetime, limit: int) -> int:
+    """Delete up to `limit` closed rows claimed before `before`, oldest first; how many went.
+    Found through `deliveries_by_instant`, so a step costs what it deletes, not the table."""
     cursor = db.execute(
-        "DELETE FROM deliveries WHERE rowid IN (SELECT rowid FROM deliveries"
-        " WHERE local_date < ? AND status != ? LIMIT ?)",
-        [before.isoformat(), DeliveryStatus.PENDING, limit],
+        "DELETE FROM deliveries WHERE (chat_id, local_day) IN (SELECT chat_id, local_day"
+        " FROM deliveries WHERE delivered_at < ? AND status != ? ORDER BY delivered_at LIMIT ?)",
+        [epoch(before), _PENDING, limit],
     )
     return cursor.rowcount

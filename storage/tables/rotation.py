@@ -19,6 +19,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from storage.columns import day_number
 from storage.tables.tip_numbers import TipNumbers
 from storage.tip_sets import numbers_in, tip_set
 
@@ -68,14 +69,13 @@ def mark_seen(db: Database, tips: TipNumbers, chat_id: int, tip_id: str) -> None
 def mark_delivered(db: Database, chat_id: int, day: date) -> None:
     """The tip of the chat's delivery for local `day` has gone out: it is seen now.
 
-    One statement: the claim numbered the tip (`Store.claim_for`), so the join finds it.
+    One statement: the delivery row holds the tip's number.
     """
     db.execute(
         "INSERT INTO rotation (chat_id, cycle, last)"
-        " SELECT d.chat_id, tip_set_add(NULL, n.number), n.number"
-        " FROM deliveries AS d JOIN tip_numbers AS n ON n.tip_id = d.tip_id"
-        " WHERE d.chat_id = :chat_id AND d.local_date = :day" + _ADD,
-        {"chat_id": chat_id, "day": day.isoformat()},
+        " SELECT chat_id, tip_set_add(NULL, tip), tip FROM deliveries"
+        " WHERE chat_id = :chat_id AND local_day = :day" + _ADD,
+        {"chat_id": chat_id, "day": day_number(day)},
     )
 
 

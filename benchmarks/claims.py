@@ -1,0 +1,109 @@
+"""What one claim costs: CPU per daily tip claimed when 1,000 subscribers fall due in one minute.
+
+A claim is the sweep's share of a daily tip before it is sent: who is due, the chosen tip
+(the rotation read for the whole batch), the claim row written, the chat's queue place moved.
+It holds the event loop, so it is measured in CPU time (`time.process_time`, not the wall
+clock another helper's process may share). The chats have some history first: part of a
+rotation cycle seen (0 to 150 of the library's tips, as a long-time subscriber has), then
+three earlier days of the same claim-and-send, so the deliveries table is not empty either.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import random
+import tempfile
+import time as timer
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from benchmarks.figures import Figure, at_most, info
+from bot.service.wiring import tip_chooser
+from scheduler.claiming import CLAIM_BATCH, claim_batch
+from scheduler.due import Schedule
+from scheduler.lifecycle import DeliveryStatus
+from storage import Store
+from tips import Library, load_library
+
+DUE = 1_000
+HISTORY_DAYS = 3
+SEEN_UP_TO = 150  # tips of the current rotation cycle a chat has seen, at most
+TARGET_US = 50
+AT = time(7, 0)
+MORNING = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)
+
+
+def subscribe(store: Store, count: int, since: datetime) -> None:
+    """`count` private chats, all at 07:00 UTC, subscribed at `since`, each part of the way
+    through its rotation cycle."""
+    schedule = Schedule(AT, ZoneInfo("UTC"))
+    tip_ids = [tip.id for tip in _library().tips_for(None)]
+    rng = random.Random(7)
+    with store.transaction():
+        for chat_id in range(1, count + 1):
+            store.subscribe(chat_id, "private", schedule, since)
+            for tip_id in rng.sample(tip_ids, rng.randrange(SEEN_UP_TO + 1)):
+                store.mark_seen(chat_id, tip_id, since)
+
+
+def claim_all(store: Store, now: datetime, limit: int) -> tuple[int, float, float]:
+    """Claim everyone due at `now`, `limit` per batch as the sweep does; the claims made, the
+    CPU seconds they took, and the longest batch's CPU seconds."""
+    choose = tip_chooser(store, _library(), random.Random(1))
+    numbers = itertools.count()
+    claimed, spent, longest = 0, 0.0, 0.0
+    while True:
+        started = timer.process_time()
+        batch = claim_batch(store, choose, now, limit, lambda: f"bench#{next(numbers)}")
+        took = timer.process_time() - started
+        if not batch:
+            return claimed, spent, longest
+        claimed, spent, longest = claimed + len(batch), spent + took, max(longest, took)
+
+
+@functools.cache
+def _library() -> Library:
+    return load_library()
+
+
+def send_all(store: Store, now: datetime) -> None:
+    """Close every pending claim as sent (each tip then enters its chat's rotation)."""
+    for pending in store.pending_deliveries():
+        store.finish_delivery(
+            pending.chat_id, pending.local_date, DeliveryStatus.SENT, now, None, claim=pending.claim
+        )
+
+
+def measure(limit: int) -> tuple[int, float, float]:
+    """A fresh database with `DUE` chats and `HISTORY_DAYS` days of history; claim today."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(Path(folder) / "claims.db")
+        try:
+            subscribe(store, DUE, MORNING - timedelta(days=HISTORY_DAYS + 1))
+            for days_ago in range(HISTORY_DAYS, 0, -1):
+                morning = MORNING - timedelta(days=days_ago)
+                claim_all(store, morning, CLAIM_BATCH)
+                send_all(store, morning + timedelta(minutes=1))
+            return claim_all(store, MORNING, limit)
+        finally:
+            store.close()
+
+
+def run() -> list[Figure]:
+    """The per-claim CPU figure at the sweep's batch size, and at the free rate's 16."""
+    claimed, spent, longest = measure(CLAIM_BATCH)
+    small_claimed, small_spent, _ = measure(16)
+    assert claimed == small_claimed == DUE, f"claimed {claimed} and {small_claimed} of {DUE}"
+    return [
+        at_most(
+            f"CPU per claim at {DUE:,} due (batches of {CLAIM_BATCH})",
+            spent / claimed * 1e6,
+            TARGET_US,
+            " µs",
+            digits=1,
+        ),
+        info(f"CPU of the longest batch of {CLAIM_BATCH}", f"{longest * 1000:.2f} ms"),
+        info(f"CPU per claim at {DUE:,} due (batches of 16)", f"{small_spent / DUE * 1e6:.1f} µs"),
+    ]
