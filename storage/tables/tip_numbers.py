@@ -52,9 +52,11 @@ class TipNumbers:
 
     def tip_ids(self, numbers: Iterable[int]) -> set[str]:
         """The tip ids of `numbers`, leaving out any the table does not know."""
-        found = {self.tip_id(number) for number in numbers}
-        found.discard(None)
-        return found  # type: ignore[return-value]
+        numbers = set(numbers)
+        if not numbers <= self._ids.keys():  # one read of the table for all unknown ones
+            known = self._reload()
+            return {known[number] for number in numbers if number in known}
+        return set(map(self._ids.__getitem__, numbers))
 
     def _reload(self) -> dict[int, str]:
         """The whole mapping as the database has it now; cached unless read in a transaction."""
