@@ -37,9 +37,9 @@ def render_what_is_stored() -> str:
     return (
         "🔒 <b>What is stored, and why.</b> For each chat: its id and type, whether it is "
         "subscribed, its delivery time, timezone, topics and any pause (to send your tip when "
-        "you asked for it), and which tips it had and when (so a day gets one tip and tips "
-        "don't repeat), plus anything you record with the buttons, and the plants /plants "
-        "recognised in what you sent, and the channels you added with /channel (to list them "
-        "for you). Not your name, nor anything else you type. "
+        "you asked for it), its tips of the last 3 days and which tips it has had this round "
+        "(so a day gets one tip and tips don't repeat), your 👍/👎 on tips, your streak's "
+        "figures, this week's and last week's plants, and the channels you added with "
+        "/channel (to list them for you). Not your name, nor anything else you type. "
         "/export sends you all of it; /delete_me erases it."
     )
