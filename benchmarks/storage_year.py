@@ -10,8 +10,9 @@ The model, seeded (`SEED`) so a run replays:
   DST gap) and an IANA zone from `ZONES` (whole, half and quarter-hour offsets, both
   hemispheres' DST). The simulated clock starts at 2026-01-01 00:00 UTC and ticks every
   `STEP` (5 minutes, the safety sweep's `TIDY_EVERY`); nobody sleeps.
-- Each tick claims whoever is due, `CLAIM_BATCH` at a time, as the engine does, asks the
-  fence (`may_send`) and finishes each tip as sent.
+- Each tick claims whoever is due, `CLAIM_BATCH` at a time, as the engine does, and
+  finishes each tip as sent. Reads that write nothing (the fence's `may_send` before each
+  send, /streak, /settings) are left out: they cost time, not bytes.
 - Right after its daily tip a subscriber, each independently: checks in ✅ (`CHECK_IN`,
   30 %), votes 👍/👎 (`VOTE`, 5 %, four in five 👍), adds 2-4 plants of the shipped list to
   its week (`PLANTS`, 20 %), asks /tip (`ASK`, 3 %: the chooser's single-chat path that marks
@@ -129,7 +130,8 @@ def simulate(
         tomorrow = START + timedelta(days=day + 1)
         if tomorrow.day == 1 or day == days - 1:
             year.months.append((day + 1, measure(year.store, path, subscribers)))
-            report(f"day {day + 1}: {year.months[-1][1].per_subscriber:,.0f} B/subscriber")
+            size, seconds = year.months[-1][1], timer.perf_counter() - started
+            report(f"day {day + 1}: {size.per_subscriber:,.0f} B/subscriber, {seconds:,.0f} s")
     year.seconds = timer.perf_counter() - started
     return year, world
 
@@ -162,8 +164,7 @@ def serve(year: Year, world: World) -> None:
     """Claim everyone due now, as the engine does, and finish each tip as sent."""
     store, now = year.store, year.now
     while claims := claim_batch(store, world.choose, now, CLAIM_BATCH, world.token):
-        for claim in claims:
-            assert store.may_send(claim.chat_id, claim.day, claim.claim, now), claim
+        for claim in claims:  # (the fence's read before each send changes no byte: left out)
             store.finish_delivery(
                 claim.chat_id, claim.day, DeliveryStatus.SENT, now, None, claim=claim.claim
             )
