@@ -32,7 +32,7 @@ BENCHMARKS = {
     "million": ("7. 1,000,000 subscribers: start-up, idle memory, idle sweep", 900),
     "chaos": ("8. chaos: kill -9, SIGSTOP, full disk, faulty Telegram, real processes", 900),
     "presses": ("9. button presses at 100/s and 50/s, each from its own chat", 300),
-    "storage": ("10. storage over a simulated year: size, chores' stalls, peak claims", 14_400),
+    "storage": ("10. storage over a simulated year: size, chores' stalls, peak claims", 21_600),
 }
 # Experiments on the engine ceiling (`--experiments`): fewer sends in flight; PTB's default
 # httpx client instead of the bot's aiohttp one; the gateway's pacing lifted; uvloop.

@@ -22,6 +22,7 @@ BYTES_PER_SUBSCRIBER = 5_000  # target after a year
 FLAT = 10.0  # per cent the size may still grow from the end of month 2 on
 CLAIM_US = 50.0  # CPU per claim in a peak minute
 STALL_MS = 20.0  # the longest chores call may hold the event loop
+SMALL = 0.01  # a table or index under this share of the bytes in use is shown with the others
 
 
 @dataclass(frozen=True)
@@ -133,14 +134,21 @@ def _month_figures(year: Year) -> list[Figure]:
 
 
 def _table_figures(size: Size) -> list[Figure]:
-    """Bytes per subscriber held by each table and index at the end, largest first."""
+    """Bytes per subscriber held by each table and index at the end, largest first; those
+    under `SMALL` of the whole together in one line."""
     ordered = sorted(size.by_name.items(), key=lambda item: -item[1])
+    total = sum(size.by_name.values())
+    large = [(name, used) for name, used in ordered if used >= SMALL * total]
+    rest = ordered[len(large) :]
+    shown = [(f"{name} ({size.kinds.get(name, 'schema')})", used) for name, used in large]
+    if rest:
+        shown.append((f"the {len(rest)} others together", sum(used for _, used in rest)))
     return [
         info(
-            f"storage:   {name} ({size.kinds.get(name, 'schema')})",
+            f"storage:   {name}",
             f"{used / size.subscribers:,.0f} B/subscriber ({used / 1e6:.1f} MB)",
         )
-        for name, used in ordered
+        for name, used in shown
     ]
 
 
