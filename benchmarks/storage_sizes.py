@@ -120,7 +120,7 @@ def _month_figures(year: Year) -> list[Figure]:
     whether it stayed flat from the end of month 2 on."""
     shown = [
         info(
-            f"storage: end of month {month} (day {day})",
+            f"storage: month {month}, after day {day}",
             f"{size.per_subscriber:,.0f} B/subscriber; {size.bytes / 1e6:.1f} MB,"
             f" {size.free_pages:,} free pages",
         )
