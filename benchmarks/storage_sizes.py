@@ -117,7 +117,7 @@ def _run_figures(year: Year) -> list[Figure]:
 
 def _month_figures(year: Year) -> list[Figure]:
     """Month by month, bytes per subscriber (all pages), the file, its free pages; then
-    whether it stayed flat from the end of month 2 on."""
+    whether it stayed flat from the end of month 2 on (judged over a month at least)."""
     shown = [
         info(
             f"storage: month {month}, after day {day}",
@@ -126,10 +126,11 @@ def _month_figures(year: Year) -> list[Figure]:
         )
         for month, (day, size) in enumerate(year.months, start=1)
     ]
-    if len(year.months) >= 3:
-        second, last = year.months[1][1].bytes, year.months[-1][1].bytes
-        growth = (last - second) / second * 100
-        shown.append(at_most("storage: growth from month 2 to the end", growth, FLAT, " %", 1))
+    if len(year.months) >= 3 and year.months[-1][0] - year.months[1][0] >= 28:
+        (day, second), last = year.months[1], year.months[-1][1]
+        growth = (last.bytes - second.bytes) / second.bytes * 100
+        name = f"storage: growth from the end of month 2 (day {day}) to the end"
+        shown.append(at_most(name, growth, FLAT, " %", 1))
     return shown
 
 
