@@ -16,6 +16,7 @@ class Figure:
     value: str
     target: str = ""  # empty: informational, no verdict
     passed: bool | None = None
+    headline: bool = False  # printed again, `name: value`, as the run's very last line
 
     @property
     def verdict(self) -> str:

@@ -96,6 +96,14 @@ def claim_cost(args: argparse.Namespace) -> list[Figure]:
     return _numbered("11.", claims.run())
 
 
+def storage(args: argparse.Namespace) -> list[Figure]:
+    from benchmarks import storage_year
+
+    subscribers = args.subscribers or (1_000 if args.quick else 20_000)
+    days = args.days or (60 if args.quick else 365)
+    return storage_year.run(subscribers, days)
+
+
 def chaos(args: argparse.Namespace) -> list[Figure]:
     from benchmarks import chaos as play
 
@@ -114,6 +122,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
     "space": space,
     "presses": button_presses,
     "claims": claim_cost,
+    "storage": storage,
 }
 
 
@@ -167,6 +176,8 @@ def main() -> None:
     parser.add_argument(
         "--unpaced", action="store_true", help="ceiling: lift the gateway's 993/s paid pacing"
     )
+    parser.add_argument("--subscribers", type=int, help="storage: subscribers (20,000)")
+    parser.add_argument("--days", type=int, help="storage: simulated days (365)")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the run to FILE")
     args = parser.parse_args()
     if args.profile:
