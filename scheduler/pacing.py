@@ -54,6 +54,12 @@ class Cell:
         """The earliest instant the next message conforms."""
         return max(self.due - (self.burst - 1) * self.interval, self.paused_until)
 
+    def ready_for(self, count: int) -> float:
+        """The earliest instant `count` more messages conform together: at most a burst less
+        one, so a wake-up a little late for them still loses none of the rate."""
+        count = max(1, min(count, self.burst - 1))
+        return self.ready_at() + (count - 1) * self.interval
+
     def spend(self, now: float) -> None:
         self.due = max(self.due, now) + self.interval
 
@@ -81,6 +87,11 @@ class Pacer:
         if chat_id is not None:
             ready = max(ready, self._chat(chat_id).ready_at())
         return ready
+
+    def batch_ready_at(self, count: int, paid: bool = False) -> float:
+        """When `count` more messages may go together within the overall (or paid) budget
+        (`Cell.ready_for`: at most a burst less one). Chats' own limits are not asked."""
+        return max(self.paused_until, self._budget(paid).ready_for(count))
 
     def spend(self, chat_id: int | None, now: float, paid: bool = False) -> None:
         """Count one message sent at `now`."""

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import pairwise
 
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.transport.gateway import MAX_QUEUED_PER_CHAT, Dropped, Gateway, GatewayClosed, Send
+from bot.transport.gateway import (
+    MAX_QUEUED_PER_CHAT,
+    TIP_BATCH,
+    Dropped,
+    Gateway,
+    GatewayClosed,
+    Send,
+)
 from bot.transport.sender import reply_patiently
 from scheduler.pacing import Limits, Priority
 from tests.conftest import PacingTime
@@ -93,6 +100,51 @@ async def test_everyone_goes_at_the_overall_rate(gateway, telegram):
     await asyncio.gather(*(send(gateway, telegram, chat, "tip", TIP) for chat in range(1, 31)))
     times = [at for at, _, _ in telegram.sent]
     assert times[-1] == pytest.approx(29 / 10, abs=0.01)  # 10 a second, one after another
+
+
+class HeldTime:
+    """A clock that stands still, and sleeps that never end: the naps asked for are kept."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.naps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.naps.append(seconds)
+        await asyncio.Event().wait()
+
+
+async def test_daily_tips_alone_go_a_batch_at_a_time_at_the_same_rate(pacing, telegram):
+    gateway = Gateway(Limits(overall_per_second=10), clock=pacing.clock, sleep=pacing.sleep)
+    await gateway.initialize()
+    try:
+        await asyncio.gather(*(send(gateway, telegram, chat, "tip", TIP) for chat in range(1, 35)))
+    finally:
+        await gateway.shutdown()
+    batches = Counter(round(at, 6) for at, _, _ in telegram.sent)
+    assert list(batches.values()) == [10, TIP_BATCH, TIP_BATCH, TIP_BATCH]  # the burst first
+    assert list(batches) == [0, 0.8, 1.6, 2.4]  # 10 a second, as one at a time would go
+
+
+async def test_a_reply_is_not_held_back_for_a_batch_of_tips(telegram):
+    time = HeldTime()
+    telegram.time = time
+    gateway = Gateway(Limits(overall_per_second=10), clock=time.clock, sleep=time.sleep)
+    await gateway.initialize()
+    tips = [asyncio.ensure_future(send(gateway, telegram, c, "tip", TIP)) for c in range(1, 21)]
+    try:
+        await until(lambda: len(time.naps) == 1)
+        assert len(telegram.sent) == 10  # the burst; then a nap until a batch of tips may go
+        assert time.naps == [pytest.approx(0.1 * TIP_BATCH)]
+        reply = asyncio.ensure_future(send(gateway, telegram, 100, "reply"))
+        await until(lambda: len(time.naps) == 2)
+        assert time.naps[1] == pytest.approx(0.1)  # the reply's turn: the budget's next slot
+    finally:
+        await gateway.shutdown()
+        await asyncio.gather(*tips, reply, return_exceptions=True)
 
 
 async def test_one_chat_is_answered_in_order_at_its_own_pace(gateway, telegram):

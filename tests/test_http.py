@@ -55,6 +55,12 @@ async def test_form_fields_and_uploads_arrive_as_telegram_expects():
         plain = RequestData([param("chat_id", 5), param("text", "hi")])
         status, _ = await client.do_request(f"{base}/sendMessage", "POST", plain)
         assert (status, seen) == (200, {"chat_id": "5", "text": "hi"})
+        long = "<b>Tip</b> & more: 1+1=2? 50 % of ☕ → ✅ Done today\n" * 3  # quoted once
+        for chat_id in (6, 7):
+            seen.clear()
+            tip = RequestData([param("chat_id", chat_id), param("text", long)])
+            await client.do_request(f"{base}/sendMessage", "POST", tip)
+            assert seen == {"chat_id": str(chat_id), "text": long}
         seen.clear()
         upload = InputFile(b'{"chat": 5}', filename="export.json")
         files = RequestData([param("chat_id", 5), param("document", upload)])

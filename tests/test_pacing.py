@@ -139,3 +139,14 @@ def test_a_chat_whose_budget_is_full_again_just_now_is_forgotten():
     pacer.rate_limited(2, now=0.0, until=1.0)  # paused until 1.0
     pacer.forget_idle_chats(now=1.0)
     assert pacer.tracked_chats == 0
+
+
+def test_a_batch_is_ready_when_that_many_conform_and_never_more_than_a_burst_less_one():
+    pacer = Pacer(Limits(overall_per_second=10, overall_burst=5))
+    send_times(pacer, None, 5)  # the burst, all at 0: the next may go at 0.1
+    assert pacer.batch_ready_at(1) == pytest.approx(0.1)
+    assert pacer.batch_ready_at(3) == pytest.approx(0.3)
+    assert pacer.batch_ready_at(8) == pytest.approx(0.4)  # 4 at most: a late wake loses nothing
+    assert Pacer(Limits(overall_burst=1)).batch_ready_at(8) == float("-inf")  # one at a time
+    pacer.pause(until=2.0)
+    assert pacer.batch_ready_at(3) == 2.0

@@ -2,9 +2,10 @@
 
 It is python-telegram-bot's `BaseRateLimiter` hook, so replies, daily tips, source cards,
 button answers and the error handler's apology all share one budget (`scheduler.pacing`).
-Replies go before daily tips; daily tips use whatever replies leave. A reply that waited longer
-than its deadline is dropped (the person has moved on), and a chat that floods the bot with
-commands gets its first few answered, the rest coalesced away.
+Replies go before daily tips; daily tips use whatever replies leave, a few at a time
+(`TIP_BATCH`) while nothing else waits. A reply that waited longer than its deadline is
+dropped (the person has moved on), and a chat that floods the bot with commands gets its first
+few answered, the rest coalesced away.
 
 One chat's messages leave in the order they were asked for. A chat's next message is granted
 only once Telegram has answered its previous one, and a message that must go again goes back
@@ -38,7 +39,15 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.transport.turns import MAX_QUEUED_PER_CHAT, Dropped, GatewayClosed, Send, Turns, Waiter
+from bot.transport.turns import (
+    MAX_QUEUED_PER_CHAT,
+    TIP_BATCH,
+    Dropped,
+    GatewayClosed,
+    Send,
+    Turns,
+    Waiter,
+)
 from scheduler.backoff import Backoff
 from scheduler.pacing import Limits, Pacer, Priority
 
@@ -46,6 +55,7 @@ __all__ = [
     "MAX_QUEUED_PER_CHAT",
     "REPLY_ATTEMPTS",
     "REPLY_DEADLINE",
+    "TIP_BATCH",
     "Dropped",
     "Gateway",
     "GatewayClosed",

@@ -20,6 +20,11 @@ from scheduler.pacing import Pacer, Priority
 
 MAX_QUEUED_PER_CHAT = 8  # replies one chat may have waiting; more are coalesced away
 _SLACK = 0.001  # grant a turn this early rather than wake the dispatcher once more
+# While only daily tips wait for the budget, the dispatcher wakes when this many may go together
+# (within the budget's burst), not for each: at 30/s each wake-up found the CPU's caches cold,
+# and the tip it granted cost three times its CPU at a thousand a second. The rate is the same;
+# a reply is still granted the moment it may go.
+TIP_BATCH = 8
 
 
 class Dropped(Exception):
@@ -171,7 +176,11 @@ class Turns:
         wakes = [self._grant_from(self._queues[priority], now) for priority in Priority]
         if self._pacer.tracked_chats > 10_000:
             self._pacer.forget_idle_chats(now)
-        return min((wake for wake in wakes if wake is not None), default=None)
+        wake = min((wake for wake in wakes if wake is not None), default=None)
+        tips = self._queues[Priority.TIP]
+        if wake is not None and tips and not self._queues[Priority.REPLY]:  # only tips wait
+            wake = max(wake, self._pacer.batch_ready_at(TIP_BATCH, tips[0].send.paid))
+        return wake
 
     def _grant_from(self, queue: deque[Waiter], now: float) -> float | None:
         """Grant, first come first served, what may go from one priority's queue."""
