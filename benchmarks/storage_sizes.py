@@ -159,15 +159,15 @@ def _stall_figures(year: Year) -> list[Figure]:
     longest = max(range(len(walls)), key=walls.__getitem__)
     return [
         at_most(
-            f"storage: longest stall of the chores (of {len(walls):,} calls)",
+            f"storage: longest stall of the chores (of {len(walls):,} steps)",
             walls[longest] * 1000,
             STALL_MS,
             " ms",
         ),
         info(
-            "storage: chores calls, CPU and wall",
+            "storage: chores steps, CPU and wall",
             f"longest CPU {max(cpu for _, cpu in year.stalls) * 1000:.2f} ms, CPU of the"
-            f" longest call {year.stalls[longest][1] * 1000:.2f} ms,"
+            f" longest step {year.stalls[longest][1] * 1000:.2f} ms,"
             f" median wall {statistics.median(walls) * 1000:.3f} ms",
         ),
     ]

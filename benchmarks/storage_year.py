@@ -25,6 +25,7 @@ The model, seeded (`SEED`) so a run replays:
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import random
 import sys
@@ -97,24 +98,54 @@ class World:
         self.choose = tip_chooser(year.store, library, random.Random(SEED + 1))
         self.tip_rng = random.Random(SEED + 2)
         self.numbers = itertools.count()
-        self.sweeper = _sweeper(year.store, self.choose, lambda: year.now)
+        self.steps = Steps()
+        self.loop = asyncio.new_event_loop()
+        self.sweeper = _sweeper(year.store, self.choose, lambda: year.now, self.steps)
 
     def token(self) -> str:
         return f"{HOLDER}#{next(self.numbers)}"
 
-    def chores(self) -> None:
-        """The sweep's chores, exactly what the bot runs every `TIDY_EVERY`."""
-        self.sweeper.tidy()
+    def chores(self) -> list[tuple[float, float]]:
+        """The sweep's chores, exactly what the bot runs every `TIDY_EVERY`; each step's
+        (wall, CPU) seconds: what it held the event loop between two of its pauses."""
+        self.steps.lap()
+        self.loop.run_until_complete(self.sweeper.tidy())
+        return self.steps.lap()
 
 
-def _sweeper(store: Store, choose: ChooseTips, clock: Callable[[], datetime]) -> Sweeper:
+class Steps:
+    """The chores' pauses, as the sweeper's `sleep`: each ends a step that held the loop."""
+
+    def __init__(self) -> None:
+        self.laps: list[tuple[float, float]] = []
+        self._wall, self._cpu = timer.perf_counter(), timer.process_time()
+
+    async def pause(self, _seconds: float) -> None:
+        self._record()
+
+    def lap(self) -> list[tuple[float, float]]:
+        """The steps since the last lap (the last one ended now)."""
+        self._record()
+        laps, self.laps = self.laps, []
+        return laps
+
+    def _record(self) -> None:
+        wall, cpu = timer.perf_counter(), timer.process_time()
+        self.laps.append((wall - self._wall, cpu - self._cpu))
+        self._wall, self._cpu = wall, cpu
+
+
+def _sweeper(
+    store: Store, choose: ChooseTips, clock: Callable[[], datetime], steps: Steps
+) -> Sweeper:
     """The bot's own `Sweeper` (its `tidy` is the chores); this one never sends."""
 
     async def never(*_: object) -> object:  # pragma: no cover - the benchmark does not send
         raise AssertionError("the storage benchmark does not send")
 
     delivery = Delivery(store, choose, never, clock)
-    return Sweeper(store, delivery, SweepHeartbeat(store, clock, HOLDER), Metrics(), clock)
+    heartbeat = SweepHeartbeat(store, clock, HOLDER)
+    return Sweeper(store, delivery, heartbeat, Metrics(), clock, sleep=steps.pause)
 
 
 def simulate(
@@ -155,9 +186,7 @@ def live_day(year: Year, world: World, day: int) -> None:
         serve(year, world)
         if tick == comings_and_goings:
             stop_and_start(year)
-        wall, cpu = timer.perf_counter(), timer.process_time()
-        world.chores()
-        year.stalls.append((timer.perf_counter() - wall, timer.process_time() - cpu))
+        year.stalls += world.chores()
 
 
 def serve(year: Year, world: World) -> None:
