@@ -98,6 +98,41 @@ def topics_column(topics: frozenset[str] | None) -> str | None:
 
 def parse_subscriber(row: Row, fallback: Schedule) -> Subscriber:
     """The subscriber a row describes, judged by its columns alone."""
+    try:
+        return _parse_good(row)
+    except GARBAGE:
+        return _parse_with_problems(row, fallback)
+
+
+def _parse_good(row: Row) -> Subscriber:
+    """A row whose every column reads (nearly all of them): read straight through, as each
+    claim batch reads 50 (the careful way, column by column, cost a third more)."""
+    schedule = Schedule(
+        _clock_time(row["delivery_time"]),
+        _zone(row["timezone"]),
+        _instant(row["schedule_since"]),
+        paused_until=_lenient(_optional_instant, row.get("paused_until")),
+    )
+    return Subscriber(
+        chat_id=row["chat_id"],
+        chat_type=_text(row["chat_type"]),
+        active=_flag(row["active"]),
+        schedule=schedule,
+        last_delivery=delivered_day(schedule, _optional_instant(row["last_delivered_at"])),
+        topics=_lenient(_topics, row.get("topics")),
+    )
+
+
+def _lenient(read: Callable[[object], Any], value: object) -> Any:
+    """A preference's value; an unreadable one reads as "not chosen" (None)."""
+    try:
+        return None if value is None else read(value)
+    except GARBAGE:
+        return None
+
+
+def _parse_with_problems(row: Row, fallback: Schedule) -> Subscriber:
+    """A row with an unreadable column: fallback values for those, and the problem named."""
     values: dict[str, Any] = {}
     problems = []
     for column, (read, substitute) in _READERS.items():

@@ -16,7 +16,15 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-__all__ = ["numbers_in", "register", "tip_set", "tip_set_add", "tip_set_minus", "tip_set_union"]
+__all__ = [
+    "BITS",
+    "numbers_in",
+    "register",
+    "tip_set",
+    "tip_set_add",
+    "tip_set_minus",
+    "tip_set_union",
+]
 
 
 def tip_set(numbers: Iterable[int]) -> bytes:
@@ -27,15 +35,15 @@ def tip_set(numbers: Iterable[int]) -> bytes:
     return _encode(value)
 
 
-# The bits set in each byte value: decoding a set reads a byte at a time (a claim decodes one
+#: The bits set in each byte value: decoding a set reads a byte at a time (a claim decodes one
 # per chat, so this is on the hot path: ~5 µs for 80 tips, against ~15 bit by bit).
-_BITS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
+BITS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
 
 
 def numbers_in(encoded: bytes | None) -> set[int]:
     """The tip numbers an encoded set holds."""
     return {
-        index * 8 + bit for index, byte in enumerate(encoded or b"") if byte for bit in _BITS[byte]
+        index * 8 + bit for index, byte in enumerate(encoded or b"") if byte for bit in BITS[byte]
     }
 
 

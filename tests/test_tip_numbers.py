@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from storage import Store
+from storage.tip_sets import tip_set
 from tests.databases import database_at
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -73,5 +74,18 @@ def test_a_number_given_in_a_transaction_that_rolled_back_is_not_remembered(db_p
     number = two.tips.number("committed")  # takes the number the rolled-back tip had
     assert one.tips.known("rolled-back") is None
     assert one.tips.tip_id(number) == "committed"
+    one.close()
+    two.close()
+
+
+def test_a_set_is_read_whole_even_with_a_tip_numbered_by_another_process(db_path):
+    one, two = Store.open(db_path), Store.open(db_path)
+    numbers = [one.tips.number(f"tip-{n}") for n in range(20)]
+    newer = two.tips.number("numbered-by-the-other-process")
+    encoded = tip_set([*numbers[::3], newer])
+    expected = {f"tip-{n}" for n in range(0, 20, 3)} | {"numbered-by-the-other-process"}
+    assert one.tips.tip_ids_in(encoded) == expected
+    assert one.tips.tip_ids_in(encoded) == expected  # and again, from the table
+    assert one.tips.tip_ids_in(b"") == one.tips.tip_ids_in(None) == set()
     one.close()
     two.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from tips.model import Tip
@@ -36,10 +36,9 @@ def pick_tip(
         raise ValueError("cannot pick from an empty pool")
     shelf = arranged if arranged is not None else arrange(pool)
     seen_ids = seen if isinstance(seen, set | frozenset) else set(seen)
-    counts = {topic: len(ids & seen_ids) for topic, ids in shelf.ids.items()}  # C, not per tip
-    left = [topic for topic in shelf.topics if counts[topic] < len(shelf.ids[topic])]
+    left = _least_seen_left(shelf, seen_ids)
     if left:
-        topic = _least_seen(shelf, left, counts, rng)
+        topic = rng.choice(left)
         unseen = [tip for tip in shelf.by_topic[topic] if tip.id not in seen_ids]
         return Pick(tip=rng.choice(unseen), new_cycle=False)
     fresh = [topic for topic in shelf.topics if shelf.ids[topic] != {last}]
@@ -74,6 +73,20 @@ def arrange(pool: Sequence[Tip]) -> Arranged:
 
 def topic_sizes(pool: Sequence[Tip]) -> Counter[str]:
     return Counter(tip.topic for tip in pool)
+
+
+def _least_seen_left(shelf: Arranged, seen: Set[str]) -> list[str]:
+    """The topics with unseen tips left that have the smallest share seen, in topic order
+    (one pass, set intersections in C: this runs once per daily tip)."""
+    lowest, found = 1.0, []
+    for topic in shelf.topics:
+        ids = shelf.ids[topic]
+        share = len(ids & seen) / len(ids)
+        if share < lowest:
+            lowest, found = share, [topic]
+        elif share == lowest < 1.0:
+            found.append(topic)
+    return found
 
 
 def _least_seen(

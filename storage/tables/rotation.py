@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from storage.columns import day_number
 from storage.tables.tip_numbers import TipNumbers
-from storage.tip_sets import numbers_in, tip_set
+from storage.tip_sets import tip_set
 
 _BATCH = 500  # SQLite's bound-parameter limit, with room to spare
 
@@ -34,7 +34,7 @@ _ADD = (
 
 def seen(db: Database, tips: TipNumbers, chat_id: int) -> set[str]:
     row = db.execute("SELECT cycle FROM rotation WHERE chat_id = ?", [chat_id]).fetchone()
-    return tips.tip_ids(numbers_in(row[0])) if row else set()
+    return tips.tip_ids_in(row[0]) if row else set()
 
 
 def histories(
@@ -49,7 +49,7 @@ def histories(
             f"SELECT chat_id, cycle, last FROM rotation WHERE chat_id IN ({marks})", batch
         ):
             latest = None if last is None else tips.tip_id(last)
-            found[chat_id] = (tips.tip_ids(numbers_in(cycle)), latest)
+            found[chat_id] = (tips.tip_ids_in(cycle), latest)
     return found
 
 
