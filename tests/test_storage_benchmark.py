@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from benchmarks.storage_sizes import figures
 from benchmarks.storage_year import START, peak, simulate
-from scheduler.due import Schedule, local_date, slot
 from scheduler.delivery import KEEP_DELIVERIES
+from scheduler.due import Schedule, local_date, slot
 from scheduler.lifecycle import DeliveryStatus
 
 SUBSCRIBERS, DAYS = 50, 10
