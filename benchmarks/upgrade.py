@@ -215,6 +215,7 @@ def timing(owner: Any, name: str, times: dict[str, float], key: str) -> Iterator
             return original(*args, **kwargs)
         finally:
             times[key] = times.get(key, 0.0) + timer.perf_counter() - started
+            _say(f"{key}: {times[key]:.1f} s")
 
     setattr(owner, name, timed)
     try:
@@ -233,6 +234,7 @@ def each_migration(times: dict[str, float]) -> Iterator[None]:
             started = timer.perf_counter()
             migration(db)
             times[f"{number}"] = timer.perf_counter() - started
+            _say(f"migration {number}: {times[f'{number}']:.1f} s")
 
         return run
 
@@ -265,8 +267,7 @@ def first_open(path: Path) -> tuple[float, dict[str, float], dict[str, float], l
 
 
 def _sizes(path: Path) -> str:
-    wal = path.with_name(path.name + "-wal")
-    wal_size = wal.stat().st_size if wal.exists() else 0
+    wal_size = sum(wal.stat().st_size for wal in path.parent.glob(path.name + "-wal"))
     return f"{path.stat().st_size / 1e6:,.0f} MB (+ {wal_size / 1e6:,.0f} MB -wal)"
 
 
