@@ -6,7 +6,8 @@ The full run takes about 29 minutes (10,000 daily tips at Telegram's 30/s take 5
 that twice; the chaos benchmark 10), `--experiments` adds two or three; `--quick` is a smoke run
 of the same benchmarks with small counts (about five minutes, much of it waiting for minute
 boundaries). The storage year (`storage`, no emulator: the store alone on a simulated clock)
-runs only when named (`--only storage`): it takes much longer at its 20,000 subscribers.
+runs only when named (`--only storage`): it takes much longer at its 20,000 subscribers; so
+does the upgrade from version 10 (`--only upgrade`), which builds a 13 GB file first.
 """
 
 from __future__ import annotations
@@ -36,8 +37,12 @@ BENCHMARKS = {
     "space": ("10. 1,000,000 subscribers: the one VACUUM, then chore steps by size", 600),
     "claims": ("11. CPU per claim at 1,000 due (target <= 50 µs)", 300),
     "storage": ("12. storage over a simulated year: size, chores' stalls, peak claims", 21_600),
+    "upgrade": (
+        "13. 1,000,000 subscribers: the first start after upgrading from version 10",
+        5_400,
+    ),
 }
-ON_REQUEST = {"storage"}  # long: run only when named with --only
+ON_REQUEST = {"storage", "upgrade"}  # long: run only when named with --only
 # Experiments on the engine ceiling (`--experiments`): fewer sends in flight; PTB's default
 # httpx client instead of the bot's aiohttp one; the gateway's pacing lifted; uvloop.
 EXPERIMENTS = [

@@ -104,6 +104,12 @@ def storage(args: argparse.Namespace) -> list[Figure]:
     return storage_year.run(subscribers, days)
 
 
+def upgrade(args: argparse.Namespace) -> list[Figure]:
+    from benchmarks import upgrade as first_start
+
+    return first_start.run(50_000 if args.quick else 1_000_000)
+
+
 def chaos(args: argparse.Namespace) -> list[Figure]:
     from benchmarks import chaos as play
 
@@ -123,6 +129,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
     "presses": button_presses,
     "claims": claim_cost,
     "storage": storage,
+    "upgrade": upgrade,
 }
 
 
