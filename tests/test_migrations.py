@@ -262,3 +262,14 @@ def test_an_upgraded_database_has_the_same_layout_as_a_new_one(tmp_path, schema)
     Store.open(old).close()
     Store.open(new).close()
     assert layout(old) == layout(new)
+
+
+def test_the_upgrade_leaves_the_connections_secure_delete_as_it_found_it(tmp_path):
+    from storage.schema import upgrade
+    from tests.databases import database_at
+
+    db = database_at(tmp_path / "old.db", 10)
+    db.execute("PRAGMA secure_delete = 1")
+    upgrade(db)
+    assert db.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    db.close()
