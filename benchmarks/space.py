@@ -22,7 +22,7 @@ from pathlib import Path
 from benchmarks.figures import Figure, at_most, info
 from benchmarks.store_scale import add_history, build
 from storage import Store
-from storage.tables import deliveries, events
+from storage.tables import events
 from storage.upkeep import FIRST_SIZES, Chore
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -74,7 +74,7 @@ def prune_figures(store: Store, label: str) -> list[Figure]:
 
         def prune_deliveries(rows: int = rows) -> int:
             with store.transaction():
-                return deliveries.prune(store.db, (NOW - timedelta(days=2)).date(), rows)
+                return store.prune_deliveries(NOW - timedelta(days=2), rows)
 
         def prune_events(rows: int = rows) -> int:
             with store.transaction():
@@ -111,8 +111,8 @@ def run(count: int = 1_000_000) -> list[Figure]:
             info(f"{label}: file after", f"{after / 1e6:,.0f} MB"),
             *prune_figures(store, label),
         ]
-        with store.transaction():  # two days of history gone: free pages to give back
-            deliveries.prune(store.db, (NOW - timedelta(days=1)).date(), 10 * count)
+        while store.prune_deliveries(NOW - timedelta(days=1), 100_000) == 100_000:
+            pass  # two days of history gone: free pages to give back
         figures.append(info(f"{label}: free pages", f"{store.file_space().free_pages:,}"))
         for pages in PAGES:
             median, longest = step_ms(lambda pages=pages: store.give_back_space(pages))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,6 +59,8 @@ class Store(HabitRecords, OperatorRecords):
         register(db)  # the SQL functions the rotation's one-statement writes use
         upgrade(db)
         self.tips = TipNumbers(db)
+        self._prune_after: int | None = None  # where the walk of `prune_deliveries` is
+        self._pruned_for: date | None = None  # the date of its last whole walk
         self._watch = FileWatch(path) if path else None
 
     @classmethod
@@ -268,13 +270,20 @@ class Store(HabitRecords, OperatorRecords):
             return deliveries.holds(self.db, new_chat_id, day, claim)
 
     def prune_deliveries(self, before: datetime, limit: int) -> int:
-        """Delete up to `limit` closed delivery records claimed before `before`, oldest first.
-
-        Exactly-once needs only the current local day, `/stats` the UTC days today and
-        yesterday (`scheduler.delivery.KEEP_DELIVERIES`).
-        """
+        """One step of pruning delivery records of local days before `before` (exactly-once
+        needs only the current day; `/stats` the UTC days today and yesterday): the next
+        `limit` records in key order, after where the last step ended
+        (`deliveries.prune`). Returns the records looked at: fewer than `limit` when the
+        walk reached the end of the table. Records only become old as the UTC date moves, so
+        after a whole walk for one date the next waits for the next date (0 looked at)."""
+        cut = before.astimezone(UTC).date()
+        if self._prune_after is None and self._pruned_for == cut:
+            return 0
         with self.transaction():
-            return deliveries.prune(self.db, before, limit)
+            looked, self._prune_after = deliveries.prune(self.db, before, self._prune_after, limit)
+        if self._prune_after is None:
+            self._pruned_for = cut
+        return looked
 
     # Rotation history (`storage.tables.rotation`) ------------------------------------------------
 

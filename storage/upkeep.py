@@ -49,7 +49,7 @@ FIRST_SIZES: Mapping[Chore, int] = MappingProxyType(
 )
 SMALLEST = 25
 LARGEST: Mapping[Chore, int] = MappingProxyType(
-    {Chore.DELIVERIES: 20_000, Chore.EVENTS: 20_000, Chore.PLANTS: 20_000, Chore.SPACE: 1_000}
+    {Chore.DELIVERIES: 5_000, Chore.EVENTS: 20_000, Chore.PLANTS: 20_000, Chore.SPACE: 1_000}
 )
 # Free pages left in the file for the next days' rows to reuse: giving them back only to grow
 # the file again tomorrow costs writes for nothing. 2% of the file, at least 1 MB of pages.

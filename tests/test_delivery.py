@@ -309,12 +309,15 @@ async def test_old_delivery_records_are_pruned_in_small_batches(
         assert await delivery.sweep() == {"sent": 3}
     rows = lambda: store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0]  # noqa: E731
     assert rows() == 60
-    assert delivery.tidy() == 3 * 16  # 3 days before 21 March 08:00: 2 to 17 March go
+    assert delivery.tidy() == 60  # all looked at; 3 days before 21 March: 2 to 17 March go
     assert rows() == 3 * 4
-    assert delivery.tidy() == 0
+    assert delivery.tidy() == 0  # nothing more grows old before the UTC date moves
     clock.advance(days=1)
     assert await delivery.sweep() == {"sent": 3}  # pruning never makes a day owed again
     assert await delivery.sweep() == {}
+    assert delivery.tidy(limit=5) == 5  # a step looks at no more than it is given
+    assert delivery.tidy() == 10  # the next goes on after the chat that step ended in
+    assert rows() == 3 * 4  # 18 March went
 
 
 async def test_a_stop_after_following_a_group_records_the_supergroups_claim(

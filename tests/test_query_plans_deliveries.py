@@ -55,14 +55,18 @@ def test_stats_counts_sent_tips_of_a_utc_day_from_the_covering_index(store):
     assert "COVERING INDEX deliveries_by_instant" in steps and not scans_a_table(steps)
 
 
-def test_pruning_finds_old_rows_through_the_instant_index(store):
-    steps = plan(
-        store,
-        "DELETE FROM deliveries WHERE (chat_id, local_day) IN (SELECT chat_id, local_day"
-        " FROM deliveries WHERE delivered_at < ? AND status != ? ORDER BY delivered_at LIMIT ?)",
-        [0, DeliveryStatus.PENDING, 10],
-    )
-    assert "deliveries_by_instant" in steps and not scans_a_table(steps)
+def test_pruning_walks_the_primary_key_in_order(store):
+    ran: list[str] = []
+    store.db.conn.set_trace_callback(ran.append)
+    try:
+        store.prune_deliveries(NOW, 10)
+    finally:
+        store.db.conn.set_trace_callback(None)
+    found = [sql for sql in ran if "deliveries" in sql and not sql.startswith(("BEGIN", "COMMIT"))]
+    assert len(found) == 3  # the step's end, the rows to the end of the table, the delete
+    for sql in found:
+        steps = plan(store, sql)
+        assert "USING PRIMARY KEY (chat_id>?" in steps and not scans_a_table(steps), steps
 
 
 def test_pending_claims_come_from_the_partial_index_of_pending_rows(store):
@@ -98,7 +102,7 @@ def test_per_chat_queries_need_only_the_primary_key(store, sql, params):
     assert "USING PRIMARY KEY (chat_id=?" in steps and not scans_a_table(steps)
 
 
-def test_prune_takes_the_oldest_closed_rows_in_bounded_steps_and_keeps_pending_ones(store):
+def test_prune_walks_the_table_in_bounded_steps_and_keeps_pending_ones(store):
     for chat_id in (1, 2, 3):
         store.subscribe(chat_id, "private", EIGHT_UTC, NOW.replace(day=1))
         for day in (2, 3, 4):
@@ -109,9 +113,10 @@ def test_prune_takes_the_oldest_closed_rows_in_bounded_steps_and_keeps_pending_o
                     chat_id, date(2026, 3, day), DeliveryStatus.SENT, moment, None
                 )
     before = NOW.replace(day=4)
-    assert store.prune_deliveries(before, 3) == 3
-    assert store.prune_deliveries(before, 3) == 2  # the pending one stays
-    assert store.prune_deliveries(before, 3) == 0
+    assert store.prune_deliveries(before, 3) == 3  # chat 1's three rows looked at
+    assert store.prune_deliveries(before, 3) == 3  # chat 2's
+    assert store.prune_deliveries(before, 3) == 3  # chat 3's: the pending one stays
+    assert store.prune_deliveries(before, 3) == 0  # the end: the next step starts again
     left = store.db.execute("SELECT chat_id, local_day, status FROM deliveries").fetchall()
     assert sorted(left) == [
         (1, 20516, "sent"),

@@ -10,7 +10,7 @@ from scheduler.due import Schedule, local_date, slot
 from scheduler.lifecycle import DeliveryStatus
 
 SUBSCRIBERS, DAYS = 50, 10
-PRUNED_BEFORE = KEEP_DELIVERIES + timedelta(hours=1)  # the chores run every 5 minutes
+PRUNED_BEFORE = KEEP_DELIVERIES + timedelta(days=2)  # whole local days, by the UTC date
 
 
 def owed_days(schedule: Schedule, days: int) -> list[date]:

@@ -206,12 +206,39 @@ def last_taken_at(db: Database, chat_id: int) -> datetime | None:
     return datetime.fromtimestamp(row["at"], UTC) if row and row["at"] is not None else None
 
 
-def prune(db: Database, before: datetime, limit: int) -> int:
-    """Delete up to `limit` closed rows claimed before `before`, oldest first; how many went.
-    Found through `deliveries_by_instant`, so a step costs what it deletes, not the table."""
-    cursor = db.execute(
-        "DELETE FROM deliveries WHERE (chat_id, local_day) IN (SELECT chat_id, local_day"
-        " FROM deliveries WHERE delivered_at < ? AND status != ? ORDER BY delivered_at LIMIT ?)",
-        [epoch(before), _PENDING, limit],
+_FIRST = -(2**63)  # before every chat id
+
+
+def prune(db: Database, before: datetime, after: int | None, rows: int) -> tuple[int, int | None]:
+    """One step of a walk through the table in key order: among the next `rows` rows after
+    chat `after` (None: from the start), delete the closed ones of local days before
+    `before`'s UTC date. (Rows looked at, the chat the next step goes on after; None when
+    this step reached the end, so the next starts again.)
+
+    In key order, the rows a step deletes lie side by side: a step writes a few pages, where
+    deleting the oldest rows by their instant touched a page a row (~100 µs each, and a WAL
+    checkpoint every few steps: 15-70 ms for 200 rows at 20,000 subscribers).
+    """
+    start = _FIRST if after is None else after
+    last = first_row(
+        db,
+        "SELECT chat_id FROM deliveries WHERE chat_id > ? ORDER BY chat_id LIMIT 1 OFFSET ?",
+        [start, rows - 1],
     )
-    return cursor.rowcount
+    end, looked = (last["chat_id"], rows) if last else (None, _count_after(db, start))
+    db.execute(
+        "DELETE FROM deliveries WHERE chat_id > :start AND chat_id <= :end"
+        " AND local_day < :cut AND status != :pending",
+        {
+            "start": start,
+            "end": -_FIRST - 1 if end is None else end,
+            "cut": day_number(before.astimezone(UTC).date()),
+            "pending": _PENDING,
+        },
+    )
+    return looked, end
+
+
+def _count_after(db: Database, start: int) -> int:
+    row = db.execute("SELECT count(*) FROM deliveries WHERE chat_id > ?", [start]).fetchone()
+    return int(row[0])
