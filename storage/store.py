@@ -88,6 +88,11 @@ class Store(HabitRecords, OperatorRecords):
             db.close()
             raise
 
+    def number_tips(self, tip_ids: Iterable[str]) -> None:
+        """Give each of these tips (a library edition's) its stable number now, if it has none
+        (`storage.tables.tip_numbers`). Call outside a transaction."""
+        self.tips.number_all(tip_ids)
+
     def close(self) -> None:
         self.db.close()
 

@@ -89,3 +89,17 @@ def test_a_set_is_read_whole_even_with_a_tip_numbered_by_another_process(db_path
     assert one.tips.tip_ids_in(b"") == one.tips.tip_ids_in(None) == set()
     one.close()
     two.close()
+
+
+def test_a_library_numbered_up_front_is_found_in_a_write_without_reading_the_table(store):
+    store.number_tips(["a", "b", "c"])
+    ran: list[str] = []
+    store.db.conn.set_trace_callback(ran.append)
+    try:
+        with store.transaction():
+            numbers = [store.tips.number(tip) for tip in ("c", "a", "b")]
+            assert store.tips.tip_ids_in(tip_set(numbers)) == {"a", "b", "c"}
+    finally:
+        store.db.conn.set_trace_callback(None)
+    assert numbers == [3, 1, 2]
+    assert not [sql for sql in ran if "tip_numbers" in sql]

@@ -261,7 +261,9 @@ def _schedule_chores(
 
 
 def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTips:
-    """Each due chat's daily tip: the next in its rotation, from the topics it chose."""
+    """Each due chat's daily tip: the next in its rotation, from the topics it chose. The
+    library's tips are numbered first (`Store.number_tips`), so claims never number one."""
+    store.number_tips(tip.id for tip in library.tips)
 
     def choose(subscribers: Sequence[Subscriber], now: datetime) -> dict[int, str]:
         shared = {topics: library.tips_for(topics) for topics in {s.topics for s in subscribers}}

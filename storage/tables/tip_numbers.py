@@ -43,6 +43,16 @@ class TipNumbers:
             found = {tip: number for number, tip in self._reload().items()}[tip_id]
         return found
 
+    def number_all(self, tip_ids: Iterable[str]) -> None:
+        """Number these tips (a library's) now, in one committed transaction, so that the
+        writes after find them in the cache: a tip first numbered inside a write transaction
+        cannot be cached until it commits, and each lookup would read the table again."""
+        with self._db.atomic():
+            self._db.conn.executemany(
+                "INSERT OR IGNORE INTO tip_numbers (tip_id) VALUES (?)", [(t,) for t in tip_ids]
+            )
+        self._reload()
+
     def known(self, tip_id: str) -> int | None:
         """`tip_id`'s number, or None if no row ever named it (a read: never writes)."""
         found = self._numbers.get(tip_id)
