@@ -5,7 +5,7 @@ keep beside their subscription (votes, check-ins, plants, channels) and what ope
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from habits.streaks import Streak
 from scheduler.due import Schedule
@@ -15,6 +15,7 @@ from storage import space
 from storage.reports import stats
 from storage.tables import (
     channels,
+    deliveries,
     events,
     feedback,
     heartbeat,
@@ -99,9 +100,10 @@ class HabitRecords(Connected):
 
 
 class OperatorRecords(Connected):
-    """The delivery lease (`storage.tables.lease`), events (`storage.tables.events`), the
-    sweep's heartbeat (`storage.tables.heartbeat`) and the operator's figures
-    (`storage.reports.stats`), and the file's free pages given back (`storage.space`)."""
+    """The delivery lease (`storage.tables.lease`), old delivery records pruned, events
+    (`storage.tables.events`), the sweep's heartbeat (`storage.tables.heartbeat`), the
+    operator's figures (`storage.reports.stats`), and the file's free pages given back
+    (`storage.space`)."""
 
     def acquire_lease(
         self,
@@ -127,6 +129,25 @@ class OperatorRecords(Connected):
     def release_lease(self, holder: str) -> None:
         """Give the lease up (a clean stop), so a standby takes over without waiting."""
         lease.release(self.db, holder)
+
+    _prune_after: int | None = None  # where the walk of `prune_deliveries` is
+    _pruned_for: date | None = None  # the UTC date of its last whole walk
+
+    def prune_deliveries(self, before: datetime, limit: int) -> int:
+        """One step of pruning delivery records of local days before `before` (exactly-once
+        needs only the current day; `/stats` the UTC days today and yesterday): the next
+        `limit` records in key order, after where the last step ended
+        (`deliveries.prune`). Returns the records looked at: fewer than `limit` when the
+        walk reached the end of the table. Records only become old as the UTC date moves, so
+        after a whole walk for one date the next waits for the next date (0 looked at)."""
+        cut = before.astimezone(UTC).date()
+        if self._prune_after is None and self._pruned_for == cut:
+            return 0
+        with self.transaction():
+            looked, self._prune_after = deliveries.prune(self.db, before, self._prune_after, limit)
+        if self._prune_after is None:
+            self._pruned_for = cut
+        return looked
 
     def record_event(self, kind: EventKind, now: datetime) -> None:
         """Remember that something an operator counts happened (a 429, for instance)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,8 +59,6 @@ class Store(HabitRecords, OperatorRecords):
         register(db)  # the SQL functions the rotation's one-statement writes use
         upgrade(db)
         self.tips = TipNumbers(db)
-        self._prune_after: int | None = None  # where the walk of `prune_deliveries` is
-        self._pruned_for: date | None = None  # the date of its last whole walk
         self._watch = FileWatch(path) if path else None
 
     @classmethod
@@ -88,10 +86,16 @@ class Store(HabitRecords, OperatorRecords):
             db.close()
             raise
 
-    def number_tips(self, tip_ids: Iterable[str]) -> None:
+    def number_tips(self, tip_ids: Iterable[str]) -> bool:
         """Give each of these tips (a library edition's) its stable number now, if it has none
-        (`storage.tables.tip_numbers`). Call outside a transaction."""
-        self.tips.number_all(tip_ids)
+        (`storage.tables.tip_numbers`), so claims find them cached; False if the database
+        refused (a full disk: each is then numbered as it is first stored). Call outside a
+        transaction."""
+        try:
+            self.tips.number_all(tip_ids)
+        except sqlite3.Error:
+            return False
+        return True
 
     def close(self) -> None:
         self.db.close()
@@ -273,22 +277,6 @@ class Store(HabitRecords, OperatorRecords):
         with self.transaction():
             self.migrate(old_chat_id, new_chat_id, now)
             return deliveries.holds(self.db, new_chat_id, day, claim)
-
-    def prune_deliveries(self, before: datetime, limit: int) -> int:
-        """One step of pruning delivery records of local days before `before` (exactly-once
-        needs only the current day; `/stats` the UTC days today and yesterday): the next
-        `limit` records in key order, after where the last step ended
-        (`deliveries.prune`). Returns the records looked at: fewer than `limit` when the
-        walk reached the end of the table. Records only become old as the UTC date moves, so
-        after a whole walk for one date the next waits for the next date (0 looked at)."""
-        cut = before.astimezone(UTC).date()
-        if self._prune_after is None and self._pruned_for == cut:
-            return 0
-        with self.transaction():
-            looked, self._prune_after = deliveries.prune(self.db, before, self._prune_after, limit)
-        if self._prune_after is None:
-            self._pruned_for = cut
-        return looked
 
     # Rotation history (`storage.tables.rotation`) ------------------------------------------------
 

@@ -261,9 +261,9 @@ def _schedule_chores(
 
 
 def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTips:
-    """Each due chat's daily tip: the next in its rotation, from the topics it chose. The
-    library's tips are numbered first (`Store.number_tips`), so claims never number one."""
-    store.number_tips(tip.id for tip in library.tips)
+    """Each due chat's daily tip, the next in its rotation from its topics (library numbered)."""
+    if not store.number_tips(tip.id for tip in library.tips):  # a full disk: numbered later
+        logger.warning("Could not number the library's tips up front")
 
     def choose(subscribers: Sequence[Subscriber], now: datetime) -> dict[int, str]:
         shared = {topics: library.tips_for(topics) for topics in {s.topics for s in subscribers}}
