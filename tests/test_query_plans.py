@@ -24,18 +24,23 @@ EIGHT_UTC = Schedule(time(8), ZoneInfo("UTC"))
 _CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")  # no plan to read
 
 
-def plans(store: Store, action: Callable[[], object], table: str) -> dict[str, str]:
-    """Each statement `action` ran that names `table`, with its query plan as one text."""
-    ran: list[str] = []
-    store.db.conn.set_trace_callback(ran.append)
+def statements(store: Store, call: Callable[[], object]) -> list[str]:
+    """The SQL `call` runs (values inlined), transaction control and pragmas aside."""
+    seen: list[str] = []
+    store.db.conn.set_trace_callback(seen.append)
     try:
-        action()
+        call()
     finally:
         store.db.conn.set_trace_callback(None)
+    return [sql for sql in seen if not sql.lstrip().upper().startswith(_CONTROL)]
+
+
+def plans(store: Store, action: Callable[[], object], table: str) -> dict[str, str]:
+    """Each statement `action` ran that names `table`, with its query plan as one text."""
     return {
         sql: " | ".join(row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}"))
-        for sql in ran
-        if re.search(rf"\b{table}\b", sql) and not sql.startswith(_CONTROL)
+        for sql in statements(store, action)
+        if re.search(rf"\b{table}\b", sql)
     }
 
 
@@ -128,18 +133,6 @@ def test_the_per_tip_counts_follow_every_change_to_the_votes(store):
             "b": (1, 0),
         }
     )
-
-
-def statements(store: Store, call: Callable[[], object]) -> list[str]:
-    """The SQL `call` runs (values inlined), transaction control aside."""
-    seen: list[str] = []
-    store.db.conn.set_trace_callback(seen.append)
-    try:
-        call()
-    finally:
-        store.db.conn.set_trace_callback(None)
-    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-    return [sql for sql in seen if not sql.lstrip().upper().startswith(control)]
 
 
 def all_plans(store: Store, call: Callable[[], object]) -> list[str]:
