@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Collection, Mapping, Sequence, Set
 from dataclasses import dataclass
 
@@ -41,11 +40,12 @@ def pick_tip(
         topic = rng.choice(left)
         unseen = [tip for tip in shelf.by_topic[topic] if tip.id not in seen_ids]
         return Pick(tip=rng.choice(unseen), new_cycle=False)
+    # A new cycle: nothing is seen in it yet, so every topic is least seen.
     fresh = [topic for topic in shelf.topics if shelf.ids[topic] != {last}]
     if not fresh:  # the pool is only `last`: it comes again
-        topic = _least_seen(shelf, shelf.topics, {}, rng)
+        topic = rng.choice(shelf.topics)
         return Pick(tip=rng.choice(shelf.by_topic[topic]), new_cycle=True)
-    topic = _least_seen(shelf, fresh, {}, rng)
+    topic = rng.choice(fresh)
     tips = [tip for tip in shelf.by_topic[topic] if tip.id != last]
     return Pick(tip=rng.choice(tips), new_cycle=True)
 
@@ -71,10 +71,6 @@ def arrange(pool: Sequence[Tip]) -> Arranged:
     )
 
 
-def topic_sizes(pool: Sequence[Tip]) -> Counter[str]:
-    return Counter(tip.topic for tip in pool)
-
-
 def _least_seen_left(shelf: Arranged, seen: Set[str]) -> list[str]:
     """The topics with unseen tips left that have the smallest share seen, in topic order
     (one pass, set intersections in C: this runs once per daily tip)."""
@@ -87,12 +83,3 @@ def _least_seen_left(shelf: Arranged, seen: Set[str]) -> list[str]:
         elif share == lowest < 1.0:
             found.append(topic)
     return found
-
-
-def _least_seen(
-    shelf: Arranged, topics: Sequence[str], seen: Mapping[str, int], rng: random.Random
-) -> str:
-    """The topic with the smallest share seen (ties at random), so topics run out together."""
-    share = {topic: seen.get(topic, 0) / len(shelf.ids[topic]) for topic in topics}
-    lowest = min(share.values())
-    return rng.choice([topic for topic in topics if share[topic] == lowest])
