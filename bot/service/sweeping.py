@@ -28,8 +28,6 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 30.0  # seconds between heartbeat writes while a long sweep runs
 CHORE_PAUSE = 0.02  # seconds between two chore steps: the loop's own time
-# Plant tallies older than this UTC day go: the current and the previous local week, in every
-# time zone, start at most 14 days before today in UTC.
 
 
 class SweepHeartbeat:
@@ -140,30 +138,29 @@ class Sweeper:
 
     def _chore_steps(self) -> dict[chores.Chore, Callable[[int], int]]:
         """What runs one step of each chore: given a size, how many rows (pages) it did."""
+        store, clock = self._store, self._clock
         return {
-            chores.Chore.DELIVERIES: self._delivery.tidy,
-            chores.Chore.EVENTS: self._prune_events,
-            chores.Chore.PLANTS: self._prune_plants,
-            chores.Chore.SPACE: self._give_back_space,
+            chores.Chore.DELIVERIES: self._delivery.tidy,  # it logs its own failures
+            chores.Chore.EVENTS: _logged(
+                "prune old events", lambda n: store.prune_events(clock() - KEEP_EVENTS, n)
+            ),
+            chores.Chore.PLANTS: _logged(
+                "prune old plant tallies",
+                lambda n: store.prune_plants((clock() - KEEP_PLANTS).date(), n),
+            ),
+            chores.Chore.SPACE: _logged("give free pages back to the disk", store.give_back_space),
         }
 
-    def _prune_events(self, limit: int) -> int:
+
+def _logged(doing: str, step: Callable[[int], int]) -> Callable[[int], int]:
+    """A chore's step that, when the database fails it, says so in one line and counts as
+    having done nothing (the next round tries again)."""
+
+    def run(size: int) -> int:
         try:
-            return self._store.prune_events(self._clock() - KEEP_EVENTS, limit)
+            return step(size)
         except sqlite3.Error as exc:
-            logger.warning("Could not prune old events: %s", exc)
+            logger.warning("Could not %s: %s", doing, exc)
             return 0
 
-    def _prune_plants(self, limit: int) -> int:
-        try:
-            return self._store.prune_plants((self._clock() - KEEP_PLANTS).date(), limit)
-        except sqlite3.Error as exc:
-            logger.warning("Could not prune old plant tallies: %s", exc)
-            return 0
-
-    def _give_back_space(self, pages: int) -> int:
-        try:
-            return self._store.give_back_space(pages)
-        except sqlite3.Error as exc:
-            logger.warning("Could not give free pages back to the disk: %s", exc)
-            return 0
+    return run
