@@ -245,8 +245,8 @@ class Store(HabitRecords, OperatorRecords):
     ) -> None:
         """Close `claim` with a final status (`scheduler.lifecycle`). A tip sent (or maybe
         sent) enters the chat's rotation history now; blocked deactivates the chat; failed
-        comes back at `retry_at`. Raises `ClaimLost` if the row is no longer this claim's,
-        `IllegalTransition` if it is not pending."""
+        comes back at `retry_at`. Raises `ClaimLost` if the row is no longer this claim's or
+        already closed, `IllegalTransition` if `status` is not final."""
         with self.transaction():
             deliveries.finish(self.db, chat_id, day, status, now, claim)
             if status in TAKEN:

@@ -36,6 +36,8 @@ from scheduler.outcomes import (
     Uncertain,
     decide,
 )
+from scheduler.recording import Recorder
+from scheduler.records import Claim
 from storage import Store
 from storage.migrations.later import STATUSES_V10
 
@@ -108,7 +110,7 @@ def test_the_store_refuses_a_finish_that_is_not_its_claims_or_not_allowed(store)
     with pytest.raises(ClaimLost):  # another process's claim
         store.finish_delivery(1, DAY, Status.SENT, EIGHT, None, claim="p2#0")
     store.finish_delivery(1, DAY, Status.SENT, EIGHT, None, claim="p1#0")
-    with pytest.raises(IllegalTransition):  # sent is final
+    with pytest.raises(ClaimLost, match="already closed as sent"):  # sent is final
         store.finish_delivery(1, DAY, Status.RELEASED, EIGHT, None, claim="p1#0")
     with pytest.raises(IllegalTransition):  # pending is not an end
         store.finish_delivery(1, DAY, Status.PENDING, EIGHT, None, claim="p1#0")
@@ -170,3 +172,21 @@ def test_a_claimed_tip_is_not_sent_after_a_stop_or_a_pause(store):
     store.pause(3, 1, EIGHT)  # /pause 1 before today's tip went out: none today
     assert [store.may_send(chat, DAY, "p#1", EIGHT) for chat in (1, 2, 3)] == [True, False, False]
     assert not store.may_send(1, DAY, "p#2", EIGHT)  # another claim's row: not ours to send
+
+
+def test_a_late_finish_after_the_successor_closed_the_day_is_claim_lost_not_an_error(store, caplog):
+    """p1 claims and stalls; p2 resumes the claim and sends; p1 wakes and finishes late."""
+    store.subscribe(1, "private", UTC_EIGHT, EIGHT)
+    assert store.claim_delivery(1, DAY, "tip-a", EIGHT, claim="p1#0")
+    (pending,) = store.pending_deliveries()
+    assert store.resume_delivery(pending, "p2#0", EIGHT)
+    outcomes: list[Status] = []
+    successor = Recorder(store, lambda: EIGHT, [outcomes.append])
+    successor.finish(Claim(1, DAY, "tip-a", "p2#0"), 1, Status.SENT)
+    stalled = Recorder(store, lambda: EIGHT, [outcomes.append])
+    with caplog.at_level("INFO"):
+        stalled.finish(Claim(1, DAY, "tip-a", "p1#0"), 1, Status.RELEASED)
+    assert store.delivery_status(1, DAY) is Status.SENT
+    assert outcomes == [Status.SENT]  # the late finish counts nothing
+    assert [r.levelname for r in caplog.records] == ["INFO"]
+    assert "already closed as sent" in caplog.records[0].getMessage()

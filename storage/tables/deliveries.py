@@ -24,7 +24,6 @@ from scheduler.lifecycle import (
     TAKEN,
     ClaimLost,
     DeliveryStatus,
-    IllegalTransition,
     check,
     sql_list,
 )
@@ -90,8 +89,8 @@ WHERE chat_id = :chat_id AND local_day = :day AND status = :pending AND claim IS
 def finish(
     db: Database, chat_id: int, day: date, status: DeliveryStatus, now: datetime, token: str
 ) -> None:
-    """Close the pending claim `token` with `status`. Raises `ClaimLost` if the row is no
-    longer that claim's, `IllegalTransition` if it is not pending (or `status` not final)."""
+    """Close the pending claim `token` with `status`. Raises `IllegalTransition` if `status`
+    is not final, `ClaimLost` if the row is no longer that claim's or already closed."""
     check(_PENDING, status)
     params = {
         "chat_id": chat_id,
@@ -102,15 +101,14 @@ def finish(
         "pending": _PENDING,
     }
     if db.execute(_FINISH, params).rowcount == 0:
-        _refuse_finish(db, chat_id, day, token, status)
+        _refuse_finish(db, chat_id, day, token)
 
 
-def _refuse_finish(
-    db: Database, chat_id: int, day: date, token: str, status: DeliveryStatus
-) -> None:
-    """Why a finish changed nothing. A finished row has forgotten its token, so closing it
-    again is an `IllegalTransition` whoever asks (a bug, or a process that lost the lease
-    finishing late a day its successor closed: worth an error either way)."""
+def _refuse_finish(db: Database, chat_id: int, day: date, token: str) -> None:
+    """Why a finish changed nothing: the row is gone, another claim's, or already closed.
+    All three are `ClaimLost`: a finished row has forgotten its token, and the usual way to
+    meet one is a process that lost the lease finishing late a day its successor closed.
+    The closed row stands either way; nothing is sent or recorded twice."""
     row = first_row(
         db,
         "SELECT status FROM deliveries WHERE chat_id = ? AND local_day = ?",
@@ -118,7 +116,7 @@ def _refuse_finish(
     )
     if row is None or row["status"] == _PENDING:
         raise ClaimLost(f"chat {chat_id}'s tip for {day} is no longer claim {token}'s")
-    raise IllegalTransition(DeliveryStatus(row["status"]), status)
+    raise ClaimLost(f"chat {chat_id}'s tip for {day} was already closed as {row['status']}")
 
 
 def may_send(db: Database, chat_id: int, day: date, token: str, now: datetime) -> bool:
