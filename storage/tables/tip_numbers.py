@@ -13,7 +13,7 @@ inside a write transaction is not cached, since that transaction may yet roll ba
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 
 from sqlite_utils import Database
 
@@ -52,6 +52,13 @@ class TipNumbers:
                 "INSERT OR IGNORE INTO tip_numbers (tip_id) VALUES (?)", [(t,) for t in tip_ids]
             )
         self._reload()
+
+    def numbers(self, tip_ids: Set[str]) -> Mapping[str, int]:
+        """A mapping that numbers each of `tip_ids` that has a number: the cache, when it
+        knows them all (it does once `number_all` ran); else the table, read again."""
+        if self._numbers.keys() >= tip_ids:
+            return self._numbers
+        return {tip: number for number, tip in self._reload().items()}
 
     def known(self, tip_id: str) -> int | None:
         """`tip_id`'s number, or None if no row ever named it (a read: never writes)."""
