@@ -78,7 +78,7 @@ async def test_a_new_user_sets_the_timezone_from_the_welcome(tmp_path, pacing):
 
     async def lines() -> AsyncIterator[str]:
         yield "/start"
-        yield ":6"  # the welcome's sixth button: Europe
+        yield ":8"  # the welcome's eighth button: Europe (after 📍 and 🕰)
         await transcript.wait_for("page 1 of 3")
         yield ":6"  # the sixth city of the page: Berlin
         await transcript.wait_for("Saved")
@@ -93,7 +93,7 @@ async def test_a_new_user_sets_the_timezone_from_the_welcome(tmp_path, pacing):
         pacing=paced(pacing),
         library=load_library(TEST_LIBRARY),
     )
-    assert "[6] Europe" in transcript.after("/start") and "[11] 07:00" in transcript.after("/start")
+    assert "[8] Europe" in transcript.after("/start") and "[13] 07:00" in transcript.after("/start")
     assert "[6] Berlin" in transcript.text
     assert "bot (edited) › 👍 Saved.\n      🕗 Daily at 08:00 (Europe/Berlin)" in transcript.text
 
