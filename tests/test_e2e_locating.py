@@ -142,3 +142,15 @@ async def test_in_a_group_only_the_clock_is_offered_and_only_to_admins(bot, tele
     assert await bot.ask(GROUP, "/settings", user_id=GROUP_USER_ID, **group)
     assert store.subscriber(GROUP).schedule.timezone.key == "UTC"
     assert len(telegram.messages_to(GROUP)) == 2  # the welcome and /settings: nothing else
+
+
+async def test_the_settings_timezone_button_offers_the_shortcuts_too(bot, telegram):
+    await bot.ask(CHAT, "/start")
+    await bot.ask(CHAT, "/settings")
+    view = telegram.messages_to(CHAT)[-1]
+    data = buttons(view)["🌍 Timezone"]
+    picker = await reply_to(
+        telegram, CHAT, lambda: telegram.user_presses(CHAT, view.message_id, data)
+    )
+    assert "Tap your region" in picker
+    assert {LOCATION, CLOCK, "Europe"} <= set(buttons(telegram.messages_to(CHAT)[-1]))

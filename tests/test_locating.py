@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from tzfpy import timezonenames
 
 from bot.commands.buttons.settings_buttons import MAX_DATA
 from bot.commands.buttons.zone_buttons import (
@@ -131,3 +132,14 @@ def test_offsets_read_as_people_write_them() -> None:
     text = render_clock_zones(330, datetime(2026, 1, 15, 19, 44), 2, 2)
     assert "<b>19:44</b> there (UTC+5:30)" in text and "most people" not in text
     assert "The 15 places most people live in" in render_clock_zones(60, WINTER, 15, 46)
+
+
+def test_every_zone_on_the_map_is_one_tzdata_knows() -> None:
+    """tzfpy's map and the installed tzdata are released apart: a place must never resolve to
+    a zone the bot cannot save (it would be answered as the open sea)."""
+    unknown = [
+        name
+        for name in timezonenames()
+        if not name.startswith("Etc/") and zone_index().resolve(name) is None
+    ]
+    assert unknown == []
