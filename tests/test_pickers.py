@@ -18,7 +18,7 @@ from bot.commands.buttons.settings_buttons import (
     press_data,
 )
 from bot.commands.places.abbreviations import ABBREVIATIONS, abbreviation_zones
-from bot.commands.places.countries import _zones_by_country
+from bot.commands.places.countries import country_codes
 from scheduler.zones import zone_index
 
 
@@ -29,7 +29,7 @@ def every_picker_keyboard():
     for region in pickers.REGIONS:
         for page in range(pickers.page_count(region)):
             yield f"{region}:{page}", pickers.region_keyboard(region, page)
-    for code in _zones_by_country():
+    for code in country_codes():
         for page in range(len(pickers.country_pages(code))):
             yield f"{code}:{page}", pickers.country_keyboard(code, page)
     for abbreviation in ABBREVIATIONS:

@@ -12,8 +12,8 @@ from bot.commands.parsing import ArgumentError
 from bot.commands.places.abbreviations import ABBREVIATIONS
 from bot.commands.places.countries import (
     OTHER_NAMES,
-    _zones_by_country,
     country_code,
+    country_codes,
     country_zones,
     keep_one_clock,
     loose,
@@ -136,9 +136,9 @@ def test_a_countrys_zones_come_most_used_first():
 
 
 def test_every_country_is_found_by_its_own_english_name():
-    for code in _zones_by_country():
+    for code in country_codes():
         assert country_code(country_name(code)) == code, code
-    assert all(code in _zones_by_country() for code in OTHER_NAMES.values())
+    assert all(code in country_codes() for code in OTHER_NAMES.values())
 
 
 def test_one_clock_means_the_same_offsets_all_year():

@@ -20,7 +20,14 @@ from bot.commands.places.naming import city_name, country_name
 from bot.commands.places.ranking import by_use
 from scheduler.zones import zone_index
 
-__all__ = ["OTHER_NAMES", "country_code", "country_zones", "keep_one_clock", "loose"]
+__all__ = [
+    "OTHER_NAMES",
+    "country_code",
+    "country_codes",
+    "country_zones",
+    "keep_one_clock",
+    "loose",
+]
 
 # what people type (already `loose`) -> ISO 3166 code
 OTHER_NAMES: dict[str, str] = {
@@ -85,6 +92,11 @@ def _zones_by_country() -> dict[str, frozenset[str]]:
         if len(code) == 2 and code.isalpha() and code != "ZZ" and zones:
             found[code] = zones
     return found
+
+
+def country_codes() -> tuple[str, ...]:
+    """Every country with a zone, by ISO 3166 code."""
+    return tuple(sorted(_zones_by_country()))
 
 
 def country_code(text: str) -> str | None:
