@@ -71,8 +71,8 @@ async def test_a_country_of_several_clocks_asks_most_used_first_and_more_shows_t
     assert labels[:4] == [
         "Eastern Time — New York",
         "Central Time — Chicago",
-        "Mountain Time — Denver",
         "Pacific Time — Los Angeles",
+        "Mountain Time — Denver",
     ]
     assert labels[-1] == "More ›" and "Eastern Time — Indianapolis" not in labels
     shown = await tap(telegram, question, "More ›", 0)
@@ -98,7 +98,7 @@ async def test_americas_first_page_shows_new_york_and_more_shows_the_rest(bot, t
     assert {"Atlantic Ocean", "Indian Ocean"} <= set(buttons(picker))
     shown = await tap(telegram, picker, "America", 0)
     first = list(buttons(shown))
-    assert first[:4] == ["New York", "Chicago", "Denver", "Los Angeles"]
+    assert first[:3] == ["New York", "Chicago", "Los Angeles"] and "Denver" in first[:6]
     assert "Vevay, Indiana" not in first and first[-1] == "More ›"
     shown = await tap(telegram, picker, "More ›", 1)
     rest = list(buttons(shown))
