@@ -62,11 +62,26 @@ async def test_time_and_timezone_change_settings(bot, store):
     assert subscriber.schedule.timezone.key == "Europe/Berlin"
 
 
-@pytest.mark.parametrize("argument", ["25:00", "7", "noon", "7:30 pm", "12:345", "x" * 3000])
-async def test_bad_time_explains_and_changes_nothing(bot, store, argument):
+@pytest.mark.parametrize(
+    ("argument", "stored"),
+    [("7pm", time(19)), ("7:30 pm", time(19, 30)), ("7.15", time(7, 15)), ("19h", time(19)),
+     ("0730", time(7, 30)), ("19:00", time(19)), ("7 am", time(7)), ("12am", time(0)),
+     ("12pm", time(12))],
+)  # fmt: skip
+async def test_times_as_people_type_them_are_saved(bot, store, argument, stored):
+    await bot.ask(CHAT, "/start")
+    assert f"Daily at <b>{stored:%H:%M}</b>" in await bot.ask(CHAT, f"/time {argument}")
+    assert store.subscriber(CHAT).schedule.at == stored
+
+
+@pytest.mark.parametrize(
+    "argument", ["25:00", "7:75", "13pm", "banana", "7", "noon", "12:345", "x" * 3000]
+)
+async def test_bad_time_explains_in_one_line_and_changes_nothing(bot, store, argument):
     await bot.ask(CHAT, "/start")
     reply = await bot.ask(CHAT, f"/time {argument}")
-    assert "24-hour time like 07:30" in reply and "/time 07:30" in reply
+    assert "\n" not in reply and "/time 7pm" in reply and "/time 19:00" in reply
+    assert (argument in reply) == (len(argument) <= 16)
     assert store.subscriber(CHAT).schedule.at == time(8, 0)
 
 

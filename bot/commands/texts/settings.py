@@ -8,7 +8,7 @@ from bot.commands.texts.common import escape, render_local, render_schedule
 from scheduler.due import Schedule
 from tips import Topic, is_chosen
 
-TIME_EXAMPLE = "Example: <code>/time 07:30</code> (24-hour clock, your local time)."
+TIME_EXAMPLE = "try <code>/time 7pm</code>, <code>/time 7:30 am</code> or <code>/time 19:00</code>."
 TIMEZONE_LIST = "All names: en.wikipedia.org/wiki/List_of_tz_database_time_zones"
 TIMEZONE_EXAMPLE = "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>."
 
@@ -131,7 +131,8 @@ def render_schedule_changed(schedule: Schedule, next_tip: datetime | None) -> st
 
 
 def render_time_usage(problem: str) -> str:
-    return f"{escape(problem)}\n{TIME_EXAMPLE}"
+    """One line: what could not be read, and the forms that can."""
+    return f"{escape(problem)}: {TIME_EXAMPLE}"
 
 
 def render_timezone_usage(problem: str, candidates: list[str] | None = None) -> str:
