@@ -14,7 +14,7 @@ CHAT = 4242
 
 
 async def test_command_menu_is_registered(bot, telegram):
-    assert [c["command"] for c in telegram.commands][:3] == ["start", "tip", "avoid"]
+    assert [c["command"] for c in telegram.menu_seen(CHAT)][:3] == ["tip", "settings", "time"]
 
 
 async def test_start_subscribes_and_explains(bot, store):
@@ -149,7 +149,7 @@ async def test_help_and_about(bot):
 
 async def test_plain_text_and_unknown_commands_get_a_hint(bot):
     assert "/help" in await bot.ask(CHAT, "hello there")
-    assert "/help" in await bot.ask(CHAT, "/frobnicate")
+    assert "I don't know /frobnicate" in await bot.ask(CHAT, "/frobnicate")
 
 
 async def test_bad_input_never_crashes_the_bot(bot, telegram, caplog):

@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from bot.commands.parsing import (
     AmbiguousTimezone,
     ArgumentError,
+    closest_command,
     parse_24h_time,
     parse_time,
     parse_timezone,
+    typed_command,
 )
 from scheduler.zones import build_index
 
@@ -178,3 +180,44 @@ def test_cities_under_two_keys_of_one_zone_are_not_ambiguous(text, expected):
 def test_control_characters_are_refused_before_lookup(text):
     with pytest.raises(ArgumentError, match="Please send a timezone like Europe/Berlin"):
         parse_timezone(text)
+
+
+KNOWN = ("tip", "topics", "time", "timezone", "settings", "start", "stop", "streak", "plants")
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("/foo", "/foo"),
+        ("/Foo@GutBoneDailyBot now", "/foo"),
+        ("  /tpi  ", "/tpi"),
+        ("hello", None),
+        ("/", None),
+        ("", None),
+        ("/@bot", None),
+    ],
+)
+def test_the_command_a_message_starts_with(text, command):
+    assert typed_command(text) == command
+
+
+@pytest.mark.parametrize(
+    ("typed", "closest"),
+    [
+        ("/tpi", "tip"),
+        ("/tips", "tip"),
+        ("/setings", "settings"),
+        ("/timezon", "timezone"),
+        ("/plnts", "plants"),
+        ("/strat", "start"),
+        ("/frobnicate", None),
+        ("/x", None),
+    ],
+)
+def test_an_unknown_command_suggests_the_closest_known_one(typed, closest):
+    assert closest_command(typed, KNOWN) == closest
+
+
+@given(st.text(max_size=50))
+def test_a_suggestion_is_always_a_known_command_or_none(typed):
+    assert closest_command(typed, KNOWN) in (*KNOWN, None)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import time
+from difflib import SequenceMatcher
 from zoneinfo import ZoneInfo
 
 from scheduler.zones import ZoneIndex, zone_index
@@ -18,6 +20,7 @@ _TYPED_TIMES = (
     re.compile(r"(?P<h>\d{1,2})(?P<m>\d{2})", re.ASCII),
 )
 _SHOWN_INPUT = 16  # longer input is not echoed back
+_ALIKE = 0.6  # difflib's ratio from which a typed command is taken to mean a known one
 _MAX_ZONE_NAME = 64
 
 
@@ -60,6 +63,28 @@ def _clock_time(hour: int, minute: int, half: str | None) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+def typed_command(text: str) -> str | None:
+    """The command a message starts with, lower case and without `@botname` (`/Foo@Bot x` →
+    `/foo`); None when it starts with none."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    name = first.split("@", 1)[0].casefold()
+    return name if len(name) > 1 and name.startswith("/") else None
+
+
+def closest_command(command: str, known: Iterable[str]) -> str | None:
+    """The known command (without its `/`) that `command` most likely misspells, if any: the
+    most alike (difflib's ratio, at least 0.6), letters swapped (`/tpi`) before letters
+    missing, then the nearest in length."""
+    typed = command.removeprefix("/")[:40]
+
+    def likeness(name: str) -> tuple[float, int]:
+        swapped = 0.5 if sorted(name) == sorted(typed) else 0.0
+        return SequenceMatcher(None, typed, name).ratio() + swapped, -abs(len(name) - len(typed))
+
+    best = max(known, key=likeness, default=None)
+    return best if best is not None and likeness(best)[0] >= _ALIKE else None
 
 
 def parse_24h_time(text: str) -> time:
