@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import time
+from html import escape
 
 import pytest
 
@@ -40,7 +41,7 @@ async def test_tip_by_alias_and_unknown_topic(bot, library):
     titles = {tip.title for tip in library.tips_in(["minerals"])}
     assert any(title in reply for title in titles)
     unknown = await bot.ask(CHAT, "/tip <b>chocolate")
-    assert "I don't have a topic called “&lt;b&gt;chocolate”" in unknown
+    assert 'I don\'t have a topic called "&lt;b&gt;chocolate"' in unknown
     assert "/tip fiber" in unknown and "/tip probiotics" in unknown
 
 
@@ -86,7 +87,7 @@ async def test_bad_time_explains_in_one_line_and_changes_nothing(bot, store, arg
 
 
 UNKNOWN_ZONE = (
-    "I don't know the timezone “{}”.\n"
+    'I don\'t know the timezone "{}".\n'
     "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>.\n"
     "All names: en.wikipedia.org/wiki/List_of_tz_database_time_zones"
 )
@@ -201,7 +202,7 @@ async def test_source_command_shows_the_last_tip_sources(bot, library):
     tip_text = await bot.ask(CHAT, "/avoid")
     shown = next(tip for tip in library.avoid_tips if tip.title in tip_text)
     sources = await bot.ask(CHAT, "/source")
-    assert f"Sources for “{shown.title}”" in sources
+    assert f"Sources for</b> <i>{escape(shown.title)}</i>" in sources
     assert library.references[shown.refs[0]].title in sources
 
 

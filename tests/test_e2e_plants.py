@@ -38,13 +38,13 @@ async def test_the_week_follows_the_subscribers_timezone(bot, store, clock):
 async def test_unknown_names_are_listed_back_and_known_ones_kept(bot, store):
     text = await bot.ask(CHAT, "/plants kale, moonberries")
     assert "1/30" in text
-    assert "I don't know “moonberries” — try its plain name." in text
+    assert 'I don\'t know "moonberries" — try its plain name.' in text
     assert store.plants_of(CHAT, MONDAY) == ["kale"]
 
 
 async def test_bad_input_changes_nothing(bot, store):
     nothing = await bot.ask(CHAT, "/plants moonberries and pizza")
-    assert "I don't know “moonberries”" in nothing and "I don't know “pizza”" in nothing
+    assert 'I don\'t know "moonberries"' in nothing and 'I don\'t know "pizza"' in nothing
     assert "Nothing was added." in nothing
     too_long = await bot.ask(CHAT, "/plants " + "kale, " * 100)
     assert too_long.startswith("That's a long list") and "Nothing was added." in too_long

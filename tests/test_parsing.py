@@ -153,7 +153,7 @@ def test_unknown_timezones_are_refused(text):
 
 def test_an_ambiguous_city_lists_the_candidates():
     index = build_index(["America/Indiana/Vincennes", "Europe/Vincennes"], [])
-    with pytest.raises(AmbiguousTimezone, match="“vincennes” matches more than one") as caught:
+    with pytest.raises(AmbiguousTimezone, match='"vincennes" matches more than one') as caught:
         parse_timezone("vincennes", index)
     assert caught.value.candidates == ["America/Indiana/Vincennes", "Europe/Vincennes"]
 

@@ -141,7 +141,7 @@ def test_the_tally_shows_count_list_and_what_was_not_known(library):
     )
     assert text.startswith("🌱 <b>2/30 plants</b> this week (since Mon 02 Mar)")
     assert "Added: kale" in text
-    assert "I don't know “&lt;frob&gt;” — try its plain name." in text
+    assert 'I don\'t know "&lt;frob&gt;" — try its plain name.' in text
     assert "This week: oats, kale" in text
     assert "McDonald D et al., 2018" in text
 

@@ -33,7 +33,7 @@ def all_renders(library):
         texts.render_schedule_changed(SCHEDULE, None),
         texts.render_time_usage("bad <time> & more"),
         texts.render_timezone_usage("Unknown", ["America/Argentina/Buenos_Aires"]),
-        texts.render_timezone_usage("I don't know the timezone “<b>”."),
+        texts.render_timezone_usage('I don\'t know the timezone "<b>".'),
         texts.render_unknown_topic("<script>&", library.topics),
         texts.render_help(False),
         texts.render_help(True),

@@ -33,7 +33,7 @@ class AmbiguousTimezone(ArgumentError):
 
     def __init__(self, name: str, candidates: list[str]) -> None:
         self.candidates = candidates
-        super().__init__(f"“{name}” matches more than one timezone")
+        super().__init__(f'"{name}" matches more than one timezone')
 
 
 def parse_time(text: str) -> time:
@@ -112,7 +112,7 @@ def parse_timezone(text: str, index: ZoneIndex | None = None) -> ZoneInfo:
         return ZoneInfo(candidates[0])
     if candidates:
         raise AmbiguousTimezone(text.strip(), list(candidates))
-    raise ArgumentError(f"I don't know the timezone “{text.strip()}”.")
+    raise ArgumentError(f'I don\'t know the timezone "{text.strip()}".')
 
 
 def canonical_timezone(name: str) -> str | None:

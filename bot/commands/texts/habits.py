@@ -78,7 +78,7 @@ def _plants_added(added: list[str]) -> str:
 
 
 def _unknown_plant(name: str) -> str:
-    return f"I don't know “{escape(name[:40])}” — try its plain name."
+    return f'I don\'t know "{escape(name[:40])}" — try its plain name.'
 
 
 def render_plants_too_long() -> str:
