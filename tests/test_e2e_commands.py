@@ -58,9 +58,17 @@ async def test_time_and_timezone_change_settings(bot, store):
     assert "Europe/Berlin" in await bot.ask(CHAT, "/timezone berlin")
     settings = await bot.ask(CHAT, "/settings")
     assert "07:30" in settings and "Europe/Berlin" in settings and "on ✅" in settings
+    assert settings.endswith("/time 7pm or /timezone berlin.")  # the chat's own city
     subscriber = store.subscriber(CHAT)
     assert subscriber.schedule.at == time(7, 30)
     assert subscriber.schedule.timezone.key == "Europe/Berlin"
+
+
+async def test_the_settings_example_is_the_subscribers_own_city(bot):
+    await bot.ask(CHAT, "/start")
+    assert (await bot.ask(CHAT, "/settings")).endswith("/timezone and your city.")  # UTC
+    await bot.ask(CHAT, "/timezone Australia/Sydney")
+    assert (await bot.ask(CHAT, "/settings")).endswith("/time 7pm or /timezone sydney.")
 
 
 @pytest.mark.parametrize(

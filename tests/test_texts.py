@@ -3,7 +3,7 @@
 import re
 from datetime import UTC, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 
@@ -221,3 +221,19 @@ def test_admin_commands_are_hidden_and_documented_for_operators(library):
 def test_menu_entries_fit_telegram_limits(name, description):
     assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
     assert 1 <= len(description) <= 256
+
+
+def test_the_settings_example_is_the_chats_own_city_and_reads_back_as_its_zone():
+    from bot.commands.parsing import parse_timezone
+    from scheduler.zones import zone_index
+
+    index = zone_index()
+    keys = {key for name in available_timezones() if (key := index.resolve(name))}
+    for key in keys:
+        example = texts.timezone_example(Schedule(time(8), ZoneInfo(key)))
+        if key == "UTC" or key.startswith("Etc/"):
+            assert example == "/timezone and your city"
+        else:
+            assert parse_timezone(example.removeprefix("/timezone ")).key == key, example
+    sydney = texts.render_settings(Schedule(time(8), ZoneInfo("Australia/Sydney")), NEXT)
+    assert sydney.endswith("Change with the buttons below, /time 7pm or /timezone sydney.")

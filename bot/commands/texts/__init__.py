@@ -93,6 +93,7 @@ from bot.commands.texts.settings import (
     render_timezone_usage,
     render_topic_choice,
     render_topic_gone,
+    timezone_example,
 )
 from bot.commands.texts.tips import (
     render_button_retired,
@@ -186,4 +187,5 @@ __all__ = [
     "render_utc_offset",
     "render_vote_noted",
     "render_welcome",
+    "timezone_example",
 ]

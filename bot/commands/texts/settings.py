@@ -36,8 +36,17 @@ def render_settings(
     return (
         f"⚙️ <b>Your settings</b>\nDaily tip: {state}\n"
         f"{render_schedule(schedule, next_tip)}\n{render_chosen(topics, chosen)}\n\n"
-        f"Change with the buttons below, /time 07:30 and /timezone Europe/Berlin.{problem}"
+        f"Change with the buttons below, /time 7pm or {timezone_example(schedule)}.{problem}"
     )
+
+
+def timezone_example(schedule: Schedule) -> str:
+    """`/timezone` as this chat would type it: its own city (`/timezone new york`); a chat on
+    a zone without one (UTC, the default) is shown the form instead."""
+    area, _, city = schedule.timezone.key.rpartition("/")
+    if not area or area == "Etc":
+        return "/timezone and your city"
+    return f"/timezone {escape(city.replace('_', ' ').lower())}"
 
 
 def render_chosen(topics: tuple[Topic, ...], chosen: frozenset[str] | None) -> str:
