@@ -1,7 +1,8 @@
 """Every message the bot writes, as pure functions returning Telegram HTML, one module a feature.
 
-`menu` holds COMMANDS, the command menu; `common` what the features share (escaping, the
-schedule line, the answers any command may get). Callers use the package: `texts.render_x(...)`.
+`menu` holds the command menus (MAIN_COMMANDS, then MORE_COMMANDS), `help` /help's two pages,
+`about` /about and /privacy; `common` what the features share (escaping, the schedule line, the
+answers any command may get). Callers use the package: `texts.render_x(...)`.
 """
 
 from __future__ import annotations
