@@ -99,7 +99,7 @@ async def test_about_in_short_lines_and_privacy(bot, library):
     assert f"{len(library.tips)} tips from {len(library.references)} published sources" in about
     assert f"({several} cite more than one)" in about or several == 0
     assert LEARNING in about and "/privacy" in about and "Not medical advice" in about
-    assert max(len(line) for line in about.splitlines()) <= 140
+    assert max(len(line) for line in about.splitlines()) <= 90
     privacy = await bot.ask(CHAT, "/privacy")
     assert privacy == render_privacy()
     assert "Kept 3 days" in privacy and "/export" in privacy and "/delete_me" in privacy

@@ -117,7 +117,7 @@ def test_about_points_to_privacy_which_says_what_is_stored_and_how_to_get_or_era
 def test_about_is_in_short_lines_and_says_how_votes_count(library):
     about = about_of(library)
     assert texts.LEARNING in about
-    assert all(len(visible_text(line)) <= 140 for line in about.splitlines())
+    assert all(len(visible_text(line)) <= 90 for line in about.splitlines())
 
 
 @pytest.mark.parametrize(

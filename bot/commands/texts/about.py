@@ -28,8 +28,8 @@ def render_about(sources_per_tip: Sequence[int], reference_count: int) -> str:
             "",
             "⚕️ <b>Not medical advice.</b> The tips are general information.",
             "They are no substitute for your doctor's care.",
-            "Do you have osteoporosis, take bone medication or blood thinners such as warfarin, "
-            "or think about supplements? Talk to your clinician first.",
+            "Osteoporosis, bone medication, blood thinners such as warfarin, or supplements?",
+            "Talk to your clinician first.",
         ]
     )
 
