@@ -1,11 +1,17 @@
 """Every message the bot writes, as pure functions returning Telegram HTML, one module a feature.
 
-`menu` holds COMMANDS, the command menu; `common` what the features share (escaping, the
-schedule line, the answers any command may get). Callers use the package: `texts.render_x(...)`.
+`menu` holds the command menus (MAIN_COMMANDS, then MORE_COMMANDS), `help` /help's two pages,
+`about` /about and /privacy; `common` what the features share (escaping, the schedule line, the
+answers any command may get). Callers use the package: `texts.render_x(...)`.
 """
 
 from __future__ import annotations
 
+from bot.commands.texts.about import (
+    LEARNING,
+    render_about,
+    render_privacy,
+)
 from bot.commands.texts.channels import (
     CHANNEL_HOW,
     render_channel_added,
@@ -24,6 +30,7 @@ from bot.commands.texts.common import (
     render_schedule,
     render_sorry,
     render_stale_button,
+    render_unknown_command,
 )
 from bot.commands.texts.habits import (
     PLANTS_EXAMPLE,
@@ -33,6 +40,11 @@ from bot.commands.texts.habits import (
     render_plants,
     render_plants_too_long,
     render_streak,
+)
+from bot.commands.texts.help import (
+    HELP_LINES,
+    render_help,
+    render_help_more,
 )
 from bot.commands.texts.locating import (
     render_clock_gone,
@@ -46,6 +58,9 @@ from bot.commands.texts.locating import (
 from bot.commands.texts.menu import (
     ADMIN_COMMANDS,
     COMMANDS,
+    GROUP_ADMIN_ONLY,
+    MAIN_COMMANDS,
+    MORE_COMMANDS,
 )
 from bot.commands.texts.operator import (
     render_stats,
@@ -63,7 +78,6 @@ from bot.commands.texts.privacy import (
     render_delete_expired,
     render_deleted,
     render_export_caption,
-    render_what_is_stored,
 )
 from bot.commands.texts.settings import (
     TIME_EXAMPLE,
@@ -84,6 +98,7 @@ from bot.commands.texts.settings import (
     render_timezone_usage,
     render_topic_choice,
     render_topic_gone,
+    timezone_example,
 )
 from bot.commands.texts.tips import (
     render_button_retired,
@@ -95,8 +110,6 @@ from bot.commands.texts.tips import (
 )
 from bot.commands.texts.welcome import (
     DISCLAIMER,
-    render_about,
-    render_help,
     render_stopped,
     render_welcome,
 )
@@ -106,6 +119,11 @@ __all__ = [
     "CHANNEL_HOW",
     "COMMANDS",
     "DISCLAIMER",
+    "GROUP_ADMIN_ONLY",
+    "HELP_LINES",
+    "LEARNING",
+    "MAIN_COMMANDS",
+    "MORE_COMMANDS",
     "PLANTS_EXAMPLE",
     "PLANTS_RULE",
     "TIMEZONE_EXAMPLE",
@@ -134,6 +152,7 @@ __all__ = [
     "render_deleted",
     "render_export_caption",
     "render_help",
+    "render_help_more",
     "render_hint",
     "render_last_topic",
     "render_local",
@@ -148,6 +167,7 @@ __all__ = [
     "render_picker_gone",
     "render_plants",
     "render_plants_too_long",
+    "render_privacy",
     "render_region_page",
     "render_resumed",
     "render_schedule",
@@ -168,10 +188,11 @@ __all__ = [
     "render_topic_choice",
     "render_topic_gone",
     "render_topics",
+    "render_unknown_command",
     "render_unknown_topic",
     "render_utc_offset",
     "render_vote_noted",
     "render_welcome",
-    "render_what_is_stored",
     "render_zone_choice",
+    "timezone_example",
 ]

@@ -9,7 +9,7 @@ from bot.commands.texts.places import TIMEZONE_TRY
 from scheduler.due import Schedule
 from tips import Topic, is_chosen
 
-TIME_EXAMPLE = "Example: <code>/time 07:30</code> (24-hour clock, your local time)."
+TIME_EXAMPLE = "try <code>/time 7pm</code>, <code>/time 7:30 am</code> or <code>/time 19:00</code>."
 TIMEZONE_EXAMPLE = "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>."
 
 
@@ -36,8 +36,17 @@ def render_settings(
     return (
         f"⚙️ <b>Your settings</b>\nDaily tip: {state}\n"
         f"{render_schedule(schedule, next_tip)}\n{render_chosen(topics, chosen)}\n\n"
-        f"Change with the buttons below, /time 07:30 and /timezone Europe/Berlin.{problem}"
+        f"Change with the buttons below, /time 7pm or {timezone_example(schedule)}.{problem}"
     )
+
+
+def timezone_example(schedule: Schedule) -> str:
+    """`/timezone` as this chat would type it: its own city (`/timezone new york`); a chat on
+    a zone without one (UTC, the default) is shown the form instead."""
+    area, _, city = schedule.timezone.key.rpartition("/")
+    if not area or area == "Etc":
+        return "/timezone and your city"
+    return f"/timezone {escape(city.replace('_', ' ').lower())}"
 
 
 def render_chosen(topics: tuple[Topic, ...], chosen: frozenset[str] | None) -> str:
@@ -132,7 +141,8 @@ def render_schedule_changed(schedule: Schedule, next_tip: datetime | None) -> st
 
 
 def render_time_usage(problem: str) -> str:
-    return f"{escape(problem)}\n{TIME_EXAMPLE}"
+    """One line: what could not be read, and the forms that can."""
+    return f"{escape(problem)}: {TIME_EXAMPLE}"
 
 
 def render_timezone_usage(problem: str) -> str:

@@ -1,15 +1,11 @@
-"""/start, /stop, /help and /about: what the bot is and how it begins or ends."""
+"""/start and /stop: how the bot begins or ends (/help, /about and /privacy have their own)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.commands.texts.common import escape, render_schedule
-from bot.commands.texts.menu import COMMANDS
-from bot.commands.texts.privacy import render_what_is_stored
-from bot.commands.texts.tips import render_topics
+from bot.commands.texts.common import render_schedule
 from scheduler.due import Schedule
-from tips import Topic
 
 DISCLAIMER = "<i>General information, not medical advice.</i>"
 
@@ -38,27 +34,3 @@ def render_stopped(was_active: bool) -> str:
     if not was_active:
         return "You're not subscribed, so there's nothing to stop. /start to get a daily tip."
     return "⏸ Daily tips stopped. Your settings are kept: /start brings them back."
-
-
-def render_help(topics: tuple[Topic, ...]) -> str:
-    commands = "\n".join(f"/{name} — {escape(description)}" for name, description in COMMANDS)
-    groups = (
-        "In a group, only its admins can /start, /stop, change /time, /timezone and /topics, "
-        "/pause, /resume, /export or /delete_me."
-    )
-    return f"<b>Commands</b>\n{commands}\n{groups}\n\n<b>Topics</b>\n{render_topics(topics)}"
-
-
-def render_about(tip_count: int, reference_count: int) -> str:
-    return (
-        "🦴 <b>GutBone Daily</b> sends one short tip a day on the gut–bone axis: how the "
-        "microbes in your gut, and what you feed them, relate to bone strength.\n\n"
-        f"Each of the {tip_count} tips cites one of {reference_count} published sources, "
-        "shown under the tip. Much of this research is early: many findings come from mice "
-        "or rats, or measure bone density or calcium absorption rather than fractures, and the "
-        "tips say so.\n\n"
-        f"{render_what_is_stored()}\n\n"
-        "⚕️ <b>Not medical advice.</b> The tips are general information and no substitute for "
-        "your doctor's care. If you have osteoporosis, take bone medication or blood thinners "
-        "such as warfarin, or are thinking about supplements, talk to your clinician first."
-    )
