@@ -4,12 +4,14 @@ import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tips import Kind, Tip, daily_tips, next_tip, pick_tip
+from tips import Kind, Tip, daily_chooser, daily_tips, next_tip, pick_tip
+from tips.rotation import Shelves
 
 
 def make_pool(sizes: dict[str, int]) -> list[Tip]:
@@ -115,3 +117,33 @@ def test_daily_tips_read_each_chats_history_and_restart_a_used_up_one(store):
         assert tips[1].id == "fiber-1"
         assert tips[2].id in {"k2-0", "k2-1"}  # a new cycle, never the last tip again
         assert store.seen_tips(1) == {"fiber-0"} and store.seen_tips(2) == set()  # restarted
+
+
+def test_shelves_arrange_a_pool_once_until_the_numbering_changes():
+    pool, numbers = make_pool({"fiber": 3, "k2": 2}), {"fiber-0": 7}
+    shelves = Shelves()
+    first = shelves.arranged(pool, numbers)
+    assert shelves.arranged(pool, numbers) is first
+    assert first.numbers["fiber-0"] == 7 and len(set(first.numbers.values())) == 5
+    renumbered = shelves.arranged(pool, {"fiber-0": 7, "k2-1": 9})
+    assert renumbered is not first and renumbered.numbers["k2-1"] == 9
+    assert shelves.arranged(list(pool), numbers) is not first  # another pool object
+
+
+def test_a_daily_chooser_keeps_each_rotation_over_many_batches(store, library):
+    """Batches of different chats, the pools and their arrangement kept between them: each
+    chat still sees every tip of its pool once before any comes again."""
+    store.number_tips(tip.id for tip in library.tips)
+    choose = daily_chooser(store, library, random.Random(3))
+    chats = [
+        SimpleNamespace(chat_id=n, topics=None if n % 2 else frozenset({"k2"})) for n in (1, 2)
+    ]
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    seen: dict[int, list[str]] = {1: [], 2: []}
+    for day in range(len(library.tips_for({"k2"}))):
+        for chat in chats:  # one chat a batch, as at the free rate
+            tip_id = choose([chat])[chat.chat_id]
+            store.mark_seen(chat.chat_id, tip_id, now + timedelta(days=day))
+            seen[chat.chat_id].append(tip_id)
+    assert len(set(seen[2])) == len(seen[2]) == len(library.tips_for({"k2"}))
+    assert len(set(seen[1])) == len(seen[1])

@@ -1,7 +1,7 @@
 """The curated tip library and how to pick from it. Pure: no Telegram, no database."""
 
 from tips.choice import LastTopic, is_chosen, toggle_topic
-from tips.choosing import SeenHistories, SeenHistory, daily_tips, next_tip
+from tips.choosing import Chat, SeenHistories, SeenHistory, daily_chooser, daily_tips, next_tip
 from tips.loader import LIBRARY_DIR, LibraryError, Problem, load_library, read_library
 from tips.model import Kind, Library, Reference, Tip, Topic
 from tips.plants import GOAL, MAX_INPUT, MAX_ITEMS, SOURCE_REF, parse_plants, plant_list
@@ -24,6 +24,7 @@ __all__ = [
     "MAX_ITEMS",
     "SOURCE_REF",
     "WHY",
+    "Chat",
     "FeedbackUnreadable",
     "Kind",
     "LastTopic",
@@ -36,6 +37,7 @@ __all__ = [
     "SeenHistory",
     "Tip",
     "Topic",
+    "daily_chooser",
     "daily_tips",
     "is_chosen",
     "load_library",

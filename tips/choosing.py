@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
-from tips.model import Tip
-from tips.rotation import arrange, pick_from, pick_tip
+from tips.model import Library, Tip
+from tips.rotation import Shelves, pick_from, pick_tip
 
 
 class SeenHistory(Protocol):
@@ -54,18 +54,23 @@ class SeenHistories(Protocol):
 
 
 def daily_tips(
-    history: SeenHistories, pools: Mapping[int, Sequence[Tip]], rng: random.Random
+    history: SeenHistories,
+    pools: Mapping[int, Sequence[Tip]],
+    rng: random.Random,
+    shelves: Shelves | None = None,
 ) -> dict[int, Tip]:
     """Each chat's next daily tip from its pool, reading all histories in one go.
 
     The tips are not marked seen here: a daily tip enters the history when it is delivered
     (the store does that as it records the delivery), so a send that fails uses nothing up.
-    A used-up pool starts its new cycle now, as `next_tip` does.
+    A used-up pool starts its new cycle now, as `next_tip` does. `shelves` keeps the
+    pools arranged between calls (pass the same pool objects each time).
     """
     histories = history.seen_histories(list(pools))
     shared = {id(pool): pool for pool in pools.values()}  # chats with the same topics
     numbers = history.tip_numbers({tip.id for pool in shared.values() for tip in pool})
-    arranged = {key: arrange(pool, numbers) for key, pool in shared.items()}
+    shelf = shelves if shelves is not None else Shelves()
+    arranged = {key: shelf.arranged(pool, numbers) for key, pool in shared.items()}
     chosen: dict[int, Tip] = {}
     for chat_id, pool in pools.items():
         seen, last = histories.get(chat_id, (0, None))
@@ -74,3 +79,31 @@ def daily_tips(
             history.forget_seen(chat_id, (tip.id for tip in pool))
         chosen[chat_id] = pick.tip
     return chosen
+
+
+class Chat(Protocol):
+    """A chat to choose for: its id and the topics it chose (None: all of them)."""
+
+    @property
+    def chat_id(self) -> int: ...
+
+    @property
+    def topics(self) -> frozenset[str] | None: ...
+
+
+def daily_chooser(
+    history: SeenHistories, library: Library, rng: random.Random
+) -> Callable[[Sequence[Chat]], dict[int, str]]:
+    """`daily_tips` for batch after batch of chats: each its next tip id from its topics'
+    pool, the pools (one per choice of topics) and their arrangement kept between batches."""
+    pools: dict[frozenset[str] | None, Sequence[Tip]] = {}
+    shelves = Shelves()
+
+    def choose(chats: Sequence[Chat]) -> dict[int, str]:
+        for chat in chats:
+            if chat.topics not in pools:
+                pools[chat.topics] = library.tips_for(chat.topics)
+        chosen = daily_tips(history, {c.chat_id: pools[c.topics] for c in chats}, rng, shelves)
+        return {chat_id: tip.id for chat_id, tip in chosen.items()}
+
+    return choose

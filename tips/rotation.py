@@ -54,6 +54,24 @@ def arrange(pool: Sequence[Tip], numbers: Mapping[str, int] | None = None) -> Ar
     return Arranged(tuple(sorted(masks)), masks, sizes, by_number, own)
 
 
+class Shelves:
+    """Arranged pools kept from one claim batch to the next: arranging the whole library
+    costs more than a small batch's picks (at the free rate, a batch is a few chats). Keyed
+    by the pool object (held here, so its id is never reused) and valid while the numbering
+    is the same mapping object; callers keep their pools, one per choice of topics."""
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[Sequence[Tip], Mapping[str, int], Arranged]] = {}
+
+    def arranged(self, pool: Sequence[Tip], numbers: Mapping[str, int]) -> Arranged:
+        kept = self._kept.get(id(pool))
+        if kept is not None and kept[0] is pool and kept[1] is numbers:
+            return kept[2]
+        shelf = arrange(pool, numbers)
+        self._kept[id(pool)] = (pool, numbers, shelf)
+        return shelf
+
+
 def pick_tip(
     pool: Sequence[Tip],
     seen: Collection[str],

@@ -12,7 +12,7 @@ import logging
 import random
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,9 +40,8 @@ from scheduler.engine import SAFETY_SWEEP_SECONDS, DeliveryLoop
 from scheduler.lease import Lease
 from scheduler.lifecycle import DeliveryStatus
 from scheduler.pacing import Limits
-from scheduler.records import Subscriber
 from storage import EventKind, Store, StoreError, gauges
-from tips import Library, LibraryError, daily_tips, load_library, plant_list
+from tips import Library, LibraryError, daily_chooser, load_library, plant_list
 
 logger = logging.getLogger(__name__)
 
@@ -265,12 +264,8 @@ def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTip
     if not store.number_tips(tip.id for tip in library.tips):  # a full disk: numbered later
         logger.warning("Could not number the library's tips up front")
 
-    def choose(subscribers: Sequence[Subscriber], now: datetime) -> dict[int, str]:
-        shared = {topics: library.tips_for(topics) for topics in {s.topics for s in subscribers}}
-        pools = {s.chat_id: shared[s.topics] for s in subscribers}
-        return {chat_id: tip.id for chat_id, tip in daily_tips(store, pools, rng).items()}
-
-    return choose
+    choose = daily_chooser(store, library, rng)
+    return lambda subscribers, now: choose(subscribers)
 
 
 def checked_in_today(store: Store, clock: Callable[[], datetime]) -> Callable[[int], bool]:
