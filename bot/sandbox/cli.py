@@ -5,6 +5,8 @@ temporary folder that goes when the sandbox ends (unless `--keep`). You are a ne
 private chat: type /start, /tip, press a button with :1, and see the replies. `:tomorrow`
 moves the clock to your next daily tip, which then arrives at once; with `--fast-clock` a
 sandbox day passes in a minute, so daily tips come by themselves. `:help` lists the rest.
+Lines fit the terminal's width (80 columns when it has none); a file the bot sends (/export)
+is saved in the current folder, or in --downloads DIR.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from bot.sandbox.clock import FAST_CLOCK_SPEED, SandboxClock
 from bot.sandbox.session import converse
+from bot.sandbox.terminal import Terminal
 from bot.service.logs import PROGRAM, configure_logging
 from emulator import TEST_TOKEN, stdin_lines
 from tips import LIBRARY_DIR, LibraryError, load_library
@@ -37,23 +40,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     folder = Path(tempfile.mkdtemp(prefix="gutbone-sandbox-"))
     clock = SandboxClock(datetime.now(UTC), speed=FAST_CLOCK_SPEED if args.fast_clock else 1)
+    typing = sys.stdin.isatty()
+    terminal = Terminal(sys.stdout, prompt=typing)  # piped input: each line echoed instead
     try:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(
                 converse(
-                    stdin_lines(),
-                    _print,
+                    terminal.lines(stdin_lines()),
+                    terminal.write,
                     folder / "gutbone.db",
                     clock=clock,
                     styled=sys.stdout.isatty(),
-                    width=shutil.get_terminal_size((100, 24)).columns,
-                    echo=not sys.stdin.isatty(),  # piped input: show what was "typed"
+                    width=shutil.get_terminal_size((80, 24)).columns,
+                    echo=not typing,
                     library=library,
+                    downloads=args.downloads,
                 )
             )
     finally:
         if args.keep:
-            _print(f"The sandbox's database is kept: {folder / 'gutbone.db'}")
+            terminal.write(f"The sandbox's database is kept: {folder / 'gutbone.db'}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
     return 0
@@ -78,8 +84,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="a tip library to try instead of the shipped one (a curator's draft)",
     )
+    parser.add_argument(
+        "--downloads",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="where files the bot sends (/export) are saved (default: the current folder)",
+    )
     return parser
-
-
-def _print(text: str) -> None:
-    print(text, flush=True)
