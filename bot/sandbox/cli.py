@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import random
 import shutil
 import sys
 import tempfile
@@ -39,7 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROGRAM} sandbox: {problem}", file=sys.stderr)
         return 2
     folder = Path(tempfile.mkdtemp(prefix="gutbone-sandbox-"))
-    clock = SandboxClock(datetime.now(UTC), speed=FAST_CLOCK_SPEED if args.fast_clock else 1)
+    start = args.at or datetime.now(UTC)
+    clock = SandboxClock(start, speed=FAST_CLOCK_SPEED if args.fast_clock else 1)
     typing = sys.stdin.isatty()
     terminal = Terminal(sys.stdout, prompt=typing)  # piped input: each line echoed instead
     try:
@@ -55,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     echo=not typing,
                     library=library,
                     downloads=args.downloads,
+                    rng=None if args.seed is None else random.Random(args.seed),
                 )
             )
     finally:
@@ -91,4 +94,26 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where files the bot sends (/export) are saved (default: the current folder)",
     )
+    parser.add_argument(
+        "--at",
+        type=_moment,
+        metavar="MOMENT",
+        help="start the sandbox's clock there, e.g. 2026-03-08T07:55Z (default: now)",
+    )
+    parser.add_argument(
+        "--seed", type=int, metavar="N", help="pick tips with this seed (a transcript to repeat)"
+    )
     return parser
+
+
+def _moment(text: str) -> datetime:
+    """`--at`: an ISO 8601 moment with its offset (a bare time would be no one's)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is no moment with an offset, e.g. 2026-03-08T07:55Z"
+        )
+    return moment

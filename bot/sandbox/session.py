@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterable, Callable
 from pathlib import Path
 
@@ -39,16 +40,18 @@ async def converse(
     pacing: Pacing = REAL_TIME,
     library: Library | None = None,
     downloads: Path | None = None,
+    rng: random.Random | None = None,
 ) -> None:
     """The bot and the emulator, and a chat fed by `lines` and written with `write` in lines
     of at most `width` columns, until a line says :quit or the lines run out. Files the bot
     sends are saved in `downloads` (None: only shown). Tests pass the gateway's time
-    (`pacing`), and a library whose tips they know (the shipped one by default)."""
+    (`pacing`), and a library whose tips they know (the shipped one by default); `rng` picks
+    the tips (a seeded one repeats a transcript)."""
     store, library = Store.open(database), library or load_library()
     screen = Screen(width, write)
     try:
         async with BotAPIEmulator() as telegram:
-            app, tips = _sandbox_bot(telegram, store, library, clock, pacing, screen.say)
+            app, tips = _sandbox_bot(telegram, store, library, clock, pacing, screen.say, rng)
             sandbox = _sandbox(app, telegram, screen, clock, tips, styled, downloads)
             stop = asyncio.Event()
             serving = asyncio.create_task(serve(app, stop))
@@ -106,6 +109,7 @@ def _sandbox_bot(
     clock: SandboxClock,
     pacing: Pacing,
     write: Callable[[str], None],
+    rng: random.Random | None,
 ) -> tuple[App, DailyTips]:
     """The real bot on the emulator and the sandbox clock, and what hears its daily tips."""
     values = {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
@@ -118,6 +122,7 @@ def _sandbox_bot(
         clock=clock,
         sleep=clock.sleep,
         pacing=pacing,
+        rng=rng,
         leased=False,  # one process, one throwaway database
         outcome_listeners=[tips.ended],
     )
