@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import subprocess
+import sys
 import unicodedata
 from collections.abc import AsyncIterator
 from pathlib import Path
+
+import pytest
 
 from bot.sandbox import CHAT_ID, SandboxClock, converse
 from bot.sandbox.terminal import PROMPT, Terminal
@@ -130,3 +135,22 @@ async def test_tap_presses_a_button_by_its_words(tmp_path, pacing):
     nowhere = await run(tmp_path / "again", pacing, ["/tip k2", ":tap nothing like it"])
     answer = "! no button says “nothing like it” under the latest message with buttons"
     assert nowhere.after(":tap nothing like it") == answer
+
+
+@pytest.mark.timeout(240)  # two sandboxes, one after the other
+def test_the_transcripts_script_writes_a_new_and_a_returning_user(tmp_path):
+    out = tmp_path / "transcripts.md"
+    script = Path(__file__).resolve().parent.parent / "scripts" / "sandbox-transcripts"
+    done = subprocess.run(
+        [sys.executable, str(script), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "## A new user" in text and "## A returning user" in text
+    new, returning = re.findall(r"```text\n(.*?)```", text, flags=re.DOTALL)
+    assert too_wide(new) == [] and too_wide(returning) == []
+    assert "you › :1\nbot (pop-up) › " in new and "you › /tip\nbot › " in new
+    assert returning.count("you › /start\nbot › ") == 2 and "you › /stop\nbot › " in returning
