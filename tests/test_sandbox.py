@@ -270,3 +270,17 @@ def test_help_lists_every_sandbox_command():
         ":help",
         ":quit",
     ]
+
+
+def test_at_starts_the_clock_there_and_a_moment_without_offset_is_refused(tmp_path):
+    done = sandbox_process(
+        tmp_path, "--at", "2026-03-08T07:55+01:00", "--seed", "3", stdin=":now\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "🕰 Sun 08 Mar 2026, 06:55 (UTC) in the sandbox" in done.stdout
+    refused = sandbox_process(tmp_path, "--at", "07:55", stdin="")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.splitlines()[-1] == (
+        "gutbone-bot sandbox: error: argument --at: '07:55' is no moment with an offset,"
+        " e.g. 2026-03-08T07:55Z"
+    )
