@@ -238,3 +238,20 @@ async def test_piped_input_gets_no_prompt():
     terminal = Terminal(out, prompt=False)
     assert [line async for line in terminal.lines(lines_of(["/tip"]))] == ["/tip"]
     assert out.getvalue() == ""
+
+
+def test_a_reply_keyboard_under_the_buttons_is_kept_apart_from_them():
+    text = (
+        "bot #2 › 📍 Tap the button below.\n"
+        "      [1] « Back\n"
+        "      ⌨ [📍 Send my location]  (:location LAT LNG shares a place)"
+    )
+    shown = read_block(text)
+    assert shown is not None and shown.buttons == ("« Back",)
+    assert shown.keys == "⌨ [📍 Send my location]  (:location LAT LNG shares a place)"
+    assert render_message(shown, 40) == [
+        "bot › 📍 Tap the button below.",
+        f"{INDENT}[1] « Back",
+        f"{INDENT}⌨ [📍 Send my location]",
+        f"{INDENT}(:location LAT LNG shares a place)",
+    ]

@@ -11,7 +11,7 @@ from bot.sandbox.clock import SandboxClock
 from bot.sandbox.terminal import PROMPT
 from bot.service.config import Settings
 from bot.service.context import Services
-from emulator import TerminalChat, is_press
+from emulator import LOCATION_COMMAND, TerminalChat, is_press
 from storage import Store
 
 __all__ = ["ANSWER_TIMEOUT", "CHAT_ID", "HELP", "Sandbox", "sandbox_time"]
@@ -23,6 +23,7 @@ Anything you type goes to the bot as your message (/start, /tip fiber, /time 07:
 except these sandbox commands:
   :1, :2 …    press button 1, 2 … of the latest message with buttons
   :tap WORDS  press the button that says WORDS (:tap europe, :tap why)
+  :location LAT LNG   share a place (📍), e.g. :location 40.71 -74.01 for New York
   :tomorrow   move the clock to your next daily tip, which then arrives at once
   :now        the sandbox's date and time
   :help       this list
@@ -83,7 +84,9 @@ class Sandbox:
             self._write(f"🕰 {self._now()} in the sandbox")
         elif command.startswith(":tap"):
             await self._tap(command.removeprefix(":tap").strip())
-        elif command.startswith(":") and not is_press(command):
+        elif command.startswith(":") and not (
+            is_press(command) or command.startswith(LOCATION_COMMAND)
+        ):
             self._write(f"! {command} is no sandbox command; :help lists them")
         elif command:
             await self._say(line)

@@ -23,6 +23,8 @@ _TABLE_ROW = re.compile(r"^( +\S+(?: \S+)*? {2,})")  # "  :help       this list"
 
 def columns(text: str) -> int:
     """How many terminal columns `text` takes."""
+    if text.isascii() and "\x1b" not in text:
+        return len(text)  # most words: one column a character
     total, previous = 0, 0
     for char in _ANSI.sub("", text):
         if char == _EMOJI_STYLE:
@@ -48,22 +50,24 @@ def wrap_items(
     """`items` (words, or buttons) joined by `gap` into lines of at most `width` columns, each
     item kept whole where a line can hold it."""
     lines: list[str] = []
-    current, fresh = first, True  # fresh: the line holds its head or indent only
+    current, used, fresh = first, columns(first), True  # fresh: only its head or indent
+    spacing = columns(gap)
     for item in items:
-        joined = current + (item if fresh else gap + item)
-        if columns(joined) <= width:
-            current, fresh = joined, False
+        size = columns(item)
+        if used + (0 if fresh else spacing) + size <= width:
+            current += item if fresh else gap + item
+            used, fresh = used + (0 if fresh else spacing) + size, False
             continue
         if not fresh:
             lines.append(current)
-            current, fresh = rest, True
-            if columns(current + item) <= width:
-                current, fresh = current + item, False
+            current, used, fresh = rest, columns(rest), True
+            if used + size <= width:
+                current, used, fresh = current + item, used + size, False
                 continue
         if current.strip():
             lines.append(current.rstrip())  # a head whose first item goes below it
         current, full = _too_long(item, width, rest)
-        lines, fresh = lines + full, False
+        lines, used, fresh = lines + full, columns(current), False
     return [*lines, current]
 
 

@@ -3,7 +3,8 @@ edited message shown by what changed in it, not reprinted whole.
 
 The emulator's chat (`emulator.TerminalChat`, with message ids and without wrapping) writes a
 block per message: `bot #4 › text`, `bot #4 (edited) › text`, `bot (pop-up) › text`, the
-other lines indented by six spaces, the buttons last as `[1] 👍   [2] 👎`. `read_block` turns
+other lines indented by six spaces, the buttons as `[1] 👍   [2] 👎`, a reply keyboard last
+as `⌨ [📍 Send my location]`. `read_block` turns
 one back into its parts; `Screen` remembers each message's last version, so an edit prints
 only its changed lines and, if they changed, its buttons. A block it can't read is printed as
 it came, wrapped. Everything here is pure: text in, lines out.
@@ -22,6 +23,7 @@ __all__ = ["Screen", "Shown", "read_block", "render_edit", "render_message"]
 
 _HEAD = re.compile(r"^bot(?: #(?P<id>\d+))?(?: \((?P<tag>[^)]*)\))? › ")
 _BUTTON = re.compile(r"^\[(\d+)\] \S")
+REPLY_KEYS = "⌨ "  # how the emulator's chat shows a reply keyboard (keys under the text field)
 ELIDED = "…"  # where unchanged lines of an edited message are left out
 MOSTLY_NEW = 0.5  # an edit that changed more than this share of the lines is shown whole
 
@@ -35,6 +37,7 @@ class Shown:
     tag: str | None
     lines: tuple[str, ...]
     buttons: tuple[str, ...] = ()
+    keys: str | None = None  # a reply keyboard's line, under the buttons: `⌨ [📍 Send …]`
 
     @property
     def head(self) -> str:
@@ -48,11 +51,12 @@ def read_block(text: str) -> Shown | None:
     if head is None or any(line and not line.startswith(INDENT) for line in rest):
         return None
     lines = [first[head.end() :], *(line.removeprefix(INDENT) for line in rest)]
+    keys = lines.pop() if len(lines) > 1 and lines[-1].startswith(REPLY_KEYS) else None
     buttons = _buttons(lines[-1]) if len(lines) > 1 else ()  # under a line of text
     if buttons:
         lines.pop()
     message_id = int(head["id"]) if head["id"] else None
-    return Shown(message_id, head["tag"], tuple(lines), buttons)
+    return Shown(message_id, head["tag"], tuple(lines), buttons, keys)
 
 
 def _buttons(line: str) -> tuple[str, ...]:
@@ -66,8 +70,12 @@ def _buttons(line: str) -> tuple[str, ...]:
 
 
 def render_message(shown: Shown, width: int) -> list[str]:
-    """A message, a pop-up or a file in full: its text, then its buttons."""
-    return _layout(shown.head, shown.lines, shown.buttons, width)
+    """A message, a pop-up or a file in full: its text, its buttons, its reply keyboard."""
+    lines = _layout(shown.head, shown.lines, shown.buttons, width)
+    if not shown.keys:
+        return lines
+    keys = re.split(r" {2,}", shown.keys)  # each key (and the hint after them) kept whole
+    return lines + wrap_items(keys, width, first=INDENT, rest=INDENT, gap="  ")
 
 
 def render_edit(before: Shown, after: Shown, width: int) -> list[str]:

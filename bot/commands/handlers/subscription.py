@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import ChatMember, Update
 
 from bot.commands import texts
-from bot.commands.buttons import pickers
+from bot.commands.buttons import pickers, zone_buttons
 from bot.commands.replying import admins_only, chat_of, reply
 from bot.service.context import Context
 from scheduler.due import next_due
@@ -20,7 +20,8 @@ async def start(update: Update, context: Context) -> None:
     subscriber, newly = s.store.subscribe(chat.id, chat.type, s.settings.default_schedule, now)
     upcoming = next_due(subscriber.schedule, subscriber.last_delivery, now)
     s.wake_at(upcoming)
-    markup = pickers.welcome_keyboard() if newly else None
+    pickers_now = zone_buttons.with_shortcuts(pickers.welcome_keyboard(), chat.type)
+    markup = pickers_now if newly else None
     await reply(update, context, texts.render_welcome(subscriber.schedule, upcoming, newly), markup)
 
 
