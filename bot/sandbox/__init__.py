@@ -4,6 +4,7 @@ emulator."""
 
 from bot.sandbox.cli import main
 from bot.sandbox.clock import FAST_CLOCK_SPEED, SandboxClock
-from bot.sandbox.session import CHAT_ID, HELP, converse
+from bot.sandbox.commands import CHAT_ID, HELP
+from bot.sandbox.session import converse
 
 __all__ = ["CHAT_ID", "FAST_CLOCK_SPEED", "HELP", "SandboxClock", "converse", "main"]

@@ -3,34 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterable, Callable
 from pathlib import Path
 
 from bot.sandbox.clock import DAY, SandboxClock
-from bot.service.config import Settings, parse_settings
-from bot.service.context import App, Services, services_of
+from bot.sandbox.commands import CHAT_ID, Sandbox, sandbox_time
+from bot.sandbox.files import save_file, shown_path
+from bot.sandbox.screen import Screen
+from bot.service.config import parse_settings
+from bot.service.context import App, services_of
 from bot.service.runner import serve
 from bot.service.wiring import REAL_TIME, Pacing, build_application
-from emulator import LOCATION_COMMAND, TEST_TOKEN, BotAPIEmulator, TerminalChat, is_press
+from emulator import TEST_TOKEN, BotAPIEmulator, TerminalChat
 from storage import Store
 from tips import Library, load_library
 
-CHAT_ID = 1  # the private chat you type in
-ANSWER_TIMEOUT = 10.0  # seconds to wait for the bot's answer before reading the next line
+SETTLE_POLL = 0.01  # seconds between looks at the press edits still to make
+
 INTRO = (
-    "GutBone Daily sandbox: the real bot, talking to a stand-in for Telegram on this machine\n"
-    "(no token, nothing leaves 127.0.0.1). You are a new user in a private chat with the bot.\n"
+    "GutBone Daily sandbox: the real bot, talking to a stand-in for Telegram on this machine "
+    "(no token, nothing leaves 127.0.0.1). You are a new user in a private chat with the bot. "
     "Type /start to subscribe, /tip for a tip now, :help for the sandbox's own commands."
 )
-HELP = """\
-Anything you type goes to the bot as your message (/start, /tip fiber, /time 07:30, /help …),
-except these sandbox commands:
-  :1, :2 …    press button 1, 2 … of the latest message with buttons
-  :location LAT LNG   share a place (📍), e.g. :location 40.71 -74.01 for New York
-  :tomorrow   move the clock to your next daily tip, which then arrives at once
-  :now        the sandbox's date and time
-  :help       this list
-  :quit       leave (Ctrl-D does too)"""
 
 
 async def converse(
@@ -40,32 +35,71 @@ async def converse(
     *,
     clock: SandboxClock,
     styled: bool = False,
-    width: int | None = None,
+    width: int = 80,
     echo: bool = False,
     pacing: Pacing = REAL_TIME,
     library: Library | None = None,
+    downloads: Path | None = None,
+    rng: random.Random | None = None,
 ) -> None:
-    """The bot and the emulator, and a chat fed by `lines` and shown with `write`, until a
-    line says :quit or the lines run out. Tests pass the gateway's time (`pacing`), and a
-    library whose tips they know (the shipped one by default)."""
+    """The bot and the emulator, and a chat fed by `lines` and written with `write` in lines
+    of at most `width` columns, until a line says :quit or the lines run out. Files the bot
+    sends are saved in `downloads` (None: only shown). Tests pass the gateway's time
+    (`pacing`), and a library whose tips they know (the shipped one by default); `rng` picks
+    the tips (a seeded one repeats a transcript)."""
     store, library = Store.open(database), library or load_library()
+    screen = Screen(width, write)
     try:
         async with BotAPIEmulator() as telegram:
-            app, tips = _sandbox_bot(telegram, store, library, clock, pacing, write)
-            chat = TerminalChat(telegram, CHAT_ID, write, styled=styled, width=width)
-            sandbox = Sandbox(services_of(app), chat, clock, write, tips)
+            app, tips = _sandbox_bot(telegram, store, library, clock, pacing, screen.say, rng)
+            sandbox = _sandbox(app, telegram, screen, clock, tips, styled, downloads)
             stop = asyncio.Event()
             serving = asyncio.create_task(serve(app, stop))
             try:
                 await _until_polling(telegram, serving)
-                write(_intro(clock))
+                screen.say(_intro(clock))
                 await sandbox.run(lines, echo=echo)
             finally:
-                sandbox.close()
                 stop.set()
                 await serving
     finally:
         store.close()
+
+
+def _sandbox(
+    app: App,
+    telegram: BotAPIEmulator,
+    screen: Screen,
+    clock: SandboxClock,
+    tips: DailyTips,
+    styled: bool,
+    downloads: Path | None,
+) -> Sandbox:
+    """The chat as the terminal shows it (through `screen`), and the sandbox's commands."""
+    chat = TerminalChat(telegram, CHAT_ID, screen.chat, styled=styled, show_ids=True)
+    files = Downloads(telegram, downloads, screen.say_whole)
+    services = services_of(app)
+
+    def show_new() -> None:
+        chat.show_new()
+        files.save_new()
+
+    async def settled() -> None:
+        """The bot handled every update it got, and made the edits that follow presses."""
+        await app.update_queue.join()
+        while services.follow_ups.waiting:
+            await asyncio.sleep(SETTLE_POLL)
+
+    return Sandbox(
+        services,
+        chat,
+        clock,
+        screen.say,
+        lambda timeout: tips.next_one(services.loop.look_again, timeout),
+        settled=settled,
+        buttons=lambda: screen.buttons,
+        show_new=show_new,
+    )
 
 
 def _sandbox_bot(
@@ -75,6 +109,7 @@ def _sandbox_bot(
     clock: SandboxClock,
     pacing: Pacing,
     write: Callable[[str], None],
+    rng: random.Random | None,
 ) -> tuple[App, DailyTips]:
     """The real bot on the emulator and the sandbox clock, and what hears its daily tips."""
     values = {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
@@ -87,6 +122,7 @@ def _sandbox_bot(
         clock=clock,
         sleep=clock.sleep,
         pacing=pacing,
+        rng=rng,
         leased=False,  # one process, one throwaway database
         outcome_listeners=[tips.ended],
     )
@@ -138,96 +174,23 @@ class DailyTips:
             self.awaited = None
 
 
-class Sandbox:
-    """The sandbox's own commands; daily tips come from the bot's own delivery loop and its
-    sweeper, which run on the sandbox clock (`:tomorrow` only moves the clock and wakes it)."""
+class Downloads:
+    """Saves each file the bot sends the chat (`/export`) in `folder`, and says where."""
 
     def __init__(
-        self,
-        services: Services,
-        chat: TerminalChat,
-        clock: SandboxClock,
-        write: Callable[[str], None],
-        tips: DailyTips,
+        self, telegram: BotAPIEmulator, folder: Path | None, write: Callable[[str], None]
     ) -> None:
-        self._services = services
-        self._chat = chat
-        self._clock = clock
+        self._telegram = telegram
+        self._folder = folder
         self._write = write
-        self._tips = tips
+        self._seen = 0  # how many of telegram.documents were looked at
 
-    async def run(self, lines: AsyncIterable[str], *, echo: bool) -> None:
-        """Handle typed lines, showing the bot's messages as they come, until :quit."""
-        watcher = asyncio.create_task(self._show_as_they_come())
-        try:
-            async for line in lines:
-                if echo:
-                    self._write(f"you › {line}")
-                if not await self.handle(line):
-                    break
-        finally:
-            watcher.cancel()
-        self._chat.show_new()
-
-    async def handle(self, line: str) -> bool:
-        """Act on one typed line; False when it asks to leave."""
-        command = line.strip()
-        if command in (":quit", ":q"):
-            return False
-        if command == ":help":
-            self._write(HELP)
-        elif command == ":tomorrow":
-            await self.tomorrow()
-        elif command == ":now":
-            self._write(f"🕰 {self._now()} in the sandbox")
-        elif command.startswith(":") and not (
-            is_press(command) or command.startswith(LOCATION_COMMAND)
-        ):
-            self._write(f"! {command} is no sandbox command; :help lists them")
-        elif command:
-            await self._say(line)
-        return True
-
-    async def tomorrow(self) -> None:
-        """Move the clock to the next daily tip and deliver it."""
-        services = self._services
-        due = services.store.earliest_due()
-        if due is None:
-            self._write("! no daily tip is coming: /start subscribes")
+    def save_new(self) -> None:
+        documents = self._telegram.documents
+        new, self._seen = documents[self._seen :], len(documents)
+        if self._folder is None:
             return
-        self._clock.jump_to(due)
-        self._write(f"⏩ The clock moved on to {self._now()}: your daily tip is due")
-        if not await self._tips.next_one(services.loop.look_again, ANSWER_TIMEOUT):
-            self._write(f"! no daily tip within {ANSWER_TIMEOUT:.0f} s")
-        self._chat.show_new()
-
-    def close(self) -> None:
-        """Nothing to undo: the delivery loop stops with the bot."""
-
-    async def _say(self, line: str) -> None:
-        since = self._chat.mark()
-        try:
-            self._chat.act(line)
-        except (LookupError, ValueError) as problem:
-            self._write(f"! {problem}")
-            return
-        if not await self._chat.wait_for_answer(since, ANSWER_TIMEOUT):
-            self._write(f"! no answer from the bot within {ANSWER_TIMEOUT:.0f} s")
-        self._chat.show_new()
-
-    async def _show_as_they_come(self) -> None:
-        """Messages that answer nothing typed (a late reply) are shown when they arrive."""
-        while True:
-            await self._chat.wait_for_answer(self._chat.mark(), timeout=3600)
-            self._chat.show_new()
-
-    def _now(self) -> str:
-        return sandbox_time(self._services.store, self._services.settings, self._clock)
-
-
-def sandbox_time(store: Store, settings: Settings, clock: SandboxClock) -> str:
-    """The sandbox's date and time, in the chat's timezone."""
-    default = settings.default_schedule
-    subscriber = store.subscriber(CHAT_ID, default)
-    now = clock().astimezone((subscriber.schedule if subscriber else default).timezone)
-    return f"{now:%a %d %b %Y, %H:%M} ({now.tzinfo})"
+        for document in new:
+            if document.chat_id == CHAT_ID and document.content:
+                path = save_file(self._folder, document.file_name, document.content)
+                self._write(f"💾 saved as {shown_path(path, Path.cwd())}")
