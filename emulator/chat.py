@@ -53,6 +53,7 @@ class TerminalChat:
         self._shown = (0, 0)  # how many of telegram.sent and telegram.edits were looked at
         self._answers_shown = 0  # how many of telegram.calls were looked at for pop-ups
         self._documents_shown = 0  # how many of telegram.documents were looked at
+        self._photos_shown = 0  # how many of telegram.photos were looked at
         self._pressed: set[str] = set()  # callback query ids of this chat's presses
         self._buttons: tuple[int, list[str]] | None = None  # message id, callback data
 
@@ -78,7 +79,7 @@ class TerminalChat:
         mine = [(m, edited) for m, edited in new if m.chat_id == self.chat_id]
         for message, edited in mine:
             self._show(message, edited)
-        return len(mine) + self._show_documents() + self._show_pop_ups()
+        return len(mine) + self._show_documents() + self._show_photos() + self._show_pop_ups()
 
     async def wait_for_answer(self, since: Mark, timeout: float) -> bool:
         """Wait until the bot answered in this chat after ``since`` (from :meth:`mark`): a new
@@ -129,6 +130,16 @@ class TerminalChat:
         mine = [document for document in new if document.chat_id == self.chat_id]
         for document in mine:
             self._write(_block("bot › ", attachment(document), self._width))
+        return len(mine)
+
+    def _show_photos(self) -> int:
+        new = self._telegram.photos[self._photos_shown :]
+        self._photos_shown = len(self._telegram.photos)
+        mine = [photo for photo in new if photo.chat_id == self.chat_id]
+        for photo in mine:
+            caption = f"\n{_without_html(photo.caption)}" if photo.caption else ""
+            shown = f"🖼 a picture, {photo.width}×{photo.height} ({photo.size:,} bytes){caption}"
+            self._write(_block("bot › ", shown, self._width))
         return len(mine)
 
     def _show_pop_ups(self) -> int:
