@@ -160,3 +160,54 @@ def test_garbage_in_the_recap_columns_reads_as_the_defaults(store, column, value
     assert store.subscriber(5).active  # the subscription itself is untouched
     assert store.week_record(5, MONDAY) is not None
     assert store.claim_recap_week(5, MONDAY)  # garbage in the week is overwritten
+
+
+# --- what the delivery tells the recap ------------------------------------------------------
+
+
+async def test_a_tip_recorded_as_sent_is_told_after_it_is_recorded(
+    store, library, clock, sleep, caplog
+):
+    from scheduler.lifecycle import DeliveryStatus
+    from scheduler.outcomes import Gone
+    from tests.test_delivery import ScriptedSender, make_delivery, subscribe
+
+    told = []
+
+    def listener(chat_id, day):
+        told.append((chat_id, day, store.delivery_status(chat_id, day)))
+        raise RuntimeError("a broken listener")
+
+    sender = ScriptedSender()
+    sender.script[2] = [Gone("blocked")]
+    subscribe(store, clock, 1, 2)
+    delivery = make_delivery(store, library, sender, clock, sleep, sent_listeners=[listener])
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    assert await delivery.sweep() == {"sent": 1, "blocked": 1}
+    assert told == [(1, MONDAY, DeliveryStatus.SENT)]  # the blocked chat is not told
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "After chat 1's tip: RuntimeError: a broken listener"
+    ]
+    assert await delivery.sweep() == {}  # the tip stays recorded: nothing again
+
+
+async def test_the_picture_waits_behind_every_daily_tip_waiting(pacing):
+    """The recap goes at the gateway's lowest priority: queued first, it still goes last."""
+    import asyncio
+
+    from bot.transport.gateway import Gateway, Send
+    from scheduler.pacing import Priority
+    from tests.test_gateway import LIMITS, Telegram, send
+
+    gateway = Gateway(LIMITS, clock=pacing.clock, sleep=pacing.sleep, reply_deadline=60)
+    await gateway.initialize()
+    telegram = Telegram(pacing)
+    try:
+        first = asyncio.ensure_future(send(gateway, telegram, 1, "tip", Send(Priority.TIP)))
+        await asyncio.sleep(0)
+        extras = [send(gateway, telegram, 100 + n, "recap", Send(Priority.EXTRA)) for n in range(3)]
+        tips = [send(gateway, telegram, chat, "tip", Send(Priority.TIP)) for chat in range(2, 12)]
+        await asyncio.gather(first, *extras, *tips)
+    finally:
+        await gateway.shutdown()
+    assert telegram.texts() == ["tip"] * 11 + ["recap"] * 3

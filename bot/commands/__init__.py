@@ -17,4 +17,5 @@ __all__ = [
     "replying",
     "routes",
     "texts",
+    "weekly",
 ]

@@ -1,4 +1,5 @@
-"""Every message the bot writes, as pure functions returning Telegram HTML, one module a feature.
+"""Every message the bot writes, as pure functions returning Telegram HTML, one module a feature
+(and the one picture, the weekly recap's PNG: `picture`).
 
 `menu` holds COMMANDS, the command menu; `common` what the features share (escaping, the
 schedule line, the answers any command may get). Callers use the package: `texts.render_x(...)`.
@@ -43,6 +44,7 @@ from bot.commands.texts.operator import (
     render_sweep,
     render_tip_feedback,
 )
+from bot.commands.texts.picture import draw_recap
 from bot.commands.texts.privacy import (
     render_delete_cancelled,
     render_delete_confirm,
@@ -50,6 +52,12 @@ from bot.commands.texts.privacy import (
     render_deleted,
     render_export_caption,
     render_what_is_stored,
+)
+from bot.commands.texts.recap import (
+    render_recap_caption,
+    render_recap_needs_subscription,
+    render_recap_switched,
+    render_recap_toggle,
 )
 from bot.commands.texts.settings import (
     TIME_EXAMPLE,
@@ -98,6 +106,7 @@ __all__ = [
     "TIMEZONE_EXAMPLE",
     "TIMEZONE_LIST",
     "TIME_EXAMPLE",
+    "draw_recap",
     "escape",
     "render_about",
     "render_ask_an_admin",
@@ -128,6 +137,10 @@ __all__ = [
     "render_picker_gone",
     "render_plants",
     "render_plants_too_long",
+    "render_recap_caption",
+    "render_recap_needs_subscription",
+    "render_recap_switched",
+    "render_recap_toggle",
     "render_region_page",
     "render_resumed",
     "render_schedule",
