@@ -38,8 +38,10 @@ def render_what_is_stored() -> str:
         "🔒 <b>What is stored, and why.</b> For each chat: its id and type, whether it is "
         "subscribed, its delivery time, timezone, topics and any pause (to send your tip when "
         "you asked for it), its tips of the last 3 days and which tips it has had this round "
-        "(so a day gets one tip and tips don't repeat), your 👍/👎 on tips, your streak's "
-        "figures, this week's and last week's plants, and the channels you added with "
-        "/channel (to list them for you). Not your name, nor anything else you type. "
+        "(so a day gets one tip and tips don't repeat), your 👍/👎 on tips (and when you last "
+        "gave a 👍), your streak's figures, this week's and last week's plants, whether you "
+        "want Sunday's picture and the last week it went out (so it comes once), and the "
+        "channels you added with /channel (to list them for you). Not your name, nor "
+        "anything else you type. "
         "/export sends you all of it; /delete_me erases it."
     )

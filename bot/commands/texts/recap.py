@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands.texts.common import escape
 from habits.recap import Recap
+from tips import GOAL
 
 _TITLE_CHARS = 60  # of the liked tip's title, in the caption
 
@@ -13,7 +14,7 @@ def render_recap_caption(recap: Recap, liked_title: str | None) -> str:
     parts = [
         f"🗓 Your week: ✅ {recap.days_checked}/7 days",
         f"🔥 streak {recap.streak}",
-        f"🌱 {recap.plants}/30 plants",
+        f"🌱 {recap.plants}/{GOAL} plants",
     ]
     if liked_title:
         short = liked_title if len(liked_title) <= _TITLE_CHARS else liked_title[:59] + "…"
