@@ -211,3 +211,31 @@ async def test_the_picture_waits_behind_every_daily_tip_waiting(pacing):
     finally:
         await gateway.shutdown()
     assert telegram.texts() == ["tip"] * 11 + ["recap"] * 3
+
+
+async def test_a_stop_cancels_a_picture_held_on_the_wire_and_its_week_stays_claimed(store, library):
+    import asyncio
+
+    from bot.commands.weekly import WeeklyRecaps
+
+    class HangingBot:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        async def send_photo(self, *args, **kwargs):
+            self.calls += 1
+            await asyncio.Event().wait()  # Telegram never answers
+
+    bot = HangingBot()
+    store.subscribe(5, "private", EIGHT_UTC, START)
+    store.check_in(5, MONDAY, "any", START)
+    recaps = WeeklyRecaps(bot, store, library, lambda: SUNDAY_EIGHT)
+    recaps.after_tip(5, SUNDAY)
+    while not bot.calls:
+        await asyncio.sleep(0)
+    await recaps.close(0.01)
+    await recaps.settled()  # nothing is left running
+    assert store.recap_state(5).recapped == MONDAY
+    recaps.after_tip(5, SUNDAY)
+    await recaps.settled()
+    assert bot.calls == 1

@@ -56,9 +56,19 @@ class WeeklyRecaps:
         task.add_done_callback(self._running.discard)
 
     async def settled(self) -> None:
-        """Wait until every recap started so far has been sent or given up (tests, a stop)."""
+        """Wait until every recap started so far has been sent or given up (tests)."""
         while self._running:
             await asyncio.gather(*self._running, return_exceptions=True)
+
+    async def close(self, timeout: float) -> None:
+        """A stop, once the gateway is closed: recaps on the wire get `timeout` seconds, then
+        the rest are cancelled (their weeks stay claimed: at most once, never twice)."""
+        if not self._running:
+            return
+        _, late = await asyncio.wait(set(self._running), timeout=timeout)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
 
     async def _send(self, chat_id: int, day: date) -> None:
         try:
