@@ -236,6 +236,18 @@ async def test_a_stop_cancels_a_picture_held_on_the_wire_and_its_week_stays_clai
     await recaps.close(0.01)
     await recaps.settled()  # nothing is left running
     assert store.recap_state(5).recapped == MONDAY
-    recaps.after_tip(5, SUNDAY)
-    await recaps.settled()
+    again = WeeklyRecaps(bot, store, library, lambda: SUNDAY_EIGHT)  # the next life
+    again.after_tip(5, SUNDAY)
+    await again.settled()
+    await again.close(0.01)
     assert bot.calls == 1
+
+
+async def test_only_sundays_tips_are_looked_into(store, library):
+    """The other six days cost the delivery nothing: no task, no read."""
+    from bot.commands.weekly import WeeklyRecaps
+
+    recaps = WeeklyRecaps(None, store, library, lambda: SUNDAY_EIGHT)
+    for n in range(6):
+        recaps.after_tip(5, MONDAY + n * DAY)
+    assert recaps._waiting is None

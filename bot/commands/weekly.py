@@ -2,8 +2,8 @@
 in /settings.
 
 `WeeklyRecaps` is the thin adapter between the delivery and Telegram: told each daily tip
-recorded as sent (`scheduler.delivery.Delivery.sent_listeners`), it only starts a task, so
-the sweep never waits for a picture. The task asks the pure rule (`habits.recap.recap_due`),
+recorded as sent (`scheduler.delivery.Delivery.sent_listeners`), it only queues Sunday's, so
+the sweep never waits for a picture. A sender task asks the pure rule (`habits.recap.recap_due`),
 claims the week in the store *before* sending (a crash then loses that week's picture, and
 nothing sends a week twice), draws it (`texts.draw_recap`) and sends it at the gateway's
 lowest priority, behind every daily tip still waiting. Whatever goes wrong is one log line:
@@ -13,6 +13,7 @@ the tip is already recorded, and the picture is a best effort.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from bot.commands.buttons.recap_toggle import parse_recap_press
 from bot.commands.replying import answer_query, edit_in_place
 from bot.service.context import Context
 from bot.transport.gateway import Send
-from habits.recap import Recap, recap_due
+from habits.recap import SUNDAY, Recap, recap_due
 from habits.weeks import week_start
 from scheduler.due import local_date
 from scheduler.pacing import Priority
@@ -35,10 +36,17 @@ from tips import Library
 logger = logging.getLogger(__name__)
 
 PICTURE_NAME = "week.png"
+# Pictures in flight at once: about 40 a second at Telegram's ~0.1 s, above the free rate.
+SENDERS = 4
 
 
 class WeeklyRecaps:
-    """Sends Sunday's recap after the daily tip, best effort (see the module's docstring)."""
+    """Sends Sunday's recap after the daily tip, best effort (see the module's docstring).
+
+    Sunday's tips queue their chats here, and `SENDERS` tasks take them one at a time: a
+    picture is drawn only when a sender is free, so at most `SENDERS` wait in the gateway
+    behind the tips, and drawing 20,000 pictures never competes with the tips still going.
+    """
 
     def __init__(
         self, bot: ExtBot[Send], store: Store, library: Library, clock: Callable[[], datetime]
@@ -47,28 +55,49 @@ class WeeklyRecaps:
         self._store = store
         self._library = library
         self._clock = clock
-        self._running: set[asyncio.Task[None]] = set()
+        self._waiting: asyncio.Queue[tuple[int, date]] | None = None  # made in the event loop
+        self._senders: list[asyncio.Task[None]] = []
+        self._closed = False
 
     def after_tip(self, chat_id: int, day: date) -> None:
-        """The chat's daily tip for local `day` is recorded as sent: look into a recap."""
-        task = asyncio.get_running_loop().create_task(self._send(chat_id, day))
-        self._running.add(task)
-        task.add_done_callback(self._running.discard)
+        """The chat's daily tip for local `day` is recorded as sent: look into a recap (only
+        a Sunday's tip can bring one, `recap_due`: the other days cost nothing)."""
+        if day.weekday() == SUNDAY and not self._closed:
+            self._queue().put_nowait((chat_id, day))
 
     async def settled(self) -> None:
-        """Wait until every recap started so far has been sent or given up (tests)."""
-        while self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
+        """Wait until every recap queued so far has been sent or given up (tests)."""
+        if self._waiting is not None:
+            await self._waiting.join()
 
     async def close(self, timeout: float) -> None:
-        """A stop, once the gateway is closed: recaps on the wire get `timeout` seconds, then
-        the rest are cancelled (their weeks stay claimed: at most once, never twice)."""
-        if not self._running:
+        """A stop, once the gateway is closed: the recaps queued get `timeout` seconds (those
+        not on the wire are refused by the closed gateway at once), then the senders are
+        cancelled. A week claimed stays claimed: at most once, never twice."""
+        self._closed = True
+        if self._waiting is None:
             return
-        _, late = await asyncio.wait(set(self._running), timeout=timeout)
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._waiting.join(), timeout)
+        for sender in self._senders:
+            sender.cancel()
+        await asyncio.gather(*self._senders, return_exceptions=True)
+
+    def _queue(self) -> asyncio.Queue[tuple[int, date]]:
+        if self._waiting is None:
+            self._waiting = asyncio.Queue()
+            loop = asyncio.get_running_loop()
+            self._senders = [loop.create_task(self._sender()) for _ in range(SENDERS)]
+        return self._waiting
+
+    async def _sender(self) -> None:
+        assert self._waiting is not None
+        while True:
+            chat_id, day = await self._waiting.get()
+            try:
+                await self._send(chat_id, day)
+            finally:
+                self._waiting.task_done()
 
     async def _send(self, chat_id: int, day: date) -> None:
         try:
