@@ -24,7 +24,7 @@ from emulator.state import SentDocument, SentMessage
 __all__ = ["TerminalChat", "attachment", "is_press", "readable", "stdin_lines"]
 
 _INDENT = " " * 6
-Mark = tuple[int, int, int, int]  # sent, edits, calls, documents: see TerminalChat.mark
+Mark = tuple[int, int, int, int, int]  # sent, edits, calls, documents, photos: TerminalChat.mark
 # ANSI styles for entities a terminal can show; everything else is shown as plain text.
 _STYLES = {"bold": ("\x1b[1m", "\x1b[22m"), "italic": ("\x1b[3m", "\x1b[23m")}
 
@@ -89,14 +89,15 @@ class TerminalChat:
     def mark(self) -> Mark:
         """Where the conversation stands now, for :meth:`wait_for_answer`."""
         t = self._telegram
-        return len(t.sent), len(t.edits), len(t.calls), len(t.documents)
+        return len(t.sent), len(t.edits), len(t.calls), len(t.documents), len(t.photos)
 
     def _answered_since(self, since: Mark) -> bool:
-        sent, edits, calls, documents = since
+        sent, edits, calls, documents, photos = since
         new = self._telegram.sent[sent:] + self._telegram.edits[edits:]
         if any(message.chat_id == self.chat_id for message in new):
             return True
-        if any(d.chat_id == self.chat_id for d in self._telegram.documents[documents:]):
+        files = self._telegram.documents[documents:] + self._telegram.photos[photos:]
+        if any(file.chat_id == self.chat_id for file in files):
             return True
         return any(self._pop_up(params) for _, params in self._telegram.calls[calls:])
 

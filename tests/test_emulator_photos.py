@@ -94,15 +94,17 @@ async def test_waiting_for_a_photo_that_never_comes_says_so(telegram: BotAPIEmul
         await telegram.wait_for_photos(42, timeout=0.05)
 
 
-async def test_a_terminal_chat_shows_a_photo_by_its_size_and_caption(
+async def test_a_terminal_chat_shows_a_photo_as_it_comes_by_its_size_and_caption(
     telegram: BotAPIEmulator,
 ) -> None:
     from emulator import TerminalChat
 
     shown: list[str] = []
     chat = TerminalChat(telegram, 42, shown.append)
+    since = chat.mark()
     png = image(30, 20)
     photo = {"filename": "week.png", "content_type": "image/png", "content": png}
     await telegram.call("sendPhoto", {"chat_id": 42, "photo": photo, "caption": "<b>Week</b>"})
+    assert await chat.wait_for_answer(since, timeout=1)  # a picture answers, as a file does
     assert chat.show_new() == 1
     assert shown == [f"bot › 🖼 a picture, 30×20 ({len(png):,} bytes)\n      Week"]
