@@ -13,7 +13,7 @@ from emulator.chat import LOCATION_COMMAND, TerminalChat, is_press, stdin_lines
 from emulator.core import BotAPI
 from emulator.rules.errors import ApiError
 from emulator.server import TEST_TOKEN, BotAPIEmulator
-from emulator.state import SentDocument, SentMessage
+from emulator.state import SentDocument, SentMessage, SentPhoto
 from emulator.users import GROUP_USER_ID
 from emulator.webhook import SECRET_HEADER
 
@@ -27,6 +27,7 @@ __all__ = [
     "BotAPIEmulator",
     "SentDocument",
     "SentMessage",
+    "SentPhoto",
     "TerminalChat",
     "is_press",
     "stdin_lines",

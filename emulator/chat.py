@@ -26,7 +26,7 @@ __all__ = ["LOCATION_COMMAND", "TerminalChat", "attachment", "is_press", "readab
 
 _INDENT = " " * 6
 LOCATION_COMMAND = ":location"  # shares a place: `:location 40.71 -74.01`
-Mark = tuple[int, int, int, int]  # sent, edits, calls, documents: see TerminalChat.mark
+Mark = tuple[int, int, int, int, int]  # sent, edits, calls, documents, photos: TerminalChat.mark
 # ANSI styles for entities a terminal can show; everything else is shown as plain text.
 _STYLES = {"bold": ("\x1b[1m", "\x1b[22m"), "italic": ("\x1b[3m", "\x1b[23m")}
 
@@ -55,6 +55,7 @@ class TerminalChat:
         self._shown = (0, 0)  # how many of telegram.sent and telegram.edits were looked at
         self._answers_shown = 0  # how many of telegram.calls were looked at for pop-ups
         self._documents_shown = 0  # how many of telegram.documents were looked at
+        self._photos_shown = 0  # how many of telegram.photos were looked at
         self._pressed: set[str] = set()  # callback query ids of this chat's presses
         self._buttons: tuple[int, list[str]] | None = None  # message id, callback data
 
@@ -82,7 +83,7 @@ class TerminalChat:
         mine = [(m, edited) for m, edited in new if m.chat_id == self.chat_id]
         for message, edited in mine:
             self._show(message, edited)
-        return len(mine) + self._show_documents() + self._show_pop_ups()
+        return len(mine) + self._show_documents() + self._show_photos() + self._show_pop_ups()
 
     async def wait_for_answer(self, since: Mark, timeout: float) -> bool:
         """Wait until the bot answered in this chat after ``since`` (from :meth:`mark`): a new
@@ -92,14 +93,15 @@ class TerminalChat:
     def mark(self) -> Mark:
         """Where the conversation stands now, for :meth:`wait_for_answer`."""
         t = self._telegram
-        return len(t.sent), len(t.edits), len(t.calls), len(t.documents)
+        return len(t.sent), len(t.edits), len(t.calls), len(t.documents), len(t.photos)
 
     def _answered_since(self, since: Mark) -> bool:
-        sent, edits, calls, documents = since
+        sent, edits, calls, documents, photos = since
         new = self._telegram.sent[sent:] + self._telegram.edits[edits:]
         if any(message.chat_id == self.chat_id for message in new):
             return True
-        if any(d.chat_id == self.chat_id for d in self._telegram.documents[documents:]):
+        files = self._telegram.documents[documents:] + self._telegram.photos[photos:]
+        if any(file.chat_id == self.chat_id for file in files):
             return True
         return any(self._pop_up(params) for _, params in self._telegram.calls[calls:])
 
@@ -137,6 +139,16 @@ class TerminalChat:
         mine = [document for document in new if document.chat_id == self.chat_id]
         for document in mine:
             self._write(_block("bot › ", attachment(document), self._width))
+        return len(mine)
+
+    def _show_photos(self) -> int:
+        new = self._telegram.photos[self._photos_shown :]
+        self._photos_shown = len(self._telegram.photos)
+        mine = [photo for photo in new if photo.chat_id == self.chat_id]
+        for photo in mine:
+            caption = f"\n{_without_html(photo.caption)}" if photo.caption else ""
+            shown = f"🖼 a picture, {photo.width}×{photo.height} ({photo.size:,} bytes){caption}"
+            self._write(_block("bot › ", shown, self._width))
         return len(mine)
 
     def _show_pop_ups(self) -> int:

@@ -11,7 +11,7 @@ from emulator.faults import RATE_LIMIT, SERVER_ERROR, SLOW, InjectedFault, Rando
 from emulator.methods import METHODS, canonical_name
 from emulator.rules import scopes
 from emulator.rules.errors import ApiError, unauthorized
-from emulator.state import SentDocument, SentMessage, State
+from emulator.state import SentDocument, SentMessage, SentPhoto, State
 from emulator.watching import Watching
 
 __all__ = ["BotAPI"]
@@ -29,6 +29,7 @@ class BotAPI(ActingAsUsers, Watching):
         self.sent: list[SentMessage] = self._state.sent
         self.edits: list[SentMessage] = self._state.edits
         self.documents: list[SentDocument] = self._state.documents
+        self.photos: list[SentPhoto] = self._state.photos
         self.answered: dict[str, float] = self._state.answered  # query id -> when answered
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.errors: list[tuple[str, dict[str, Any], dict[str, Any]]] = []

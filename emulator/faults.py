@@ -27,7 +27,14 @@ __all__ = [
 
 # Methods that address a chat and so fail when the bot cannot reach it.
 CHAT_METHODS = frozenset(
-    {"sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup", "sendChatAction"}
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "sendChatAction",
+    }
 )
 _SUPERGROUP_IDS_BELOW = -1_000_000_000_000  # supergroup and channel ids look like -100xxxxxxxxxx
 

@@ -15,6 +15,7 @@ __all__ = [
     "Chats",
     "SentDocument",
     "SentMessage",
+    "SentPhoto",
     "Signal",
     "State",
     "UpdateQueue",
@@ -65,6 +66,25 @@ class SentDocument:
     content: bytes
     caption: str | None
     at: float
+
+
+@dataclass(frozen=True)
+class SentPhoto:
+    """A photo the bot sent with sendPhoto: its bytes (those of the photo it re-sent, for a
+    file_id), the size Telegram read from them, and its caption."""
+
+    chat_id: int
+    message_id: int
+    content: bytes
+    width: int
+    height: int
+    caption: str | None
+    at: float
+
+    @property
+    def size(self) -> int:
+        """Bytes, as `file_size` says."""
+        return len(self.content)
 
 
 @dataclass
@@ -179,6 +199,8 @@ class State:
     sent: list[SentMessage] = field(default_factory=list)
     edits: list[SentMessage] = field(default_factory=list)
     documents: list[SentDocument] = field(default_factory=list)
+    photos: list[SentPhoto] = field(default_factory=list)
+    photo_files: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)  # by file_id
     # (chat_id, message_id) -> the message now, as the bot wrote it and as Telegram returns it
     bot_messages: dict[tuple[int, int], tuple[SentMessage, dict[str, Any]]] = field(
         default_factory=dict

@@ -1,4 +1,4 @@
-"""What tests watch: the messages, files, edits and calls the bot made, waited for."""
+"""What tests watch: the messages, files, photos, edits and calls the bot made, waited for."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator.rules import scopes
-from emulator.state import SentDocument, SentMessage, State
+from emulator.state import SentDocument, SentMessage, SentPhoto, State
 
 __all__ = ["Watching"]
 
@@ -22,6 +22,7 @@ class Watching:
     sent: list[SentMessage]
     edits: list[SentMessage]
     documents: list[SentDocument]
+    photos: list[SentPhoto]
     calls: list[tuple[str, dict[str, Any]]]
     errors: list[tuple[str, dict[str, Any], dict[str, Any]]]
 
@@ -106,6 +107,21 @@ class Watching:
         if not await self._state.changed.wait_until(lambda: len(found()) >= count, timeout):
             raise TimeoutError(
                 f"expected {count} document(s) to chat {chat_id} within {timeout} s,"
+                f" got {len(found())}"
+            )
+        return found()
+
+    async def wait_for_photos(
+        self, chat_id: int, count: int = 1, timeout: float = 5.0
+    ) -> list[SentPhoto]:
+        """Wait until the bot sent ``chat_id`` at least ``count`` photos; return them all."""
+
+        def found() -> list[SentPhoto]:
+            return [photo for photo in self.photos if photo.chat_id == chat_id]
+
+        if not await self._state.changed.wait_until(lambda: len(found()) >= count, timeout):
+            raise TimeoutError(
+                f"expected {count} photo(s) to chat {chat_id} within {timeout} s,"
                 f" got {len(found())}"
             )
         return found()

@@ -95,6 +95,8 @@ class Delivery:
     takeover_grace: timedelta = TAKEOVER_GRACE
     # Told each daily tip's final status as it is written (metrics, the sweep's heartbeat).
     outcome_listeners: list[Callable[[DeliveryStatus], None]] = field(default_factory=list)
+    # Told (chat, local day) once a daily tip is recorded as sent (the weekly recap follows).
+    sent_listeners: list[Callable[[int, date], None]] = field(default_factory=list)
     _sweeping: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
     _in_flight: set[tuple[int, date]] = field(default_factory=set, init=False)
     _numbers: itertools.count[int] = field(default_factory=itertools.count, init=False)
@@ -102,7 +104,9 @@ class Delivery:
     next_resume_at: datetime | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self._recorder = Recorder(self.store, self.clock, self.outcome_listeners)
+        self._recorder = Recorder(
+            self.store, self.clock, self.outcome_listeners, self.sent_listeners
+        )
         self._attempt_loop = AttemptLoop(
             self.store, self.send, self.clock, self.sleep, self._may_start
         )

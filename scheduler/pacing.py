@@ -26,6 +26,7 @@ class Priority(IntEnum):
 
     REPLY = 0
     TIP = 1
+    EXTRA = 2  # best effort after a daily tip (the weekly recap): never before a waiting tip
 
 
 @dataclass(frozen=True)

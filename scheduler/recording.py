@@ -31,6 +31,7 @@ class Recorder:
     store: DeliveryStore
     clock: Callable[[], datetime]
     outcome_listeners: list[Callable[[DeliveryStatus], None]]
+    sent_listeners: list[Callable[[int, date], None]] = field(default_factory=list)
     _unrecorded: dict[tuple[int, date], tuple[str, DeliveryStatus]] = field(
         default_factory=dict, init=False
     )
@@ -70,6 +71,17 @@ class Recorder:
             return
         for listener in self.outcome_listeners:
             listener(status)
+        if status is DeliveryStatus.SENT:
+            self._tell_sent(chat_id, claim.day)
+
+    def _tell_sent(self, chat_id: int, day: date) -> None:
+        """A tip recorded as sent, told to what follows it (the weekly recap): best effort,
+        after the record, so a listener's failure is one log line and never the tip's."""
+        for listener in self.sent_listeners:
+            try:
+                listener(chat_id, day)
+            except Exception as exc:
+                logger.error("After chat %s's tip: %s: %s", chat_id, type(exc).__name__, exc)
 
     def record_unrecorded(self) -> None:
         """Write the outcomes the disk refused before; one log line for the lot. Called before

@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from habits.recap import WeekRecord
 from habits.streaks import Streak
 from scheduler.due import Schedule
 from scheduler.lease import LeaseRow
 from scheduler.records import Subscriber
 from storage import space
 from storage.reports import stats
+from storage.rows import RecapState
 from storage.tables import (
     channels,
     deliveries,
@@ -21,6 +23,7 @@ from storage.tables import (
     heartbeat,
     lease,
     plants,
+    recaps,
     streaks,
     subscriptions,
 )
@@ -30,13 +33,15 @@ from storage.transaction import Connected
 
 class HabitRecords(Connected):
     """Votes (`storage.tables.feedback`), check-in streaks (`storage.tables.streaks`), the
-    plant tally (`storage.tables.plants`) and the channels people subscribed
-    (`storage.tables.channels`)."""
+    plant tally (`storage.tables.plants`), the weekly recap (`storage.tables.recaps`) and the
+    channels people subscribed (`storage.tables.channels`)."""
 
     def vote(self, chat_id: int, tip_id: str, value: int, now: datetime) -> int | None:
         """Record a 👍 (1) or 👎 (-1) on a tip, replacing the chat's earlier vote (returned)."""
         with self.transaction():
-            return feedback.vote(self.db, self.tips, chat_id, tip_id, value)
+            before = feedback.vote(self.db, self.tips, chat_id, tip_id, value)
+            recaps.voted(self.db, chat_id, self.tips.number(tip_id), value, now)
+            return before
 
     def vote_of(self, chat_id: int, tip_id: str) -> int | None:
         return feedback.vote_of(self.db, self.tips, chat_id, tip_id)
@@ -77,6 +82,31 @@ class HabitRecords(Connected):
         before UTC today - 14 days, so that is the `before` to pass."""
         with self.transaction():
             return plants.prune(self.db, before, limit)
+
+    def recap_state(self, chat_id: int) -> RecapState | None:
+        """The weekly recap's setting and record (`storage.tables.recaps`); None: no row."""
+        return recaps.state(self.db, chat_id)
+
+    def week_record(self, chat_id: int, week: date) -> WeekRecord | None:
+        """What the weekly recap is decided from (`habits.recap`), with the plants of `week`
+        (a Monday); None for a chat with no row."""
+        found = recaps.state(self.db, chat_id)
+        if found is None:
+            return None
+        liked = None if found.liked_tip is None else self.tips.tip_id(found.liked_tip)
+        counted = len(plants.of_week(self.db, chat_id, week))
+        tally = streaks.tally(self.db, chat_id)
+        return WeekRecord(
+            tally, week, counted, liked, found.liked_at, found.recapped, wanted=found.wanted
+        )
+
+    def set_weekly_recap(self, chat_id: int, wanted: bool, now: datetime) -> bool:
+        """Turn the chat's weekly recap on or off; False if the chat has no row."""
+        return recaps.set_wanted(self.db, chat_id, wanted, now)
+
+    def claim_recap_week(self, chat_id: int, week: date) -> bool:
+        """Take the recap of `week` for sending now; False if it was taken before."""
+        return recaps.claim_week(self.db, chat_id, week)
 
     def add_channel(
         self, owner_chat_id: int, channel_id: int, name: str, default: Schedule, now: datetime

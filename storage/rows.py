@@ -10,8 +10,8 @@ stores settings (`/start`, `/time`, `/timezone`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
-from datetime import UTC, datetime, time
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -182,3 +182,53 @@ def repairs(row: Row, default: Schedule, now: datetime) -> dict[str, object]:
         except GARBAGE:
             broken[column] = value
     return broken
+
+
+@dataclass(frozen=True)
+class RecapState:
+    """The weekly recap's columns of a subscriber row (migration 18): whether the chat wants
+    the recap, the Monday of the last week recapped, the latest 👍 tip's number and when."""
+
+    wanted: bool = True
+    recapped: date | None = None
+    liked_tip: int | None = None
+    liked_at: datetime | None = None
+
+
+def _wanted(value: object) -> bool:
+    return True if value is None else _flag(value)
+
+
+def _optional_day(value: object) -> date | None:
+    return None if value is None else date.fromisoformat(_text(value))
+
+
+def _optional_number(value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"not a number but {type(value).__name__}")
+    return value
+
+
+#: column -> (reader, what an unreadable value reads as): the defaults, as for a new chat.
+_RECAP_READERS: dict[str, tuple[Callable[[object], object], object]] = {
+    "weekly_recap": (_wanted, True),
+    "recap_week": (_optional_day, None),
+    "liked_tip": (_optional_number, None),
+    "liked_at": (_optional_instant, None),
+}
+
+
+def read_recap(row: Row) -> RecapState:
+    """The recap's columns; garbage in one reads as its default and never stops the others
+    (an unreadable week may mean one recap too many, never a chat left out for good)."""
+    values: dict[str, Any] = {}
+    for column, (read, default) in _RECAP_READERS.items():
+        try:
+            values[column] = read(row.get(column))
+        except GARBAGE:
+            values[column] = default
+    return RecapState(
+        values["weekly_recap"], values["recap_week"], values["liked_tip"], values["liked_at"]
+    )

@@ -31,6 +31,7 @@ from storage.migrations.later import (
 from storage.migrations.rotation_votes import v12_rotation, v13_votes
 from storage.migrations.streaks_plants import v14_streaks, v15_plants
 from storage.migrations.tip_numbers import v11_tip_numbers
+from storage.migrations.weekly_recap import v18_weekly_recap
 
 Migration = Callable[[Database], None]
 
@@ -51,6 +52,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v14_streaks,
     v15_plants,
     v16_compact_deliveries,
+    v18_weekly_recap,  # 17th until the integrator adds v17 before it
 )
 LATEST = len(MIGRATIONS)
 

@@ -11,7 +11,8 @@ import pytest
 from scheduler.due import Schedule
 from scheduler.lifecycle import DeliveryStatus
 from storage import Store
-from storage.schema import LATEST
+from storage.migrations.deliveries_compact import v16_compact_deliveries
+from storage.schema import MIGRATIONS
 from tests.databases import database_at
 
 NOW = datetime(2026, 3, 10, 8, 30, tzinfo=UTC)  # 10 March, after everyone's 08:00 tip
@@ -39,7 +40,7 @@ def upgraded(tmp_path):
     """A database at the version before this migration, with four subscribers and their
     deliveries written by plain SQL, then opened (and so upgraded) by the store."""
     path = tmp_path / "old.db"
-    db = database_at(path, LATEST - 1)
+    db = database_at(path, MIGRATIONS.index(v16_compact_deliveries))  # the version before
     since, due = epoch(1, 0), epoch(11)
     for chat_id in (1, 2, 3, 4):
         db.execute(

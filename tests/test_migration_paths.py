@@ -120,6 +120,9 @@ def test_an_old_database_keeps_what_subscribers_made(tmp_path, version):
         assert me.topics == frozenset({"fiber", "k2"})
     if version >= 8:
         assert store.plants_of(ME, WEEK) == ["leek", "oats", "kale"]
+    recap = store.recap_state(ME)  # the weekly recap: on, and never sent yet
+    assert (recap.wanted, recap.recapped, recap.liked_tip) == (True, None, None)
+    assert store.claim_recap_week(ME, WEEK) and not store.claim_recap_week(ME, WEEK)
     store.close()
 
 

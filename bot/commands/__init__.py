@@ -18,4 +18,5 @@ __all__ = [
     "replying",
     "routes",
     "texts",
+    "weekly",
 ]

@@ -14,6 +14,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
 from bot.commands import channels, onboarding, permissions, privacy, texts
 from bot.commands.buttons import pickers, zone_buttons
+from bot.commands.buttons.recap_toggle import with_recap_toggle
 from bot.commands.buttons.settings_buttons import (
     MAX_PAUSE_DAYS,
     SETTINGS_PAUSE_DAYS,
@@ -104,7 +105,9 @@ def settings_view(s: Services, chat_id: int, chat_type: str) -> View:
         topics=s.library.topics,
         chosen=subscriber.topics,
     )
-    return text, settings_keyboard(subscribed=subscriber.active, paused=paused)
+    keyboard = settings_keyboard(subscribed=subscriber.active, paused=paused)
+    recap = s.store.recap_state(chat_id) if subscriber.active else None
+    return text, with_recap_toggle(keyboard, recap.wanted) if recap else keyboard
 
 
 def topics_view(s: Services, chat_id: int) -> View:

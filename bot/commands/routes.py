@@ -15,8 +15,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import channels, choices, handlers, plants, presses, privacy
-from bot.commands.buttons import help_buttons, settings_buttons, zone_buttons
+from bot.commands import channels, choices, handlers, plants, presses, privacy, weekly
+from bot.commands.buttons import help_buttons, recap_toggle, settings_buttons, zone_buttons
 from bot.commands.replying import Handler
 from bot.service.context import App
 
@@ -66,11 +66,12 @@ def add_handlers(app: App) -> None:
     app.add_handler(MessageHandler(new & private & filters.LOCATION, handlers.location_shared))
     # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
     app.add_handler(MessageHandler(new & private, handlers.hint))
-    # Buttons: settings, topics and /delete_me; /help's pages; then the tips' own (old
-    # `source:` ones included), where anything else is answered as stale.
+    # Buttons: settings, topics and /delete_me; /help's pages; the weekly recap's switch; then
+    # the tips' own (old `source:` ones included), where anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(choices.press, pattern=settings_buttons.PRESS_PATTERN))
     pattern = zone_buttons.PRESS_PATTERN  # 📍 and 🕰 above the timezone pickers
     app.add_handler(CallbackQueryHandler(handlers.shortcut_pressed, pattern=pattern))
     app.add_handler(CallbackQueryHandler(handlers.help_pressed, pattern=help_buttons.PRESS_PATTERN))
+    app.add_handler(CallbackQueryHandler(weekly.switched, pattern=recap_toggle.RECAP_PATTERN))
     app.add_handler(CallbackQueryHandler(presses.pressed))
     app.add_error_handler(handlers.on_error)

@@ -20,10 +20,13 @@ from dotenv import dotenv_values
 from bot.service import config_values as parsers
 from bot.service.config_values import ConfigError
 from scheduler.due import Schedule
+from scheduler.pacing import Limits
 from tips import LIBRARY_DIR
 
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 FREE_RATE = 30.0  # messages a second Telegram allows a bot without paid broadcasts
+# Under Telegram's rate by this share, so clock jitter between us and Telegram never earns a 429.
+MARGIN = 0.993
 DEFAULT_DATABASE = Path("data/gutbone.db")
 _CLOSE = 0.85  # how alike a name must be to one of ours to be taken for a typo of it
 
@@ -197,3 +200,11 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
 }
 _ALL_VARIABLES = {"token": ("TELEGRAM_BOT_TOKEN", _token), **_VARIABLES}
 VARIABLE_NAMES = tuple(variable for variable, _ in _ALL_VARIABLES.values())
+
+
+def limits_for(settings: Settings) -> Limits:
+    """The gateway's budget: free, at `BROADCAST_RATE` (at most ~30/s) for everything; or paid
+    broadcasts for daily tips at `BROADCAST_RATE` while replies keep the free budget."""
+    if settings.paid_broadcast:
+        return Limits(paid_per_second=settings.broadcast_rate * MARGIN)
+    return Limits(overall_per_second=min(settings.broadcast_rate, FREE_RATE) * MARGIN)

@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
@@ -26,6 +26,9 @@ from scheduler.delivery import Delivery, Sleep
 from scheduler.engine import DeliveryLoop
 from storage import Store
 from tips import Library
+
+if TYPE_CHECKING:  # it reads the settings view, which needs this module's `Services`
+    from bot.commands.weekly import WeeklyRecaps
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Services:
     follow_ups: FollowUps  # a press's edit, made after its answer, off PTB's update slots
     webhook_watch: WebhookWatch | None = None  # in webhook mode: notices a revoked token
     admins: AdminCache = field(default_factory=AdminCache)  # who may change a group's settings
+    recaps: WeeklyRecaps | None = None  # Sunday's picture after the tip (None: not sent)
 
     def wake_at(self, moment: datetime | None) -> None:
         """A schedule changed: let the delivery loop look again at `moment`."""

@@ -102,6 +102,8 @@ async def _stop_delivering(app: App) -> None:
     if app.bot.rate_limiter is not None:
         await app.bot.rate_limiter.shutdown()
     await services.loop.stop(timeout=STOP_SENDS)
+    if services.recaps is not None:  # Sunday's pictures still on the wire
+        await services.recaps.close(STOP_SENDS)
 
 
 @contextlib.contextmanager

@@ -21,8 +21,10 @@ from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, Defaults, JobQueue
 
 from bot.commands.routes import add_handlers
+from bot.commands.weekly import WeeklyRecaps
+from bot.service import config
 from bot.service.checking import database_problem, open_store
-from bot.service.config import FREE_RATE, ConfigError, Settings, load_settings, misspelled_variables
+from bot.service.config import ConfigError, Settings, load_settings, misspelled_variables
 from bot.service.context import CONTEXT_TYPES, App, Context, Services
 from bot.service.faults import Faults
 from bot.service.lease import holder_id, process_alive, process_identity
@@ -47,8 +49,6 @@ logger = logging.getLogger(__name__)
 
 TIDY_JOB = "tidy"
 TIDY_EVERY = SAFETY_SWEEP_SECONDS
-# Under Telegram's rate by this share, so clock jitter between us and Telegram never earns a 429.
-MARGIN = 0.993
 
 
 def system_clock() -> datetime:
@@ -117,23 +117,23 @@ def build_application(
     faults, holder = Faults(), holder_id()
     lease = _lease(store, clock, holder) if leased else None
     gateway = Gateway(
-        limits or limits_for(settings),
-        clock=pacing.clock,
-        sleep=pacing.sleep,
-        on_fatal=faults.gateway_failed,
-        on_rate_limited=lambda: _record_rate_limited(store, clock),
-    )
+        limits or config.limits_for(settings), clock=pacing.clock, sleep=pacing.sleep,
+        on_fatal=faults.gateway_failed, on_rate_limited=lambda: _record_rate_limited(store, clock),
+    )  # fmt: skip
     metrics = _metrics(store, clock, gateway, lease)
     app = _application(settings, gateway)
     heartbeat = SweepHeartbeat(store, clock, lease.holder if lease else "unleased")
     listeners = [heartbeat.progressed, metrics.count_outcome, *outcome_listeners]
-    delivery = _delivery(settings, store, library, app, clock, sleep, rng, holder, lease, listeners)
+    recaps = WeeklyRecaps(app.bot, store, library, clock)  # Sunday's picture, after the tip
+    delivery = _delivery(
+        settings, store, library, app, clock, sleep, rng, holder, lease, listeners, recaps
+    )
     sweeper = Sweeper(store, delivery, heartbeat, metrics, clock, sleep)
     loop = _loop(sweeper, delivery, clock, sleep, lease)
     webhook_watch = WebhookWatch(app.bot, faults.token_revoked) if settings.webhook_url else None
     services = Services(
         settings=settings, store=store, library=library, clock=clock, rng=rng,
-        gateway=gateway, delivery=delivery, sleep=sleep, loop=loop, sweeper=sweeper,
+        gateway=gateway, delivery=delivery, sleep=sleep, loop=loop, sweeper=sweeper, recaps=recaps,
         metrics=metrics, faults=faults, follow_ups=FollowUps(), webhook_watch=webhook_watch,
     )  # fmt: skip
     return _finish(app, services)
@@ -207,8 +207,10 @@ def _delivery(
     holder: str,
     lease: Lease | None,
     listeners: list[Callable[[DeliveryStatus], None]],
+    recaps: WeeklyRecaps,
 ) -> Delivery:
-    """The daily sweep: tips chosen from each chat's rotation, sent through the bot."""
+    """The daily sweep: tips chosen from each chat's rotation, sent through the bot; a tip
+    recorded as sent is told to `recaps` (Sunday's picture follows it, best effort)."""
     done_today = checked_in_today(store, clock)
     sender = TipSender(app.bot, library, paid=settings.paid_broadcast, done_today=done_today)
     return Delivery(
@@ -223,6 +225,7 @@ def _delivery(
         dead=(lambda: lease.dead) if lease else frozenset,
         held_since=(lambda: lease.held_since) if lease else lambda: None,
         outcome_listeners=listeners,
+        sent_listeners=[recaps.after_tip],
     )
 
 
@@ -285,11 +288,3 @@ def _record_rate_limited(store: Store, clock: Callable[[], datetime]) -> None:
         store.record_event(EventKind.RATE_LIMITED, clock())
     except sqlite3.Error as exc:
         logger.warning("Could not record a 429: %s", exc)
-
-
-def limits_for(settings: Settings) -> Limits:
-    """The gateway's budget: free, at `BROADCAST_RATE` (at most ~30/s) for everything; or paid
-    broadcasts for daily tips at `BROADCAST_RATE` while replies keep the free budget."""
-    if settings.paid_broadcast:
-        return Limits(paid_per_second=settings.broadcast_rate * MARGIN)
-    return Limits(overall_per_second=min(settings.broadcast_rate, FREE_RATE) * MARGIN)

@@ -1,7 +1,8 @@
 """The Bot API methods the emulator answers, as a table from name to handler.
 
 The handlers live by family: `account` (getMe, commands, close/logOut), `updates` (getUpdates,
-webhooks), `messages` (sending), `edits` (callback answers, edits), `chats` (chats, members).
+webhooks), `messages` (sending), `photos` (sendPhoto), `edits` (callback answers, edits),
+`chats` (chats, members).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from emulator.methods.edits import (
     edit_message_text,
 )
 from emulator.methods.messages import send_chat_action, send_document, send_message
+from emulator.methods.photos import send_photo
 from emulator.methods.updates import (
     LOOPBACK_HOSTS,
     delete_webhook,
@@ -47,6 +49,7 @@ METHODS: dict[str, Handler] = {
     "deleteMyCommands": delete_my_commands,
     "sendMessage": send_message,
     "sendDocument": send_document,
+    "sendPhoto": send_photo,
     "editMessageText": edit_message_text,
     "editMessageReplyMarkup": edit_message_reply_markup,
     "answerCallbackQuery": answer_callback_query,

@@ -1,4 +1,5 @@
-"""Sending: sendMessage, sendDocument and sendChatAction, checked as Telegram checks them."""
+"""Sending: sendMessage, sendDocument and sendChatAction, checked as Telegram checks them
+(sendPhoto: `emulator.methods.photos`, with the caption and posting rules shared here)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from emulator.rules import validation
 from emulator.rules.errors import ApiError, bad_request
 from emulator.state import SentDocument, SentMessage, State
 
-__all__ = ["MAX_CAPTION", "send_chat_action", "send_document", "send_message", "with_content"]
+__all__ = [
+    "MAX_CAPTION",
+    "captioned",
+    "check_can_post",
+    "check_flood",
+    "send_chat_action",
+    "send_document",
+    "send_message",
+    "with_content",
+]
 
 MAX_CAPTION = 1024
 _CHAT_ACTIONS = frozenset(
@@ -35,8 +45,8 @@ async def send_message(state: State, params: dict[str, Any]) -> dict[str, Any]:
     text, entities = validation.message_text(params)
     markup = validation.reply_markup(params)
     validation.keyboard_fits_chat(markup, state.chats.get(chat_id)["type"])
-    _check_can_post(state, chat_id)
-    _check_flood(state, chat_id)
+    check_can_post(state, chat_id)
+    check_flood(state, chat_id)
     message_id = state.chats.next_message_id(chat_id)
     message = {
         "message_id": message_id,
@@ -73,10 +83,10 @@ async def send_document(state: State, params: dict[str, Any]) -> dict[str, Any]:
     caption = params.get("caption") or None
     message: dict[str, Any] = {}
     if caption is not None:
-        message = _captioned(caption, params.get("parse_mode"))
+        message = captioned(caption, params.get("parse_mode"))
     markup = validation.reply_markup(params)
-    _check_can_post(state, chat_id)
-    _check_flood(state, chat_id)
+    check_can_post(state, chat_id)
+    check_flood(state, chat_id)
     message_id = state.chats.next_message_id(chat_id)
     name = uploaded.get("filename")
     message |= {
@@ -94,7 +104,7 @@ async def send_document(state: State, params: dict[str, Any]) -> dict[str, Any]:
     return message
 
 
-def _captioned(caption: str, parse_mode: str | None) -> dict[str, Any]:
+def captioned(caption: str, parse_mode: str | None) -> dict[str, Any]:
     if len(caption) > MAX_CAPTION:
         raise bad_request("message caption is too long")
     visible, entities = validation.message_text({"text": caption, "parse_mode": parse_mode})
@@ -120,7 +130,7 @@ async def send_chat_action(state: State, params: dict[str, Any]) -> bool:
     return True
 
 
-def _check_can_post(state: State, chat_id: int) -> None:
+def check_can_post(state: State, chat_id: int) -> None:
     """In a channel only admins allowed to post may send: Telegram's answers otherwise."""
     if state.chats.get(chat_id)["type"] != "channel":
         return
@@ -132,7 +142,7 @@ def _check_can_post(state: State, chat_id: int) -> None:
         raise bad_request("need administrator rights in the channel chat")
 
 
-def _check_flood(state: State, chat_id: int) -> None:
+def check_flood(state: State, chat_id: int) -> None:
     """With flood control on, answer 429 as Telegram does past its limits; count the send."""
     if not state.flood_control:
         return

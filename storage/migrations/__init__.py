@@ -11,4 +11,5 @@ __all__ = [
     "rotation_votes",
     "streaks_plants",
     "tip_numbers",
+    "weekly_recap",
 ]

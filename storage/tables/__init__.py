@@ -10,6 +10,7 @@ __all__ = [
     "heartbeat",
     "lease",
     "plants",
+    "recaps",
     "rotation",
     "streaks",
     "subscribers",

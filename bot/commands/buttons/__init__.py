@@ -1,7 +1,14 @@
 """What the buttons under the bot's messages carry and how they are drawn: the tip buttons
 (`keyboards`), the settings, topics and privacy buttons (`settings_buttons`), /help's pages
-(`help_buttons`), and the timezone and time pickers (`pickers`) with their one-step shortcuts,
-📍 a location and 🕰 the time it is there (`zone_buttons`). Pure: callback data in and out, no
-Telegram I/O."""
+(`help_buttons`), the weekly recap's switch (`recap_toggle`), and the timezone and time
+pickers (`pickers`) with their one-step shortcuts, 📍 a location and 🕰 the time it is there
+(`zone_buttons`). Pure: callback data in and out, no Telegram I/O."""
 
-__all__ = ["help_buttons", "keyboards", "pickers", "settings_buttons", "zone_buttons"]
+__all__ = [
+    "help_buttons",
+    "keyboards",
+    "pickers",
+    "recap_toggle",
+    "settings_buttons",
+    "zone_buttons",
+]

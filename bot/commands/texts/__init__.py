@@ -1,4 +1,5 @@
-"""Every message the bot writes, as pure functions returning Telegram HTML, one module a feature.
+"""Every message the bot writes, as pure functions returning Telegram HTML, one module a feature
+(and the one picture, the weekly recap's PNG: `picture`).
 
 `menu` holds the command menus (MAIN_COMMANDS, then MORE_COMMANDS), `help` /help's two pages,
 `about` /about and /privacy; `common` what the features share (escaping, the schedule line, the
@@ -10,6 +11,11 @@ from __future__ import annotations
 from bot.commands.texts.about import (
     LEARNING,
     render_about,
+    render_delete_cancelled,
+    render_delete_confirm,
+    render_delete_expired,
+    render_deleted,
+    render_export_caption,
     render_privacy,
 )
 from bot.commands.texts.channels import (
@@ -46,15 +52,6 @@ from bot.commands.texts.help import (
     render_help,
     render_help_more,
 )
-from bot.commands.texts.locating import (
-    render_clock_gone,
-    render_clock_picker,
-    render_clock_zones,
-    render_location_offer,
-    render_location_private_only,
-    render_location_unknown,
-    render_utc_offset,
-)
 from bot.commands.texts.menu import (
     ADMIN_COMMANDS,
     COMMANDS,
@@ -67,17 +64,12 @@ from bot.commands.texts.operator import (
     render_sweep,
     render_tip_feedback,
 )
-from bot.commands.texts.places import (
-    TIMEZONE_TRY,
-    render_country_page,
-    render_zone_choice,
-)
-from bot.commands.texts.privacy import (
-    render_delete_cancelled,
-    render_delete_confirm,
-    render_delete_expired,
-    render_deleted,
-    render_export_caption,
+from bot.commands.texts.picture import draw_recap
+from bot.commands.texts.recap import (
+    render_recap_caption,
+    render_recap_needs_subscription,
+    render_recap_switched,
+    render_recap_toggle,
 )
 from bot.commands.texts.settings import (
     TIME_EXAMPLE,
@@ -113,6 +105,18 @@ from bot.commands.texts.welcome import (
     render_stopped,
     render_welcome,
 )
+from bot.commands.texts.zones import (
+    TIMEZONE_TRY,
+    render_clock_gone,
+    render_clock_picker,
+    render_clock_zones,
+    render_country_page,
+    render_location_offer,
+    render_location_private_only,
+    render_location_unknown,
+    render_utc_offset,
+    render_zone_choice,
+)
 
 __all__ = [
     "ADMIN_COMMANDS",
@@ -129,6 +133,7 @@ __all__ = [
     "TIMEZONE_EXAMPLE",
     "TIMEZONE_TRY",
     "TIME_EXAMPLE",
+    "draw_recap",
     "escape",
     "render_about",
     "render_ask_an_admin",
@@ -168,6 +173,10 @@ __all__ = [
     "render_plants",
     "render_plants_too_long",
     "render_privacy",
+    "render_recap_caption",
+    "render_recap_needs_subscription",
+    "render_recap_switched",
+    "render_recap_toggle",
     "render_region_page",
     "render_resumed",
     "render_schedule",

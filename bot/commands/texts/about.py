@@ -1,4 +1,5 @@
-"""/about and /privacy: what the bot is, where its tips come from, and what it keeps."""
+"""/about, /privacy, /export and /delete_me: what the bot is, where its tips come from, what
+it keeps, and handing it back or erasing it."""
 
 from __future__ import annotations
 
@@ -62,9 +63,10 @@ def render_privacy() -> str:
             "• Your settings (what /settings shows): to send them as you asked.",
             "• The tips you've had this round and your last one: no repeats, and /source.",
             "• The days a daily tip went out: one tip a day. Kept 3 days.",
-            "• Your 👍/👎 on tips: to choose your next tips.",
+            "• Your 👍/👎 on tips, and your latest 👍: to choose tips, and for the Sunday picture.",
             "• Your streak's figures and the last 32 days' check-ins: for /streak.",
             "• This week's and last week's plants: for /plants. Older weeks are dropped.",
+            "• The last week Sunday's picture went out: so it comes once a week.",
             "• The channels you added: for /channel, until you remove them.",
             "Not your name, nor anything else you type.",
             "The rest is kept until /delete_me (/stop keeps your settings for a later /start).",
@@ -72,3 +74,33 @@ def render_privacy() -> str:
             "📦 /export sends you all of it as a file. 🗑 /delete_me erases it for good.",
         ]
     )
+
+
+def render_delete_confirm() -> str:
+    return (
+        "🗑 <b>Delete everything stored about this chat?</b>\n"
+        "Your subscription, settings, tip history and anything else saved for this chat will "
+        "be erased, and can't be brought back. /export first if you want a copy."
+    )
+
+
+def render_deleted(anything: bool) -> str:
+    if not anything:
+        return "There was nothing stored about this chat, so nothing to delete."
+    return (
+        "🗑 Deleted: nothing about this chat is stored any more. "
+        "/start whenever you'd like tips again."
+    )
+
+
+def render_delete_cancelled() -> str:
+    return "Nothing was deleted."
+
+
+def render_delete_expired() -> str:
+    """A button answer (plain text): an old confirmation, or one from before a new /start."""
+    return "This confirmation is out of date and nothing was deleted. Send /delete_me again."
+
+
+def render_export_caption() -> str:
+    return "📦 Everything stored about this chat, as JSON. /delete_me erases it."

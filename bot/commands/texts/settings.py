@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.commands.texts.common import escape, render_local, render_schedule
-from bot.commands.texts.places import TIMEZONE_TRY
+from bot.commands.texts.zones import TIMEZONE_TRY
 from scheduler.due import Schedule
 from tips import Topic, is_chosen
 

@@ -1,4 +1,5 @@
-"""The time zone in one step: 📍 a shared location, 🕰 the time it is where you are."""
+"""Finding a chat's time zone: 📍 a shared location, 🕰 the time it is where you are, and
+asking which zone an abbreviation, a city or a country with several clocks means."""
 
 from __future__ import annotations
 
@@ -62,3 +63,25 @@ def render_clock_gone() -> str:
 def render_location_private_only() -> str:
     """A button answer (plain text): locations are shared in private chats only."""
     return "📍 Locations can be shared in a private chat with me: there, send /timezone."
+
+
+TIMEZONE_TRY = (
+    "Try a city, a country or an abbreviation: <code>/timezone Berlin</code>, "
+    "<code>/timezone Japan</code>, <code>/timezone EST</code>; or /timezone alone to tap yours."
+)
+
+
+def render_zone_choice(said: str) -> str:
+    """Above the zones an abbreviation (`CST`) or a city may mean."""
+    return f'🌍 "{escape(said)}" can mean more than one timezone. Tap yours:'
+
+
+def render_country_page(country: str, page: int, pages: int) -> str:
+    """Above a page (from 0) of a country's zones; the first holds the most-used ones."""
+    if page == 0:
+        more = " (More › for the other places)" if pages > 1 else ""
+        return (
+            f"🌍 <b>{escape(country)}</b> has more than one timezone. Tap yours, or the nearest "
+            f"city in the same one{more}:"
+        )
+    return f"🌍 <b>{escape(country)}</b>, page {page + 1} of {pages}. Tap yours:"
