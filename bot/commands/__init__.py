@@ -15,6 +15,7 @@ __all__ = [
     "presses",
     "privacy",
     "replying",
+    "rhythm",
     "routes",
     "texts",
 ]

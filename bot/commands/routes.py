@@ -15,8 +15,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import channels, choices, handlers, plants, presses, privacy
-from bot.commands.buttons import settings_buttons
+from bot.commands import channels, choices, handlers, plants, presses, privacy, rhythm
+from bot.commands.buttons import rhythm_buttons, settings_buttons
 from bot.commands.replying import Handler
 from bot.service.context import App
 
@@ -63,8 +63,9 @@ def add_handlers(app: App) -> None:
     app.add_handler(MessageHandler(new & private & filters.FORWARDED, channels.forwarded))
     # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
     app.add_handler(MessageHandler(new & private, handlers.hint))
-    # Buttons: settings, topics and /delete_me; then the tips' own (old `source:` ones
-    # included), where anything else is answered as stale.
+    # Buttons: settings, topics and /delete_me; quiet, weekends and a welcome's Done; then the
+    # tips' own (old `source:` ones included), where anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(choices.press, pattern=settings_buttons.PRESS_PATTERN))
+    app.add_handler(CallbackQueryHandler(rhythm.press, pattern=rhythm_buttons.PRESS_PATTERN))
     app.add_handler(CallbackQueryHandler(presses.pressed))
     app.add_error_handler(handlers.on_error)

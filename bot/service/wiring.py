@@ -210,8 +210,8 @@ def _delivery(
     listeners: list[Callable[[DeliveryStatus], None]],
 ) -> Delivery:
     """The daily sweep: tips chosen from each chat's rotation, sent through the bot."""
-    done_today = checked_in_today(store, clock)
-    sender = TipSender(app.bot, library, paid=settings.paid_broadcast, done_today=done_today)
+    done, quiet = checked_in_today(store, clock), store.quiet_delivery
+    sender = TipSender(app.bot, library, paid=settings.paid_broadcast, done_today=done, quiet=quiet)
     return Delivery(
         store,
         tip_chooser(store, library, rng),

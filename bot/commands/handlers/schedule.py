@@ -9,6 +9,7 @@ from telegram import Chat, Update
 
 from bot.commands import texts
 from bot.commands.buttons import pickers
+from bot.commands.handlers.weekends import asks_for_weekends, set_weekend_time
 from bot.commands.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
 from bot.commands.replying import admins_only, chat_of, reply
 from bot.service.context import Context, Services
@@ -26,9 +27,13 @@ def local_today(context: Context, chat_id: int) -> date:
 
 @admins_only
 async def set_time(update: Update, context: Context) -> None:
-    """`/time HH:MM`: the local time of the daily tip; without one, common times to tap."""
+    """`/time HH:MM`: the local time of the daily tip; without one, common times to tap;
+    `/time weekends HH:MM` (or `off`): another time on Saturdays and Sundays."""
     if not context.args:
         await reply(update, context, texts.render_time_picker(), pickers.times_keyboard())
+        return
+    if asks_for_weekends(context.args):
+        await set_weekend_time(update, context, context.args[1:])
         return
     try:
         at = parse_time(" ".join(context.args or ()))

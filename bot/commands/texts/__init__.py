@@ -51,6 +51,16 @@ from bot.commands.texts.privacy import (
     render_export_caption,
     render_what_is_stored,
 )
+from bot.commands.texts.rhythm import (
+    CHANGES,
+    WEEKEND_EXAMPLE,
+    news_since,
+    render_other_choice,
+    render_quiet_changed,
+    render_weekend_picker,
+    render_weekend_usage,
+    render_welcome_back,
+)
 from bot.commands.texts.settings import (
     TIME_EXAMPLE,
     TIMEZONE_EXAMPLE,
@@ -61,6 +71,7 @@ from bot.commands.texts.settings import (
     render_pause_usage,
     render_paused,
     render_picker_gone,
+    render_quiet,
     render_region_page,
     render_resumed,
     render_schedule_changed,
@@ -90,6 +101,7 @@ from bot.commands.texts.welcome import (
 
 __all__ = [
     "ADMIN_COMMANDS",
+    "CHANGES",
     "CHANNEL_HOW",
     "COMMANDS",
     "DISCLAIMER",
@@ -98,7 +110,9 @@ __all__ = [
     "TIMEZONE_EXAMPLE",
     "TIMEZONE_LIST",
     "TIME_EXAMPLE",
+    "WEEKEND_EXAMPLE",
     "escape",
+    "news_since",
     "render_about",
     "render_ask_an_admin",
     "render_button_retired",
@@ -123,11 +137,14 @@ __all__ = [
     "render_no_plants_known",
     "render_no_tip_yet",
     "render_nothing_to_pause",
+    "render_other_choice",
     "render_pause_usage",
     "render_paused",
     "render_picker_gone",
     "render_plants",
     "render_plants_too_long",
+    "render_quiet",
+    "render_quiet_changed",
     "render_region_page",
     "render_resumed",
     "render_schedule",
@@ -150,6 +167,9 @@ __all__ = [
     "render_topics",
     "render_unknown_topic",
     "render_vote_noted",
+    "render_weekend_picker",
+    "render_weekend_usage",
     "render_welcome",
+    "render_welcome_back",
     "render_what_is_stored",
 ]

@@ -21,9 +21,11 @@ def render_settings(
     paused_until: datetime | None = None,
     topics: tuple[Topic, ...] = (),
     chosen: frozenset[str] | None = None,
+    quiet: bool = False,
 ) -> str:
     """`next_tip` is None while the chat is not subscribed (or its stored row is unreadable);
-    `paused_until` is given while a pause runs; `chosen` topics of `topics` (None: all)."""
+    `paused_until` is given while a pause runs; `chosen` topics of `topics` (None: all);
+    `quiet`: daily tips arrive without a sound."""
     state = "on ✅" if next_tip else "off ⏸ (/start to turn it on)"
     if next_tip and paused_until:
         state = f"paused ⏸ until {render_local(paused_until, schedule)} (/resume)"
@@ -35,9 +37,15 @@ def render_settings(
     )
     return (
         f"⚙️ <b>Your settings</b>\nDaily tip: {state}\n"
-        f"{render_schedule(schedule, next_tip)}\n{render_chosen(topics, chosen)}\n\n"
+        f"{render_schedule(schedule, next_tip)}\n{render_chosen(topics, chosen)}\n"
+        f"{render_quiet(quiet)}\n\n"
         f"Change with the buttons below, /time 07:30 and /timezone Europe/Berlin.{problem}"
     )
+
+
+def render_quiet(quiet: bool) -> str:
+    """One line for /settings and the welcome back."""
+    return "🔕 Quiet delivery: on, no sound" if quiet else "🔔 Quiet delivery: off"
 
 
 def render_chosen(topics: tuple[Topic, ...], chosen: frozenset[str] | None) -> str:

@@ -22,7 +22,7 @@ def render_welcome(schedule: Schedule, next_tip: datetime, newly_subscribed: boo
         else "✅ You're already subscribed."
     )
     change = (
-        "🌍 Tap your region below to set your timezone, or 🕗 one of the times. Tap nothing and "
+        "🌍 Tap your region below to set your timezone, and 🕗 one of the times. Tap nothing and "
         "your tips come at the time shown above; /time and /timezone change it any day."
         if newly_subscribed
         else "Change it with /time and /timezone."
