@@ -141,3 +141,28 @@ def test_migration_17_marks_inactive_rows_as_left_and_adds_nothing_chosen(tmp_pa
     first = store.subscriber(1)
     assert not first.quiet and first.schedule.weekend_at is None
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("friday", "sunday_at"),
+    [(date(2026, 3, 27), time(3, 0)), (date(2026, 10, 23), time(2, 30))],  # DST weekends
+)
+def test_the_queue_walks_a_dst_weekend_one_tip_a_local_day(store, friday, sunday_at):
+    """Claims and finishes as the sweep makes them, at each next due instant: Friday to Monday
+    over the night the clocks change, a weekend time at 02:30 (missing in March, twice in
+    October): one tip a local day, each at its day's time."""
+    start = datetime.combine(friday, time(0), BERLIN_SEVEN.timezone).astimezone(UTC)
+    store.subscribe(CHAT, "private", BERLIN_SEVEN, start)
+    weekend(store, time(2, 30), start)
+    sent = []
+    for _ in range(4):
+        due = store.earliest_due()
+        assert store.due_subscribers(due - timedelta(seconds=1), 10) == []
+        assert [s.chat_id for s in store.due_subscribers(due, 10)] == [CHAT]
+        local = due.astimezone(BERLIN_SEVEN.timezone)
+        assert store.claim_delivery(CHAT, local.date(), f"tip-{len(sent)}", due)
+        store.finish_delivery(CHAT, local.date(), DeliveryStatus.SENT, due, None)
+        sent.append((local.date(), local.time()))
+    days = [friday + timedelta(days=n) for n in range(4)]
+    times = [time(7), time(2, 30), sunday_at, time(7)]
+    assert sent == list(zip(days, times, strict=True))
