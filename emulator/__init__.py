@@ -9,7 +9,7 @@ Usage::
         [welcome] = await telegram.wait_for_messages(42)
 """
 
-from emulator.chat import TerminalChat, is_press, stdin_lines
+from emulator.chat import LOCATION_COMMAND, TerminalChat, is_press, stdin_lines
 from emulator.core import BotAPI
 from emulator.rules.errors import ApiError
 from emulator.server import TEST_TOKEN, BotAPIEmulator
@@ -19,6 +19,7 @@ from emulator.webhook import SECRET_HEADER
 
 __all__ = [
     "GROUP_USER_ID",
+    "LOCATION_COMMAND",
     "SECRET_HEADER",
     "TEST_TOKEN",
     "ApiError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from emulator import users
@@ -18,6 +19,7 @@ class ActingAsUsers:
 
     _state: State
     _callback_queries: int
+    reply_keyboard: Callable[[int], list[dict[str, Any]] | None]  # from Watching
     _last_user_message: dict[int, int]  # chat_id -> message_id, for edits
 
     def user_sends(
@@ -67,6 +69,41 @@ class ActingAsUsers:
         self._state.callback_ids.add(query_id)
         query = users.callback_query(query_id, sender, message, data)
         return self.push_update({"callback_query": query})
+
+    def user_sends_location(
+        self,
+        chat_id: int,
+        latitude: float,
+        longitude: float,
+        *,
+        chat_type: str = "private",
+        user_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Queue a message sharing a place (the attachment menu's "Location"), anywhere."""
+        sender = users.user(self._sender_id(chat_id, chat_type, user_id), "Ada")
+        chat = self._user_chat(chat_id, chat_type, "Ada")
+        message_id = self._user_message_id(chat_id, edited=False)
+        self._last_user_message[chat_id] = message_id
+        location = users.location_message(message_id, chat, sender, (latitude, longitude))
+        return self.push_update({"message": location})
+
+    def user_taps_keyboard_button(
+        self, chat_id: int, text: str, *, location: tuple[float, float] | None = None
+    ) -> dict[str, Any]:
+        """The user taps the reply-keyboard button labelled ``text``, as Telegram's apps do: a
+        plain one sends its text; a ``request_location`` one, once the user agrees, their
+        ``location`` (latitude, longitude). LookupError if no shown keyboard has that button,
+        ValueError if a location button is tapped without a ``location`` (or a plain one with)."""
+        shown = self.reply_keyboard(chat_id) or []
+        button = next((b for b in shown if b["text"] == text), None)
+        if button is None:
+            raise LookupError(f"chat {chat_id} shows no reply-keyboard button {text!r}")
+        if bool(button.get("request_location")) != (location is not None):
+            raise ValueError("a location goes with a request_location button, and only there")
+        chat_type = self._state.chats.get(chat_id)["type"]
+        if location is not None:
+            return self.user_sends_location(chat_id, *location, chat_type=chat_type)
+        return self.user_sends(chat_id, text, chat_type=chat_type)
 
     def user_forwards_post(self, chat_id: int, channel_id: int) -> dict[str, Any]:
         """Queue a message in private chat ``chat_id``: the user forwards a post of the

@@ -2,7 +2,8 @@
 
 The emulator's typing mode (``python -m emulator``) and any product's sandbox share it. A typed
 line reaches the bot as a message; ``:N`` presses button N of the latest message with buttons,
-``:press MESSAGE_ID DATA`` any button by its data. The bot's messages are shown as a person
+``:press MESSAGE_ID DATA`` any button by its data, ``:location LAT LNG`` shares a place (as
+the 📍 button of a reply keyboard does, when one shows it). The bot's messages are shown as a person
 reads them in Telegram: the HTML gone (bold and italic kept on a terminal that shows them),
 each link followed by its address, the buttons numbered, a button's pop-up answer quoted, a
 file by its name and size.
@@ -21,9 +22,10 @@ from emulator.core import BotAPI
 from emulator.rules.entities import HTMLParseError, parse_html
 from emulator.state import SentDocument, SentMessage
 
-__all__ = ["TerminalChat", "attachment", "is_press", "readable", "stdin_lines"]
+__all__ = ["LOCATION_COMMAND", "TerminalChat", "attachment", "is_press", "readable", "stdin_lines"]
 
 _INDENT = " " * 6
+LOCATION_COMMAND = ":location"  # shares a place: `:location 40.71 -74.01`
 Mark = tuple[int, int, int, int]  # sent, edits, calls, documents: see TerminalChat.mark
 # ANSI styles for entities a terminal can show; everything else is shown as plain text.
 _STYLES = {"bold": ("\x1b[1m", "\x1b[22m"), "italic": ("\x1b[3m", "\x1b[23m")}
@@ -64,6 +66,8 @@ class TerminalChat:
         if line.startswith(":press"):
             _, message_id, data = _split_press(line)
             self._press(message_id, data)
+        elif line.startswith(LOCATION_COMMAND):
+            self._telegram.user_sends_location(self.chat_id, *_split_location(line))
         elif is_press(line):
             self._press(*self._button(int(line[1:])))
         elif line.strip():
@@ -119,6 +123,10 @@ class TerminalChat:
         labels = _button_labels(message.reply_markup)
         if labels:
             body += "\n" + "   ".join(f"[{n}] {label}" for n, label in enumerate(labels, 1))
+        keys = (message.reply_markup or {}).get("keyboard", [])
+        if keys:
+            body += "\n⌨ " + "   ".join(f"[{_key_text(key)}]" for row in keys for key in row)
+            body += f"  ({LOCATION_COMMAND} LAT LNG shares a place)" if _asks_location(keys) else ""
         if message.callback_data:
             self._buttons = (message.message_id, message.callback_data)
         self._write(_block(f"{who} › ", body, self._width))
@@ -215,6 +223,25 @@ def _block(head: str, body: str, width: int | None) -> str:
 
 def _wrap(line: str, width: int) -> list[str]:
     return textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _key_text(key: Any) -> str:
+    return str(key.get("text", "")) if isinstance(key, dict) else str(key)
+
+
+def _asks_location(rows: list[list[Any]]) -> bool:
+    return any(isinstance(key, dict) and key.get("request_location") for row in rows for key in row)
+
+
+def _split_location(line: str) -> tuple[float, float]:
+    parts = line.split()
+    try:
+        latitude, longitude = float(parts[1]), float(parts[2])
+    except (IndexError, ValueError):
+        raise ValueError(f"usage: {LOCATION_COMMAND} LAT LNG (New York: 40.71 -74.01)") from None
+    if len(parts) != 3:
+        raise ValueError(f"usage: {LOCATION_COMMAND} LAT LNG (New York: 40.71 -74.01)")
+    return latitude, longitude
 
 
 def _split_press(line: str) -> tuple[str, int, str]:

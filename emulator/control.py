@@ -7,6 +7,9 @@ Linux is one clock for every process on the machine, so a caller can compare the
 - ``POST /_emulator/messages`` ``{"messages": [{"chat_id": 1, "text": "/start"}, ...]}``: users
   write to the bot; answers ``{"count": n, "at": t}`` (``t``: when they were queued). A message
   may name ``chat_type`` ("group", "supergroup") and ``user_id`` (the sender in a group).
+- ``POST /_emulator/locations`` ``{"locations": [{"chat_id": 1, "latitude": 40.7,
+  "longitude": -74.0}, ...]}``: users share a place (a location message); answers
+  ``{"count": n, "at": t}``.
 - ``POST /_emulator/presses`` ``{"presses": [{"chat_id": 1, "message_id": 2, "data": "..."}]}``:
   users press buttons under the bot's messages; answers ``{"count": n, "at": t, "ids": [...]}``
   (the callback query ids, in order).
@@ -53,6 +56,7 @@ _PAGE = 5000
 def add_control_routes(app: web.Application, api: BotAPI) -> None:
     """Route ``/_emulator/...`` on ``app`` to ``api`` (before any catch-all route)."""
     app.router.add_post(f"{PREFIX}/messages", partial(_messages, api))
+    app.router.add_post(f"{PREFIX}/locations", partial(_locations, api))
     app.router.add_post(f"{PREFIX}/presses", partial(_presses, api))
     app.router.add_get(f"{PREFIX}/answers", partial(_answers, api))
     app.router.add_get(f"{PREFIX}/stats", partial(_stats, api))
@@ -73,6 +77,20 @@ async def _messages(api: BotAPI, request: web.Request) -> web.Response:
     for chat_id, text, how in messages:
         api.user_sends(chat_id, text, **how)
     return web.json_response({"count": len(messages), "at": time.monotonic()})
+
+
+async def _locations(api: BotAPI, request: web.Request) -> web.Response:
+    try:
+        body = await request.json()
+        places = [
+            (int(p["chat_id"]), float(p["latitude"]), float(p["longitude"]))
+            for p in body["locations"]
+        ]
+    except (ValueError, KeyError, TypeError) as exc:
+        return _refused(f"expected {{'locations': [...]}}: {exc!r}")
+    for chat_id, latitude, longitude in places:
+        api.user_sends_location(chat_id, latitude, longitude)
+    return web.json_response({"count": len(places), "at": time.monotonic()})
 
 
 async def _presses(api: BotAPI, request: web.Request) -> web.Response:

@@ -184,6 +184,8 @@ class State:
     bot_messages: dict[tuple[int, int], tuple[SentMessage, dict[str, Any]]] = field(
         default_factory=dict
     )
+    # chat_id -> the reply keyboard the user sees in place of theirs (ReplyKeyboardMarkup)
+    reply_keyboards: dict[int, dict[str, Any]] = field(default_factory=dict)
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     last_commands_scope: str | None = None
     callback_ids: set[str] = field(default_factory=set)

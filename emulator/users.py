@@ -14,6 +14,7 @@ __all__ = [
     "chat_member",
     "command_entities",
     "forwarded_post",
+    "location_message",
     "media_message",
     "member_change",
     "message",
@@ -183,6 +184,15 @@ def media_message(
     """A Message with no text: a ``photo`` or a ``sticker``."""
     base = {"message_id": message_id, "from": sender, "chat": chat, "date": int(time.time())}
     return {**base, **_MEDIA[kind]}
+
+
+def location_message(
+    message_id: int, chat: dict[str, Any], sender: dict[str, Any], location: tuple[float, float]
+) -> dict[str, Any]:
+    """A Message sharing a place, ``(latitude, longitude)``, as a Location object."""
+    latitude, longitude = location
+    base = {"message_id": message_id, "from": sender, "chat": chat, "date": int(time.time())}
+    return {**base, "location": {"latitude": latitude, "longitude": longitude}}
 
 
 def service_message(

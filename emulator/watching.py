@@ -54,6 +54,15 @@ class Watching:
         """Why the last delivery to the webhook failed, as getWebhookInfo says, or None."""
         return self._state.webhook.last_error_message if self._state.webhook else None
 
+    def reply_keyboard(self, chat_id: int) -> list[dict[str, Any]] | None:
+        """The buttons of the reply keyboard the user of ``chat_id`` sees in place of their own
+        (row after row, each button as a KeyboardButton object), or None: their own keyboard."""
+        markup = self._state.reply_keyboards.get(chat_id)
+        if markup is None:
+            return None
+        rows = markup["keyboard"]
+        return [b if isinstance(b, dict) else {"text": b} for row in rows for b in row]
+
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         """Messages the bot sent to ``chat_id``, in order, as first sent."""
         return [message for message in self.sent if message.chat_id == chat_id]

@@ -10,7 +10,7 @@ deactivates the chat or puts its day back in the queue; a group's move merges ev
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -283,15 +283,17 @@ class Store(HabitRecords, RhythmRecords, OperatorRecords):
     def seen_tips(self, chat_id: int) -> set[str]:
         return rotation.seen(self.db, self.tips, chat_id)
 
-    def seen_histories(self, chat_ids: Sequence[int]) -> dict[int, tuple[set[str], str | None]]:
-        return rotation.histories(self.db, self.tips, chat_ids)
+    def seen_histories(self, chat_ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
+        return rotation.histories(self.db, chat_ids)
+
+    def tip_numbers(self, tip_ids: Set[str]) -> Mapping[str, int]:
+        return self.tips.numbers(tip_ids)
 
     def last_seen_tip(self, chat_id: int) -> str | None:
         return rotation.last_seen(self.db, self.tips, chat_id)
 
     def mark_seen(self, chat_id: int, tip_id: str, now: datetime) -> None:
-        """`now` is kept for callers: the rotation stores no time, only the order of tips."""
-        with self.transaction():  # numbering a new tip and marking it commit together
+        with self.transaction():  # a new tip's number commits with it; `now`: stored nowhere
             rotation.mark_seen(self.db, self.tips, chat_id, tip_id)
 
     def forget_seen(self, chat_id: int, tip_ids: Iterable[str]) -> None:

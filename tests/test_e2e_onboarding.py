@@ -33,7 +33,7 @@ async def test_a_new_user_taps_europe_a_page_and_berlin(bot, telegram, store):
     shown = await tap(telegram, CHAT, welcome, "Next ›", 1)
     assert "page 2 of 3" in shown.text and "Berlin" not in buttons(shown)
     shown = await tap(telegram, CHAT, welcome, "‹ Prev", 2)
-    assert "07:00" in buttons(shown)  # the welcome's times stay under its region pages
+    assert "🕗 07:00" in buttons(shown)  # the welcome's times stay under its region pages
     shown = await tap(telegram, CHAT, welcome, "Berlin", 3)
     assert store.subscriber(CHAT).schedule.timezone.key == "Europe/Berlin"
     assert len(telegram.messages_to(CHAT)) == 1  # one message, edited in place

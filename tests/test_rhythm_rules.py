@@ -123,10 +123,10 @@ def test_a_welcome_keeps_the_choice_not_made_yet():
     assert still_open(pickers.regions_keyboard(), Choice.ZONE) is None  # /timezone alone
     assert still_open(pickers.times_keyboard(), Choice.TIME) is None  # /time alone
     assert still_open(None, Choice.TIME) is None
-    times_left = other_choice_keyboard(Choice.TIME)
+    times_left = other_choice_keyboard(Choice.TIME, "private")
     assert "✓ Done" in labels(times_left) and still_open(times_left, Choice.TIME) is None
     page = pickers.region_keyboard("Europe", 0)
-    assert keep_times(page, welcome) != page and "07:00" in labels(keep_times(page, welcome))
+    assert keep_times(page, welcome) != page and "🕗 07:00" in labels(keep_times(page, welcome))
     assert keep_times(page, pickers.regions_keyboard()) == page
 
 
@@ -137,3 +137,13 @@ def test_weekend_arguments():
     assert parse_weekend_time("OFF") is None and parse_weekend_time("same") is None
     with pytest.raises(ArgumentError):
         parse_weekend_time("later")
+
+
+def test_the_zone_left_to_choose_keeps_its_shortcuts_and_they_count_as_a_zone_choice():
+    zones_left = other_choice_keyboard(Choice.ZONE, "private")
+    assert {"📍 Send my location", "🕰 Pick the time it is here", "Europe", "✓ Done"} <= set(
+        labels(zones_left)
+    )
+    assert "📍 Send my location" not in labels(other_choice_keyboard(Choice.ZONE, "group"))
+    clocks_only = InlineKeyboardMarkup([zones_left.inline_keyboard[0]])  # 📍 and 🕰 alone
+    assert still_open(clocks_only, Choice.TIME) is Choice.ZONE

@@ -104,4 +104,6 @@ def test_histories_read_many_chats_at_once(store):
     store.mark_seen(1, "b", NOW)
     store.mark_seen(2, "a", NOW)
     chats = list(range(-600, 3))  # more than one batch of 500
-    assert store.seen_histories(chats) == {1: ({"a", "b"}, "b"), 2: ({"a"}, "a")}
+    numbers = store.tip_numbers({"a", "b"})
+    a, b = numbers["a"], numbers["b"]
+    assert store.seen_histories(chats) == {1: (1 << a | 1 << b, b), 2: (1 << a, a)}

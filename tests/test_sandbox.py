@@ -78,7 +78,7 @@ async def test_a_new_user_sets_the_timezone_from_the_welcome(tmp_path, pacing):
 
     async def lines() -> AsyncIterator[str]:
         yield "/start"
-        yield ":6"  # the welcome's sixth button: Europe
+        yield ":8"  # the welcome's eighth button: Europe (after 📍 and 🕰)
         await transcript.wait_for("page 1 of 3")
         yield ":6"  # the sixth city of the page: Berlin
         await transcript.wait_for("Saved")
@@ -93,9 +93,36 @@ async def test_a_new_user_sets_the_timezone_from_the_welcome(tmp_path, pacing):
         pacing=paced(pacing),
         library=load_library(TEST_LIBRARY),
     )
-    assert "[6] Europe" in transcript.after("/start") and "[11] 07:00" in transcript.after("/start")
+    assert "[8] Europe" in transcript.after("/start") and "[13] 07:00" in transcript.after("/start")
     assert "[6] Berlin" in transcript.text
     assert "bot (edited) › 👍 Saved.\n      🕗 Daily at 08:00 (Europe/Berlin)" in transcript.text
+
+
+async def test_a_new_user_shares_a_location_from_the_welcome(tmp_path, pacing):
+    transcript = Transcript()
+
+    async def lines() -> AsyncIterator[str]:
+        yield "/start"
+        yield ":1"  # 📍 Send my location
+        await transcript.wait_for("⌨ [📍 Send my location]")
+        yield ":location 40.71"
+        yield ":location 40.71 -74.01"
+        await transcript.wait_for("Saved")
+        yield ":quit"
+
+    await converse(
+        lines(),
+        transcript.write,
+        tmp_path / "sandbox.db",
+        clock=SandboxClock(MONDAY),
+        echo=True,
+        pacing=paced(pacing),
+        library=load_library(TEST_LIBRARY),
+    )
+    assert "[1] 📍 Send my location" in transcript.after("/start")
+    assert "(:location LAT LNG shares a place)" in transcript.after(":1")
+    assert "! usage: :location LAT LNG" in transcript.after(":location 40.71")
+    assert "👍 Saved.\n      🕗 Daily at 08:00 (America/New_York)" in transcript.text
 
 
 async def test_a_new_users_first_minute(tmp_path, pacing):
@@ -259,6 +286,7 @@ def test_a_broken_library_is_one_message_and_exit_2(tmp_path):
 def test_help_lists_every_sandbox_command():
     assert re.findall(r"^  (:\w+)", HELP, flags=re.MULTILINE) == [
         ":1",
+        ":location",
         ":tomorrow",
         ":now",
         ":help",

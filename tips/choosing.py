@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
 from tips.model import Tip
-from tips.rotation import Arranged, arrange, pick_tip
+from tips.rotation import arrange, pick_from, pick_tip
 
 
 class SeenHistory(Protocol):
@@ -42,8 +42,12 @@ def next_tip(
 class SeenHistories(Protocol):
     """The rotation histories of many chats at once (the store, in the running bot)."""
 
-    def seen_histories(self, chat_ids: Sequence[int]) -> dict[int, tuple[set[str], str | None]]:
-        """Each chat's seen tip ids and its latest one."""
+    def seen_histories(self, chat_ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
+        """Each chat's seen tips as a bitmask of tip numbers, and its latest tip's number."""
+        ...
+
+    def tip_numbers(self, tip_ids: Set[str]) -> Mapping[str, int]:
+        """The stable numbers the histories use, for these tips (any that have one)."""
         ...
 
     def forget_seen(self, chat_id: int, tip_ids: Iterable[str]) -> None: ...
@@ -59,13 +63,13 @@ def daily_tips(
     A used-up pool starts its new cycle now, as `next_tip` does.
     """
     histories = history.seen_histories(list(pools))
+    shared = {id(pool): pool for pool in pools.values()}  # chats with the same topics
+    numbers = history.tip_numbers({tip.id for pool in shared.values() for tip in pool})
+    arranged = {key: arrange(pool, numbers) for key, pool in shared.items()}
     chosen: dict[int, Tip] = {}
-    arranged: dict[int, Arranged] = {}  # chats with the same topics share one pool
     for chat_id, pool in pools.items():
-        seen, last = histories.get(chat_id, (set(), None))
-        if id(pool) not in arranged:
-            arranged[id(pool)] = arrange(pool)
-        pick = pick_tip(pool, seen, rng, last=last, arranged=arranged[id(pool)])
+        seen, last = histories.get(chat_id, (0, None))
+        pick = pick_from(arranged[id(pool)], seen, last, rng)
         if pick.new_cycle:
             history.forget_seen(chat_id, (tip.id for tip in pool))
         chosen[chat_id] = pick.tip

@@ -13,7 +13,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
 from bot.commands import channels, onboarding, permissions, privacy, texts
-from bot.commands.buttons import pickers
+from bot.commands.buttons import pickers, zone_buttons
 from bot.commands.buttons.rhythm_buttons import with_rhythm_rows
 from bot.commands.buttons.settings_buttons import (
     MAX_PAUSE_DAYS,
@@ -201,7 +201,10 @@ async def _show(query: CallbackQuery, message: Message, press: Press, context: C
         text, markup = (
             (texts.render_time_picker(), pickers.times_keyboard())
             if press is Show.TIME
-            else (texts.render_timezone_picker(), pickers.regions_keyboard())
+            else (
+                texts.render_timezone_picker(),
+                zone_buttons.with_shortcuts(pickers.regions_keyboard(), chat.type),
+            )
         )
         await reply_patiently(lambda: context.bot.send_message(chat.id, text, reply_markup=markup))
 

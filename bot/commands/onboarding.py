@@ -73,4 +73,5 @@ async def _confirm(
         await edit_in_place(query, context.services, saved)
         return
     text = texts.render_other_choice(saved, time_left=left is Choice.TIME)
-    await edit_in_place(query, context.services, text, rhythm_buttons.other_choice_keyboard(left))
+    keyboard = rhythm_buttons.other_choice_keyboard(left, message.chat.type)
+    await edit_in_place(query, context.services, text, keyboard)

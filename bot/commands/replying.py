@@ -9,7 +9,14 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.error import BadRequest
 
 from bot.commands import permissions, texts
@@ -20,10 +27,12 @@ from bot.transport.sender import reply_patiently
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+# What a reply may carry: buttons under it, or (private chats) a keyboard in place of the user's
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 async def reply(
-    update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
+    update: Update, context: Context, text: str, markup: ReplyMarkup | None = None
 ) -> bool:
     """Answer in the chat the update came from, through the gateway; False if not sent."""
     message = update.effective_message

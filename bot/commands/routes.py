@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.commands import channels, choices, handlers, plants, presses, privacy, rhythm
-from bot.commands.buttons import rhythm_buttons, settings_buttons
+from bot.commands.buttons import rhythm_buttons, settings_buttons, zone_buttons
 from bot.commands.replying import Handler
 from bot.service.context import App
 
@@ -61,11 +61,15 @@ def add_handlers(app: App) -> None:
     )
     # Private chats: a post forwarded from a channel subscribes that channel (/channel).
     app.add_handler(MessageHandler(new & private & filters.FORWARDED, channels.forwarded))
+    # Private chats: a shared location sets the time zone (📍 under /timezone and the welcome).
+    app.add_handler(MessageHandler(new & private & filters.LOCATION, handlers.location_shared))
     # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
     app.add_handler(MessageHandler(new & private, handlers.hint))
     # Buttons: settings, topics and /delete_me; quiet, weekends and a welcome's Done; then the
     # tips' own (old `source:` ones included), where anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(choices.press, pattern=settings_buttons.PRESS_PATTERN))
     app.add_handler(CallbackQueryHandler(rhythm.press, pattern=rhythm_buttons.PRESS_PATTERN))
+    pattern = zone_buttons.PRESS_PATTERN  # 📍 and 🕰 above the timezone pickers
+    app.add_handler(CallbackQueryHandler(handlers.shortcut_pressed, pattern=pattern))
     app.add_handler(CallbackQueryHandler(presses.pressed))
     app.add_error_handler(handlers.on_error)

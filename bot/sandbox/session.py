@@ -11,7 +11,7 @@ from bot.service.config import Settings, parse_settings
 from bot.service.context import App, Services, services_of
 from bot.service.runner import serve
 from bot.service.wiring import REAL_TIME, Pacing, build_application
-from emulator import TEST_TOKEN, BotAPIEmulator, TerminalChat, is_press
+from emulator import LOCATION_COMMAND, TEST_TOKEN, BotAPIEmulator, TerminalChat, is_press
 from storage import Store
 from tips import Library, load_library
 
@@ -26,6 +26,7 @@ HELP = """\
 Anything you type goes to the bot as your message (/start, /tip fiber, /time 07:30, /help …),
 except these sandbox commands:
   :1, :2 …    press button 1, 2 … of the latest message with buttons
+  :location LAT LNG   share a place (📍), e.g. :location 40.71 -74.01 for New York
   :tomorrow   move the clock to your next daily tip, which then arrives at once
   :now        the sandbox's date and time
   :help       this list
@@ -179,7 +180,9 @@ class Sandbox:
             await self.tomorrow()
         elif command == ":now":
             self._write(f"🕰 {self._now()} in the sandbox")
-        elif command.startswith(":") and not is_press(command):
+        elif command.startswith(":") and not (
+            is_press(command) or command.startswith(LOCATION_COMMAND)
+        ):
             self._write(f"! {command} is no sandbox command; :help lists them")
         elif command:
             await self._say(line)

@@ -15,7 +15,7 @@ from bot.service.context import App, Services, services_of
 from bot.service.faults import Faults
 from bot.service.logs import log_loop_exception
 from bot.service.metrics import MetricsServer
-from bot.transport.polling import PollingErrors, PollingWatch, TokenRevoked
+from bot.transport.polling import PollingErrors, PollingWatch, TokenRevoked, polling_task
 from bot.transport.startup import connect
 from bot.transport.webhook import WebhookServer
 from bot.transport.webhook_watch import WebhookWatch
@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 STOP_SENDS = 3.0
 # Edits of pressed messages still waiting for the gateway get this long first, then are cancelled.
 STOP_FOLLOW_UPS = 1.0
+# Long polling gets this long to end on its own; then its task is cancelled (PTB sleeps up to
+# 30 s between failed polls, or a 429's retry_after, without looking at its stop event).
+STOP_POLLING = 1.0
 
 
 async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
@@ -127,8 +130,14 @@ async def _stop_receiving(app: App, webhook: WebhookServer | None) -> None:
         await webhook.stop()
         return
     assert app.updater is not None, "built with an Updater"
+    polling = polling_task()
+    stopping = asyncio.ensure_future(app.updater.stop())
+    await asyncio.wait([stopping], timeout=STOP_POLLING)
+    if not stopping.done() and polling is not None:
+        logger.info("Long polling was waiting to retry Telegram; stopping it now")
+        polling.cancel()
     with contextlib.suppress(InvalidToken):  # the polling task's end, already reported
-        await app.updater.stop()
+        await stopping
 
 
 async def serve_until_signalled(app: App) -> None:

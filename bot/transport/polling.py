@@ -18,7 +18,14 @@ from collections.abc import Callable
 
 from telegram.error import Conflict, InvalidToken, TelegramError
 
-__all__ = ["POLLING_TASK", "PollingErrors", "PollingWatch", "TokenRevoked", "say_revoked"]
+__all__ = [
+    "POLLING_TASK",
+    "PollingErrors",
+    "PollingWatch",
+    "TokenRevoked",
+    "polling_task",
+    "say_revoked",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +45,14 @@ def say_revoked() -> None:
     )
 
 
+def polling_task() -> asyncio.Task[object] | None:
+    """PTB's long-polling task in the running loop, found by its name (None: not polling)."""
+    for task in asyncio.all_tasks():
+        if task.get_name() == POLLING_TASK:
+            return task
+    return None
+
+
 class PollingWatch:
     """Sets `stop` when PTB's polling task ends because Telegram rejected the token."""
 
@@ -47,10 +62,10 @@ class PollingWatch:
 
     def attach(self) -> bool:
         """Watch the polling task (call right after `start_polling()`); False if not found."""
-        for task in asyncio.all_tasks():
-            if task.get_name() == POLLING_TASK:
-                task.add_done_callback(self._ended)
-                return True
+        task = polling_task()
+        if task is not None:
+            task.add_done_callback(self._ended)
+            return True
         logger.warning("Cannot watch polling: a revoked token would leave the bot running deaf")
         return False
 

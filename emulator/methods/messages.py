@@ -34,6 +34,7 @@ async def send_message(state: State, params: dict[str, Any]) -> dict[str, Any]:
     chat_id = validation.chat_id(params)
     text, entities = validation.message_text(params)
     markup = validation.reply_markup(params)
+    validation.keyboard_fits_chat(markup, state.chats.get(chat_id)["type"])
     _check_can_post(state, chat_id)
     _check_flood(state, chat_id)
     message_id = state.chats.next_message_id(chat_id)
@@ -55,7 +56,16 @@ async def send_message(state: State, params: dict[str, Any]) -> dict[str, Any]:
     )
     state.bot_messages[chat_id, message_id] = (sent, message)
     state.sent.append(sent)
+    _show_keyboard(state, chat_id, markup)
     return message
+
+
+def _show_keyboard(state: State, chat_id: int, markup: dict[str, Any] | None) -> None:
+    """A reply keyboard replaces the user's keyboard until another one or its removal."""
+    if markup and "keyboard" in markup:
+        state.reply_keyboards[chat_id] = markup
+    elif markup and markup.get("remove_keyboard"):
+        state.reply_keyboards.pop(chat_id, None)
 
 
 async def send_document(state: State, params: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,14 @@ from typing import Any
 from emulator.rules.entities import HTMLParseError, parse_html
 from emulator.rules.errors import bad_request
 
-__all__ = ["bot_commands", "chat_id", "message_text", "reply_markup", "require"]
+__all__ = [
+    "bot_commands",
+    "chat_id",
+    "keyboard_fits_chat",
+    "message_text",
+    "reply_markup",
+    "require",
+]
 
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
@@ -57,7 +64,8 @@ def message_text(params: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
 
 
 def reply_markup(params: dict[str, Any]) -> dict[str, Any] | None:
-    """The decoded reply_markup, with inline buttons' callback_data checked."""
+    """The decoded reply_markup, checked: an inline keyboard (its buttons' callback_data), a
+    reply keyboard (ReplyKeyboardMarkup: its buttons' text), or ReplyKeyboardRemove."""
     markup = params.get("reply_markup")
     if markup is None:
         return None
@@ -68,6 +76,12 @@ def reply_markup(params: dict[str, Any]) -> dict[str, Any] | None:
             markup = None
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
+    if "keyboard" in markup:
+        return _reply_keyboard(markup)
+    if "remove_keyboard" in markup:
+        if markup["remove_keyboard"] is not True:
+            raise bad_request("can't parse reply keyboard markup JSON object")
+        return markup
     rows = markup.get("inline_keyboard", [])
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array')
@@ -75,6 +89,29 @@ def reply_markup(params: dict[str, Any]) -> dict[str, Any] | None:
         for button in row:
             _check_button(button)
     return markup
+
+
+def _reply_keyboard(markup: dict[str, Any]) -> dict[str, Any]:
+    rows = markup["keyboard"]
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise bad_request('field "keyboard" of the ReplyKeyboardMarkup must be an Array')
+    for button in (button for row in rows for button in row):
+        text = button.get("text") if isinstance(button, dict) else button
+        if not isinstance(text, str) or not text.strip():
+            raise bad_request("BUTTON_TEXT_EMPTY")
+    return markup
+
+
+def keyboard_fits_chat(markup: dict[str, Any] | None, chat_type: str) -> None:
+    """A reply keyboard's location and contact requests work in private chats only."""
+    rows = (markup or {}).get("keyboard", [])
+    buttons = [button for row in rows for button in row if isinstance(button, dict)]
+    if chat_type == "private":
+        return
+    if any(button.get("request_location") for button in buttons):
+        raise bad_request("location can be requested in a private chats only")
+    if any(button.get("request_contact") for button in buttons):
+        raise bad_request("phone number can be requested in a private chats only")
 
 
 def _check_button(button: object) -> None:

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from storage.columns import day_number
 from storage.tables.tip_numbers import TipNumbers
-from storage.tip_sets import tip_set
+from storage.tip_sets import as_mask, tip_set
 
 _BATCH = 500  # SQLite's bound-parameter limit, with room to spare
 
@@ -37,19 +37,17 @@ def seen(db: Database, tips: TipNumbers, chat_id: int) -> set[str]:
     return tips.tip_ids_in(row[0]) if row else set()
 
 
-def histories(
-    db: Database, tips: TipNumbers, chat_ids: Sequence[int]
-) -> dict[int, tuple[set[str], str | None]]:
-    """Each chat's seen tips and its latest one, in one query per 500 chats."""
-    found: dict[int, tuple[set[str], str | None]] = {}
+def histories(db: Database, chat_ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
+    """Each chat's seen tips as a bitmask of tip numbers (the stored set's bytes, read as
+    one integer) and its latest tip's number, in one query per 500 chats."""
+    found: dict[int, tuple[int, int | None]] = {}
     for start in range(0, len(chat_ids), _BATCH):
         batch = chat_ids[start : start + _BATCH]
         marks = ", ".join("?" * len(batch))
         for chat_id, cycle, last in db.execute(
             f"SELECT chat_id, cycle, last FROM rotation WHERE chat_id IN ({marks})", batch
         ):
-            latest = None if last is None else tips.tip_id(last)
-            found[chat_id] = (tips.tip_ids_in(cycle), latest)
+            found[chat_id] = (as_mask(cycle), last)
     return found
 
 

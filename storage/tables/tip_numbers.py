@@ -13,15 +13,11 @@ inside a write transaction is not cached, since that transaction may yet roll ba
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 
 from sqlite_utils import Database
 
-from storage.tip_sets import BITS, numbers_in
-
-# For each byte of an encoded tip set (`storage.tip_sets`) and each of its 256 values, the
-# tip ids it stands for (None where a number is not known here yet).
-ByteTable = list[tuple[tuple[str, ...] | None, ...]]
+from storage.tip_sets import numbers_in
 
 
 class TipNumbers:
@@ -31,7 +27,6 @@ class TipNumbers:
         self._db = db
         self._numbers: dict[str, int] = {}
         self._ids: dict[int, str] = {}
-        self._by_byte: ByteTable = []
         self._reload()
 
     def number(self, tip_id: str) -> int:
@@ -52,6 +47,13 @@ class TipNumbers:
                 "INSERT OR IGNORE INTO tip_numbers (tip_id) VALUES (?)", [(t,) for t in tip_ids]
             )
         self._reload()
+
+    def numbers(self, tip_ids: Set[str]) -> Mapping[str, int]:
+        """A mapping that numbers each of `tip_ids` that has a number: the cache, when it
+        knows them all (it does once `number_all` ran); else the table, read again."""
+        if self._numbers.keys() >= tip_ids:
+            return self._numbers
+        return {tip: number for number, tip in self._reload().items()}
 
     def known(self, tip_id: str) -> int | None:
         """`tip_id`'s number, or None if no row ever named it (a read: never writes)."""
@@ -76,18 +78,8 @@ class TipNumbers:
         return set(map(self._ids.__getitem__, numbers))
 
     def tip_ids_in(self, encoded: bytes | None) -> set[str]:
-        """The tip ids of an encoded tip set, a byte at a time from a table of each byte's
-        ids: a claim batch reads one set a chat, so this is on the hot path (~3 µs for 80
-        tips, against ~20 through the numbers)."""
-        found: set[str] = set()
-        table = self._by_byte
-        for index, byte in enumerate(encoded or b""):
-            if byte:
-                ids = table[index][byte] if index < len(table) else None
-                if ids is None:  # a number given since the table was made
-                    return self.tip_ids(numbers_in(encoded))
-                found.update(ids)
-        return found
+        """The tip ids of an encoded tip set (`storage.tip_sets`)."""
+        return self.tip_ids(numbers_in(encoded))
 
     def _reload(self) -> dict[int, str]:
         """The whole mapping as the database has it now; cached unless read in a transaction."""
@@ -95,19 +87,4 @@ class TipNumbers:
         found = {int(number): str(tip_id) for number, tip_id in rows}
         if not self._db.conn.in_transaction:
             self._ids, self._numbers = found, {tip: number for number, tip in found.items()}
-            self._by_byte = _byte_table(found)
         return found
-
-
-def _byte_table(ids: dict[int, str]) -> ByteTable:
-    """Each byte's ids (`ByteTable`), for the numbers in `ids`."""
-    table: ByteTable = []
-    for index in range((max(ids, default=-1) + 8) // 8):
-        numbers = [[index * 8 + bit for bit in bits] for bits in BITS]
-        table.append(
-            tuple(
-                tuple(ids[n] for n in row) if all(n in ids for n in row) else None
-                for row in numbers
-            )
-        )
-    return table

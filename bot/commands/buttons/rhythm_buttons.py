@@ -26,6 +26,7 @@ from bot.commands.buttons.settings_buttons import (
     parse_press,
     press_data,
 )
+from bot.commands.buttons.zone_buttons import parse_zone_press, with_shortcuts
 
 PRESS_PATTERN = r"^v1:(quiet|wkd|done)(:|$)"
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])", re.ASCII)
@@ -122,9 +123,10 @@ def weekend_keyboard() -> InlineKeyboardMarkup:
 def _offers(keyboard: InlineKeyboardMarkup | None) -> tuple[bool, bool]:
     """Whether a keyboard offers (a timezone, a time): what a welcome still has open."""
     rows = keyboard.inline_keyboard if keyboard else ()
-    data = [button.callback_data for row in rows for button in row]
-    pressed = [parse_press(item) for item in data if isinstance(item, str)]
-    zone = any(isinstance(press, RegionPage | PickZone) for press in pressed)
+    data = [item for row in rows for button in row if isinstance(item := button.callback_data, str)]
+    pressed = [parse_press(item) for item in data]
+    shortcut = any(parse_zone_press(item) is not None for item in data)  # 📍, 🕰
+    zone = shortcut or any(isinstance(press, RegionPage | PickZone) for press in pressed)
     return zone, any(isinstance(press, PickTime) for press in pressed)
 
 
@@ -137,16 +139,25 @@ def still_open(keyboard: InlineKeyboardMarkup | None, chosen: Choice) -> Choice 
     return Choice.ZONE if zone else None
 
 
-def other_choice_keyboard(choice: Choice) -> InlineKeyboardMarkup:
-    """The welcome's other choice and ✓ Done to dismiss it."""
+def other_choice_keyboard(choice: Choice, chat_type: str) -> InlineKeyboardMarkup:
+    """The welcome's other choice (a timezone with its shortcuts) and ✓ Done to dismiss it."""
     rows = time_rows() if choice is Choice.TIME else region_rows()
-    return InlineKeyboardMarkup([*rows, [_button("✓ Done", DoneChoosing())]])
+    keyboard = InlineKeyboardMarkup([*rows, [_button("✓ Done", DoneChoosing())]])
+    return keyboard if choice is Choice.TIME else with_shortcuts(keyboard, chat_type)
 
 
 def keep_times(
     keyboard: InlineKeyboardMarkup, pressed_under: InlineKeyboardMarkup | None
 ) -> InlineKeyboardMarkup:
-    """A region page shown under a welcome keeps the welcome's times below it."""
+    """A timezone picker shown under a welcome (a region, its cities, 🕰's clocks) keeps the
+    welcome's delivery times below it, marked 🕗 so they are never taken for a clock's time."""
     if not _offers(pressed_under)[1]:
         return keyboard
-    return InlineKeyboardMarkup([*keyboard.inline_keyboard, *time_rows()])
+    marked = [
+        [
+            InlineKeyboardButton(f"🕗 {button.text}", callback_data=button.callback_data)
+            for button in row
+        ]
+        for row in time_rows()
+    ]
+    return InlineKeyboardMarkup([*keyboard.inline_keyboard, *marked])

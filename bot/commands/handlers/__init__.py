@@ -8,6 +8,7 @@ How they answer (reply, edit in place, answer a press) and the group-admin guard
 from __future__ import annotations
 
 from bot.commands.handlers.info import about, addressed_hint, help_command, hint, stats
+from bot.commands.handlers.locating import location_shared, shortcut_pressed
 from bot.commands.handlers.schedule import (
     local_today,
     save_schedule,
@@ -27,6 +28,7 @@ __all__ = [
     "help_command",
     "hint",
     "local_today",
+    "location_shared",
     "membership_changed",
     "on_error",
     "received",
@@ -34,6 +36,7 @@ __all__ = [
     "send_tip_from",
     "set_time",
     "set_timezone",
+    "shortcut_pressed",
     "source",
     "start",
     "stats",

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import Chat, Update
 
 from bot.commands import texts
-from bot.commands.buttons import pickers
+from bot.commands.buttons import pickers, zone_buttons
 from bot.commands.handlers.weekends import asks_for_weekends, set_weekend_time
 from bot.commands.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
 from bot.commands.replying import admins_only, chat_of, reply
@@ -47,7 +47,8 @@ async def set_time(update: Update, context: Context) -> None:
 async def set_timezone(update: Update, context: Context) -> None:
     """`/timezone Area/City` or an unambiguous city; without one, regions to tap."""
     if not context.args:
-        await reply(update, context, texts.render_timezone_picker(), pickers.regions_keyboard())
+        markup = zone_buttons.with_shortcuts(pickers.regions_keyboard(), chat_of(update).type)
+        await reply(update, context, texts.render_timezone_picker(), markup)
         return
     try:
         zone = parse_timezone(" ".join(context.args or ()))

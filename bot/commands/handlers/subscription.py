@@ -9,7 +9,7 @@ from enum import Enum
 from telegram import ChatMember, Update
 
 from bot.commands import texts
-from bot.commands.buttons import pickers
+from bot.commands.buttons import pickers, zone_buttons
 from bot.commands.replying import admins_only, chat_of, reply
 from bot.service.context import Context
 from scheduler.due import next_due
@@ -45,7 +45,8 @@ async def start(update: Update, context: Context) -> None:
     s.wake_at(upcoming)
     if came is Arrival.NEW:
         welcome = texts.render_welcome(subscriber.schedule, upcoming, True)
-        await reply(update, context, welcome, pickers.welcome_keyboard())
+        pickers_now = zone_buttons.with_shortcuts(pickers.welcome_keyboard(), chat.type)
+        await reply(update, context, welcome, pickers_now)
         return
     returning = came is Arrival.RETURNING
     since = left_at if returning else store.stored_since(chat.id)

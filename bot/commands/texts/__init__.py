@@ -34,6 +34,15 @@ from bot.commands.texts.habits import (
     render_plants_too_long,
     render_streak,
 )
+from bot.commands.texts.locating import (
+    render_clock_gone,
+    render_clock_picker,
+    render_clock_zones,
+    render_location_offer,
+    render_location_private_only,
+    render_location_unknown,
+    render_utc_offset,
+)
 from bot.commands.texts.menu import (
     ADMIN_COMMANDS,
     COMMANDS,
@@ -125,6 +134,9 @@ __all__ = [
     "render_channels",
     "render_checked_in",
     "render_chosen",
+    "render_clock_gone",
+    "render_clock_picker",
+    "render_clock_zones",
     "render_delete_cancelled",
     "render_delete_confirm",
     "render_delete_expired",
@@ -134,6 +146,9 @@ __all__ = [
     "render_hint",
     "render_last_topic",
     "render_local",
+    "render_location_offer",
+    "render_location_private_only",
+    "render_location_unknown",
     "render_no_plants_known",
     "render_no_tip_yet",
     "render_nothing_to_pause",
@@ -166,6 +181,7 @@ __all__ = [
     "render_topic_gone",
     "render_topics",
     "render_unknown_topic",
+    "render_utc_offset",
     "render_vote_noted",
     "render_weekend_picker",
     "render_weekend_usage",
