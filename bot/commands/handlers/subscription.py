@@ -44,7 +44,7 @@ async def start(update: Update, context: Context) -> None:
     upcoming = next_due(subscriber.schedule, subscriber.last_delivery, now)
     s.wake_at(upcoming)
     if came is Arrival.NEW:
-        welcome = texts.render_welcome(subscriber.schedule, upcoming, True)
+        welcome = texts.render_welcome(subscriber.schedule, upcoming)
         pickers_now = zone_buttons.with_shortcuts(pickers.welcome_keyboard(), chat.type)
         await reply(update, context, welcome, pickers_now)
         return

@@ -14,23 +14,16 @@ from tips import Topic
 DISCLAIMER = "<i>General information, not medical advice.</i>"
 
 
-def render_welcome(schedule: Schedule, next_tip: datetime, newly_subscribed: bool) -> str:
-    opening = (
-        "🦴 <b>Welcome to GutBone Daily!</b>\n\nOnce a day you'll get one short tip on how your "
-        "gut and its microbes can help your bones, each with the study it rests on."
-        if newly_subscribed
-        else "✅ You're already subscribed."
-    )
-    change = (
-        "🌍 Tap your region below to set your timezone, and 🕗 one of the times. Tap nothing and "
-        "your tips come at the time shown above; /time and /timezone change it any day."
-        if newly_subscribed
-        else "Change it with /time and /timezone."
-    )
+def render_welcome(schedule: Schedule, next_tip: datetime) -> str:
+    """A new subscriber's welcome; someone who was here is welcomed back instead
+    (`texts.rhythm.render_welcome_back`)."""
     return (
-        f"{opening}\n\n{render_schedule(schedule, next_tip)}\n\n"
-        f"{change} Want one now? /tip\n\n"
-        f"{DISCLAIMER}"
+        "🦴 <b>Welcome to GutBone Daily!</b>\n\nOnce a day you'll get one short tip on how your "
+        "gut and its microbes can help your bones, each with the study it rests on.\n\n"
+        f"{render_schedule(schedule, next_tip)}\n\n"
+        "🌍 Tap your region below to set your timezone, and 🕗 one of the times. Tap nothing and "
+        "your tips come at the time shown above; /time and /timezone change it any day. "
+        f"Want one now? /tip\n\n{DISCLAIMER}"
     )
 
 
