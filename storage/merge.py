@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.columns import first_row
 from storage.tables import plants, rotation, streaks
 
 Row = Mapping[str, Any]
@@ -55,6 +56,4 @@ def merge_history(db: Database, old: int, new: int, taken: str) -> None:
 
 
 def _row(db: Database, chat_id: int) -> Row | None:
-    return next(
-        iter(db.query("SELECT updated_at FROM subscribers WHERE chat_id = ?", [chat_id])), None
-    )
+    return first_row(db, "SELECT updated_at FROM subscribers WHERE chat_id = ?", [chat_id])

@@ -70,16 +70,12 @@ async def test_bad_time_explains_and_changes_nothing(bot, store, argument):
     assert store.subscriber(CHAT).schedule.at == time(8, 0)
 
 
-UNKNOWN_ZONE = (
-    "I don't know the timezone “{}”.\n"
-    "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>.\n"
-    "All names: en.wikipedia.org/wiki/List_of_tz_database_time_zones"
+ZONE_TRY = (
+    "Try a city, a country or an abbreviation: <code>/timezone Berlin</code>, "
+    "<code>/timezone Japan</code>, <code>/timezone EST</code>; or /timezone alone to tap yours."
 )
-ZONE_USAGE = (
-    "Please send a timezone like Europe/Berlin or a city like Berlin.\n"
-    "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>.\n"
-    "All names: en.wikipedia.org/wiki/List_of_tz_database_time_zones"
-)
+UNKNOWN_ZONE = "I don't know a place or timezone called “{}”. " + ZONE_TRY
+ZONE_USAGE = "That doesn't look like a place or a timezone. " + ZONE_TRY
 
 
 @pytest.mark.parametrize(
@@ -92,11 +88,15 @@ ZONE_USAGE = (
         ("localtime", UNKNOWN_ZONE.format("localtime")),
         ("Factory", UNKNOWN_ZONE.format("Factory")),
         ("Etc/GMT+5", UNKNOWN_ZONE.format("Etc/GMT+5")),
+        ("qwzx plorp", UNKNOWN_ZONE.format("qwzx plorp")),
     ],
 )
-async def test_bad_timezone_explains_and_changes_nothing(bot, store, argument, expected):
+async def test_bad_timezone_explains_in_one_line_and_changes_nothing(
+    bot, telegram, store, argument, expected
+):
     await bot.ask(CHAT, "/start")
     assert await bot.ask(CHAT, f"/timezone {argument}") == expected
+    assert "\n" not in expected and telegram.messages_to(CHAT)[-1].reply_markup is None
     assert store.subscriber(CHAT).schedule.timezone.key == "UTC"
 
 

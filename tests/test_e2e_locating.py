@@ -85,7 +85,7 @@ async def test_the_clock_picker_narrows_to_the_zones_at_that_time_and_saves(bot,
     assert {"01:00", "06:00", "07:00", "11:30", "11:45"} <= set(times)
     shown = await tap(telegram, CHAT, welcome, "01:00", 1)
     assert "It's <b>01:00</b> there (UTC−5)" in shown.text
-    assert list(buttons(shown))[:2] == ["New York", "Bogota"]  # the most-used first
+    assert list(buttons(shown))[:2] == ["New York", "Bogotá"]  # the most-used first
     shown = await tap(telegram, CHAT, welcome, "‹ Times", 2)
     shown = await tap(telegram, CHAT, welcome, "11:30", 3)
     assert next(iter(buttons(shown))) == "Kolkata"

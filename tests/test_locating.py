@@ -100,6 +100,7 @@ def test_an_offsets_zones_are_the_region_pickers_own_buttons() -> None:
     assert zones[2].callback_data == "v1:tz:Europe/Berlin"
     assert [b.callback_data for b in rows[-1]] == ["v1:utc", "v1:tzr"]
     assert zone_label("America/Argentina/Buenos_Aires") == "Buenos Aires"
+    assert zone_label("America/Indiana/Vevay") == "Vevay, Indiana"  # CLDR's words
 
 
 def test_zone_presses_read_back_and_garbled_ones_are_none() -> None:

@@ -15,7 +15,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.commands.buttons.keyboards import parse_press as parse_tip_press
-from bot.commands.buttons.settings_buttons import ConfirmDelete, PickTime, RegionPage, RemoveChannel
+from bot.commands.buttons.settings_buttons import (
+    ConfirmDelete,
+    CountryPage,
+    PickTime,
+    RegionPage,
+    RemoveChannel,
+)
 from bot.commands.buttons.settings_buttons import parse_press as parse_settings_press
 from bot.commands.texts import render_stale_button
 from tests.e2e import press
@@ -24,7 +30,8 @@ CHAT = 4242
 PREFIXES = [
     *("v1:topic:", "v1:pause:", "v1:resume", "v1:resume:", "v1:set:", "v1:del:", "v1:del:yes:"),
     *("v1:del:no", "v1:tzr", "v1:tzr:", "v1:tzr:Europe:", "v1:tz:", "v1:at:", "v1:chan:rm:"),
-    *("v1:chan:rm:-100", "v1:fb:+:", "v1:fb:-:", "v1:did:", "v1:more:", "v1:src:", "source:"),
+    *("v1:tzc:", "v1:tzc:US:", "v1:chan:rm:-100", "v1:fb:+:", "v1:fb:-:", "v1:did:"),
+    *("v1:more:", "v1:src:", "source:"),
     *("v1:", "v2:", ""),
 ]
 NUMBERS = st.one_of(st.integers(-(10**30), 10**30), st.integers(0, 10**13)).map(str)
@@ -49,7 +56,7 @@ def test_the_parsers_never_raise_and_keep_every_value_in_bounds(data):
             assert datetime.fromtimestamp(issued, UTC).year < 2300  # no "year is out of range"
         case RemoveChannel(channel_id):
             assert -(2**53) < channel_id < 0
-        case RegionPage(_, page):
+        case RegionPage(_, page) | CountryPage(_, page):
             assert 0 <= page < 100
         case PickTime(at):
             assert at.tzinfo is None
@@ -59,6 +66,7 @@ def test_the_parsers_never_raise_and_keep_every_value_in_bounds(data):
 @example(data="v1:del:yes:999999999999")  # once "year 33658 is out of range"
 @example(data="v1:chan:rm:-1009999999999999")
 @example(data="v1:tzr:Europe:99")
+@example(data="v1:tzc:US:99")
 @settings(
     max_examples=150,
     deadline=None,

@@ -10,6 +10,7 @@ from bot.commands.buttons.settings_buttons import (
     PRESS_PATTERN,
     CancelDelete,
     ConfirmDelete,
+    CountryPage,
     Pause,
     RemoveChannel,
     Resume,
@@ -36,6 +37,8 @@ PRESSES = [
     CancelDelete(),
     RemoveChannel(-1001234567890),
     RemoveChannel(-1009999999999999),  # the longest id Telegram's 52 bits allow
+    CountryPage("US", 0),
+    CountryPage("RU", 99),
 ]
 
 

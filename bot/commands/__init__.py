@@ -11,6 +11,7 @@ __all__ = [
     "onboarding",
     "parsing",
     "permissions",
+    "places",
     "plants",
     "presses",
     "privacy",

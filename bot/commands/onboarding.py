@@ -1,10 +1,11 @@
 """Presses on the timezone and time pickers (under the welcome, `/timezone` and `/time`).
 
-Paging through a region edits the picker in place; picking a city or a time saves it and turns
-the picker into the same confirmation `/timezone` and `/time` give. Under a new subscriber's
-welcome, which offers both, the other choice stays (with ✓ Done) until it is made too
-(`rhythm_buttons.still_open`: read from the keyboard pressed under). `bot.commands.choices.press`
-has already checked the press and, in a group, that the presser is an admin.
+Paging through a region or a country edits the picker in place; picking a city or a time saves
+it and turns the picker into the same confirmation `/timezone` and `/time` give. Under a new
+subscriber's welcome, which offers both, the other choice stays (with ✓ Done) until it is made
+too (`rhythm_buttons.still_open`: read from the keyboard pressed under).
+`bot.commands.choices.press` has already checked the press and, in a group, that the presser is
+an admin.
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ from telegram import CallbackQuery, Message
 from bot.commands import texts
 from bot.commands.buttons import pickers, rhythm_buttons
 from bot.commands.buttons.rhythm_buttons import Choice
-from bot.commands.buttons.settings_buttons import PickTime, PickZone, Press, RegionPage
+from bot.commands.buttons.settings_buttons import (
+    CountryPage,
+    PickTime,
+    PickZone,
+    Press,
+    RegionPage,
+)
 from bot.commands.handlers import save_schedule
+from bot.commands.places.naming import country_name
 from bot.commands.replying import answer_query, edit_in_place
 from bot.service.context import Context
 from scheduler.zones import zone_index
@@ -40,9 +48,25 @@ async def region_page(
         return
     await answer_query(query, None)
     pages = pickers.page_count(press.region)
-    text = texts.render_region_page(press.region, press.page, pages)
+    text = texts.render_region_page(pickers.region_name(press.region), press.page, pages)
     cities = pickers.region_keyboard(press.region, press.page)
     await edit_in_place(query, s, text, rhythm_buttons.keep_times(cities, under))
+
+
+async def country_page(
+    query: CallbackQuery, message: Message, press: Press, context: Context
+) -> None:
+    """‹ Prev, More › or Next › under a country's zones: show that page in place."""
+    assert isinstance(press, CountryPage)
+    if not pickers.country_page(press.code, press.page):
+        await answer_query(query, texts.render_picker_gone())
+        return
+    await answer_query(query, None)
+    pages = len(pickers.country_pages(press.code))
+    text = texts.render_country_page(country_name(press.code), press.page, pages)
+    markup = pickers.country_keyboard(press.code, press.page)
+    markup = rhythm_buttons.keep_times(markup, message.reply_markup)
+    await edit_in_place(query, context.services, text, markup)
 
 
 async def pick_zone(query: CallbackQuery, message: Message, press: Press, context: Context) -> None:

@@ -39,7 +39,7 @@ def parse_timezone(text: str, index: ZoneIndex | None = None) -> ZoneInfo:
     """
     name = text.strip().replace(" ", "_")
     if not name or len(name) > _MAX_ZONE_NAME or not name.isprintable():
-        raise ArgumentError("Please send a timezone like Europe/Berlin or a city like Berlin.")
+        raise ArgumentError("That doesn't look like a place or a timezone.")
     index = index or zone_index()
     key = index.resolve(name)
     if key is not None:
@@ -49,7 +49,7 @@ def parse_timezone(text: str, index: ZoneIndex | None = None) -> ZoneInfo:
         return ZoneInfo(candidates[0])
     if candidates:
         raise AmbiguousTimezone(text.strip(), list(candidates))
-    raise ArgumentError(f"I don't know the timezone “{text.strip()}”.")
+    raise ArgumentError(f"I don't know a place or timezone called “{text.strip()}”.")
 
 
 def canonical_timezone(name: str) -> str | None:

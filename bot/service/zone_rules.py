@@ -13,12 +13,12 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.commands.places.abbreviations import abbreviation_zones
 from scheduler.zones import UTC_KEY
 
 __all__ = ["has_daylight_saving", "zone_problem"]
 
 _ABBREVIATION = re.compile(r"[A-Z]{2,5}")  # EST, MST, PRC …
-_PLACES = {"EST": "America/New_York", "MST": "America/Denver"}  # what they usually mean
 _FIXED_OFFSET = re.compile(r"(Etc/)?GMT[+-]\d{1,2}", re.IGNORECASE)
 
 
@@ -31,9 +31,15 @@ def zone_problem(name: str, canonical: str | None) -> str | None:
     if abbreviated and not has_daylight_saving(canonical):
         return (
             f"is an abbreviation, read by tzdata as {canonical}, which never changes for"
-            f" daylight saving: name the place instead, like {_PLACES.get(name, canonical)}"
+            f" daylight saving: name the place instead, like {_place(name, canonical)}"
         )
     return None
+
+
+def _place(abbreviation: str, canonical: str) -> str:
+    """The place an abbreviation usually means (as /timezone reads it), else tzdata's zone."""
+    meant = abbreviation_zones(abbreviation)
+    return meant[0] if meant else canonical
 
 
 def _not_canonical(name: str) -> str:

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from scheduler.due import Schedule, delivered_day, next_due
 from scheduler.records import Subscriber
-from storage.columns import epoch, first_row, hhmm, iso, moment
+from storage.columns import epoch, first_row, hhmm, iso, moment, rows_of
 from storage.rows import FALLBACK, GARBAGE, Row, parse_subscriber, read_subscriber
 from storage.tables import deliveries, events
 from storage.tables.events import EventKind
@@ -128,13 +128,12 @@ def due(db: Database, now: datetime, limit: int) -> list[Subscriber]:
     A row that cannot be read is logged once, taken out of the queue, and skipped.
     """
     while True:
-        rows = list(
-            db.query(
-                f"SELECT {_COLUMNS} FROM subscribers"
-                " WHERE next_due_at IS NOT NULL AND next_due_at <= ? AND active = 1"
-                " ORDER BY next_due_at LIMIT ?",
-                [epoch(now), limit],
-            )
+        rows = rows_of(
+            db,
+            f"SELECT {_COLUMNS} FROM subscribers"
+            " WHERE next_due_at IS NOT NULL AND next_due_at <= ? AND active = 1"
+            " ORDER BY next_due_at LIMIT ?",
+            [epoch(now), limit],
         )
         subscribers = [parse_subscriber(found, FALLBACK) for found in rows]
         bad = [(found, s.problem) for found, s in zip(rows, subscribers, strict=True) if s.problem]

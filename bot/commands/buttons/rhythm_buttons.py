@@ -19,6 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.commands.buttons.pickers import COMMON_TIMES, region_rows, time_rows
 from bot.commands.buttons.settings_buttons import (
     MAX_DATA,
+    CountryPage,
     PickTime,
     PickZone,
     RegionPage,
@@ -126,7 +127,7 @@ def _offers(keyboard: InlineKeyboardMarkup | None) -> tuple[bool, bool]:
     data = [item for row in rows for button in row if isinstance(item := button.callback_data, str)]
     pressed = [parse_press(item) for item in data]
     shortcut = any(parse_zone_press(item) is not None for item in data)  # 📍, 🕰
-    zone = shortcut or any(isinstance(press, RegionPage | PickZone) for press in pressed)
+    zone = shortcut or any(isinstance(p, RegionPage | CountryPage | PickZone) for p in pressed)
     return zone, any(isinstance(press, PickTime) for press in pressed)
 
 

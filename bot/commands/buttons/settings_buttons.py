@@ -2,8 +2,9 @@
 
 Their callback data is versioned and self-contained like the tip buttons'
 (`bot.commands.buttons.keyboards`), with kinds of its own (`v1:topic:…`, `v1:pause:…`, `v1:resume`,
-`v1:set:…`, `v1:del:…`, and the pickers' `v1:tzr[:region:page]`, `v1:tz:zone`, `v1:at:HH:MM`,
-and /channel's `v1:chan:rm:<channel id>`), so the two never read each other's presses.
+`v1:set:…`, `v1:del:…`, and the pickers' `v1:tzr[:region:page]`, `v1:tzc:country:page`,
+`v1:tz:zone`, `v1:at:HH:MM`, and /channel's `v1:chan:rm:<channel id>`), so the two never read
+each other's presses.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tips import Topic, is_chosen
 
 # Preferences and privacy: versioned, self-contained data, read back by `parse_press`.
 # (`v1:` keeps old buttons answerable after a format change: a `v2` would be new data.)
-PRESS_PATTERN = r"^v1:(topic|pause|resume|set|del|tzr|tz|at|chan)(:|$)"
+PRESS_PATTERN = r"^v1:(topic|pause|resume|set|del|tzr|tzc|tz|at|chan)(:|$)"
 MAX_DATA = 64  # bytes, Telegram's limit for callback data
 MAX_PAUSE_DAYS = 90
 SETTINGS_PAUSE_DAYS = 7
@@ -67,6 +68,12 @@ class RegionPage:
 
 
 @dataclass(frozen=True)
+class CountryPage:
+    code: str  # ISO 3166, checked against the countries when pressed
+    page: int  # from 0; checked against the country's pages when pressed
+
+
+@dataclass(frozen=True)
 class PickZone:
     key: str  # checked against the canonical zones when pressed
 
@@ -89,6 +96,7 @@ Press = (
     | ConfirmDelete
     | CancelDelete
     | RegionPage
+    | CountryPage
     | PickZone
     | PickTime
     | RemoveChannel
@@ -98,6 +106,7 @@ _TOPIC_ID = re.compile(r"[a-z0-9_-]{1,40}", re.ASCII)
 _NUMBER = re.compile(r"[0-9]{1,3}", re.ASCII)  # days of a pause
 _EPOCH = re.compile(r"[1-9][0-9]{9}", re.ASCII)  # seconds: 2001-09-09 to 2286-11-20
 _REGION = re.compile(r"([A-Z][a-z]{1,15}):([0-9]{1,2})", re.ASCII)
+_COUNTRY = re.compile(r"([A-Z]{2}):([0-9]{1,2})", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}", re.ASCII)
 _CHANNEL = re.compile(r"rm:(-100[0-9]{1,13})", re.ASCII)
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])", re.ASCII)
@@ -143,6 +152,11 @@ def _region(argument: str) -> Press | None:
     return RegionPage(found[1], int(found[2])) if found else None
 
 
+def _country(argument: str) -> Press | None:
+    found = _COUNTRY.fullmatch(argument)
+    return CountryPage(found[1], int(found[2])) if found else None
+
+
 def _zone(argument: str) -> Press | None:
     return PickZone(argument) if _ZONE.fullmatch(argument) else None
 
@@ -164,6 +178,7 @@ _READERS: dict[str, Callable[[str], Press | None]] = {
     "set": _show,
     "del": _delete,
     "tzr": _region,
+    "tzc": _country,
     "tz": _zone,
     "at": _time,
     "chan": _channel,
@@ -189,6 +204,8 @@ def press_data(press: Press) -> str:
             return "v1:tzr"
         case RegionPage(region, page):
             return f"v1:tzr:{region}:{page}"
+        case CountryPage(code, page):
+            return f"v1:tzc:{code}:{page}"
         case PickZone(key):
             return f"v1:tz:{key}"
         case PickTime(at):

@@ -23,6 +23,7 @@ from telegram import (
 )
 
 from bot.commands.buttons.settings_buttons import MAX_DATA, PickZone, RegionPage, press_data
+from bot.commands.places.naming import city_name
 from scheduler.zones import offsets_in_use
 
 PRESS_PATTERN = r"^v1:(loc|utc)(:|$)"
@@ -134,8 +135,9 @@ def clock_keyboard(now: datetime) -> InlineKeyboardMarkup:
 
 
 def zone_label(key: str) -> str:
-    """`America/Argentina/Buenos_Aires` -> `Buenos Aires`."""
-    return key.rsplit("/", 1)[-1].replace("_", " ")
+    """`America/Argentina/Buenos_Aires` -> "Buenos Aires": CLDR's name of the place, as the
+    region picker's buttons say it ("Vevay, Indiana", "Bogotá")."""
+    return city_name(key)
 
 
 def offset_keyboard(zones: tuple[str, ...]) -> InlineKeyboardMarkup:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from telegram import Chat, Update
+from telegram import Chat, InlineKeyboardMarkup, Update
 
 from bot.commands import texts
 from bot.commands.buttons import pickers, zone_buttons
 from bot.commands.handlers.weekends import asks_for_weekends, set_weekend_time
-from bot.commands.parsing import AmbiguousTimezone, ArgumentError, parse_time, parse_timezone
+from bot.commands.parsing import ArgumentError, parse_time
+from bot.commands.places.finding import CountryZones, OneZone, SeveralZones, find_zone
+from bot.commands.places.naming import country_name
 from bot.commands.replying import admins_only, chat_of, reply
 from bot.service.context import Context, Services
 from scheduler.due import local_date, next_due
@@ -45,21 +47,30 @@ async def set_time(update: Update, context: Context) -> None:
 
 @admins_only
 async def set_timezone(update: Update, context: Context) -> None:
-    """`/timezone Area/City` or an unambiguous city; without one, regions to tap."""
+    """`/timezone` with a city, a country, an abbreviation or an IANA name; a choice of several
+    is asked with buttons; without any, regions to tap."""
     if not context.args:
         markup = zone_buttons.with_shortcuts(pickers.regions_keyboard(), chat_of(update).type)
         await reply(update, context, texts.render_timezone_picker(), markup)
         return
     try:
-        zone = parse_timezone(" ".join(context.args or ()))
-    except AmbiguousTimezone as problem:
-        usage = texts.render_timezone_usage(str(problem), problem.candidates)
-        await reply(update, context, usage)
-        return
+        found = find_zone(" ".join(context.args), context.services.clock())
     except ArgumentError as problem:
         await reply(update, context, texts.render_timezone_usage(str(problem)))
         return
-    await _change_schedule(update, context, timezone=zone)
+    if isinstance(found, OneZone):
+        await _change_schedule(update, context, timezone=ZoneInfo(found.key))
+    else:
+        await reply(update, context, *zone_question(found))
+
+
+def zone_question(found: SeveralZones | CountryZones) -> tuple[str, InlineKeyboardMarkup]:
+    """The question and its buttons when what was typed names several zones."""
+    if isinstance(found, SeveralZones):
+        return texts.render_zone_choice(found.said), pickers.choice_keyboard(found.keys)
+    pages = len(pickers.country_pages(found.code))
+    text = texts.render_country_page(country_name(found.code), 0, pages)
+    return text, pickers.country_keyboard(found.code, 0)
 
 
 async def _change_schedule(

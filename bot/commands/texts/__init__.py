@@ -52,6 +52,11 @@ from bot.commands.texts.operator import (
     render_sweep,
     render_tip_feedback,
 )
+from bot.commands.texts.places import (
+    TIMEZONE_TRY,
+    render_country_page,
+    render_zone_choice,
+)
 from bot.commands.texts.privacy import (
     render_delete_cancelled,
     render_delete_confirm,
@@ -73,7 +78,6 @@ from bot.commands.texts.rhythm import (
 from bot.commands.texts.settings import (
     TIME_EXAMPLE,
     TIMEZONE_EXAMPLE,
-    TIMEZONE_LIST,
     render_chosen,
     render_last_topic,
     render_nothing_to_pause,
@@ -117,7 +121,7 @@ __all__ = [
     "PLANTS_EXAMPLE",
     "PLANTS_RULE",
     "TIMEZONE_EXAMPLE",
-    "TIMEZONE_LIST",
+    "TIMEZONE_TRY",
     "TIME_EXAMPLE",
     "WEEKEND_EXAMPLE",
     "escape",
@@ -137,6 +141,7 @@ __all__ = [
     "render_clock_gone",
     "render_clock_picker",
     "render_clock_zones",
+    "render_country_page",
     "render_delete_cancelled",
     "render_delete_confirm",
     "render_delete_expired",
@@ -188,4 +193,5 @@ __all__ = [
     "render_welcome",
     "render_welcome_back",
     "render_what_is_stored",
+    "render_zone_choice",
 ]

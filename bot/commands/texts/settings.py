@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.commands.texts.common import escape, render_local, render_schedule
+from bot.commands.texts.places import TIMEZONE_TRY
 from scheduler.due import Schedule
 from tips import Topic, is_chosen
 
 TIME_EXAMPLE = "Example: <code>/time 07:30</code> (24-hour clock, your local time)."
-TIMEZONE_LIST = "All names: en.wikipedia.org/wiki/List_of_tz_database_time_zones"
 TIMEZONE_EXAMPLE = "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>."
 
 
@@ -113,9 +113,10 @@ def render_timezone_picker() -> str:
 
 
 def render_region_page(region: str, page: int, pages: int) -> str:
-    """`page` counts from 0."""
+    """`page` counts from 0; the first holds the region's most-used places."""
+    first = ": the most-used places, More › for the rest" if page == 0 and pages > 1 else ""
     return (
-        f"🌍 <b>{escape(region)}</b> — page {page + 1} of {pages}\n"
+        f"🌍 <b>{escape(region)}</b> — page {page + 1} of {pages}{first}\n"
         "Tap your city, or the nearest one in the same timezone."
     )
 
@@ -142,8 +143,6 @@ def render_time_usage(problem: str) -> str:
     return f"{escape(problem)}\n{TIME_EXAMPLE}"
 
 
-def render_timezone_usage(problem: str, candidates: list[str] | None = None) -> str:
-    if candidates:
-        listed = "\n".join(f"<code>/timezone {escape(name)}</code>" for name in candidates[:8])
-        return f"{escape(problem)}. Which one?\n{listed}"
-    return f"{escape(problem)}\n{TIMEZONE_EXAMPLE}\n{TIMEZONE_LIST}"
+def render_timezone_usage(problem: str) -> str:
+    """One line: what was wrong, and what to try."""
+    return f"{escape(problem)} {TIMEZONE_TRY}"
