@@ -9,6 +9,7 @@ from typing import Any
 from emulator.acting import ActingAsUsers
 from emulator.faults import RATE_LIMIT, SERVER_ERROR, SLOW, InjectedFault, RandomFaults
 from emulator.methods import METHODS, canonical_name
+from emulator.rules import scopes
 from emulator.rules.errors import ApiError, unauthorized
 from emulator.state import SentDocument, SentMessage, State
 from emulator.watching import Watching
@@ -51,7 +52,7 @@ class BotAPI(ActingAsUsers, Watching):
             if name is None:
                 raise ApiError(404, "Not Found")
             await self._meet_fault(fault, name, params)
-            self._state.faults.check(name, params.get("chat_id"))
+            self._state.faults.check(name, scopes.target_chat(params))
             result = await METHODS[name](self._state, params)
         except ApiError as error:
             self.errors.append((name or method, params, error.body()))
@@ -99,7 +100,8 @@ class BotAPI(ActingAsUsers, Watching):
         parameters: dict[str, Any] | None = None,
         times: int = 1,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` (to ``chat_id``) with this error."""
+        """Answer the next ``times`` calls of ``method`` (to ``chat_id``) with this error; for
+        the command-list methods, ``chat_id`` is the chat of their ``scope``."""
         error = ApiError(error_code, description, parameters)
         self._state.faults.schedule(canonical_name(method) or method, error, chat_id, times)
 

@@ -186,8 +186,11 @@ class State:
     )
     # chat_id -> the reply keyboard the user sees in place of theirs (ReplyKeyboardMarkup)
     reply_keyboards: dict[int, dict[str, Any]] = field(default_factory=dict)
-    commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    last_commands_scope: str | None = None
+    # (scope type, chat_id, user_id, language_code) -> the command list set for that scope
+    commands: dict[tuple[str, int | None, int | None, str], list[dict[str, str]]] = field(
+        default_factory=dict
+    )
+    last_commands_scope: tuple[str, int | None, int | None, str] | None = None
     callback_ids: set[str] = field(default_factory=set)
     answered: dict[str, float] = field(default_factory=dict)  # query id -> when answered
     members: dict[tuple[int, int], str] = field(default_factory=dict)  # (chat, user) -> status

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from emulator.rules import scopes
 from emulator.state import SentDocument, SentMessage, State
 
 __all__ = ["Watching"]
@@ -29,6 +30,20 @@ class Watching:
         """The bot's command list as the last setMyCommands left it ([] after deleting it)."""
         scope = self._state.last_commands_scope
         return list(self._state.commands.get(scope, [])) if scope else []
+
+    def menu_seen(
+        self, chat_id: int, user_id: int | None = None, language_code: str = ""
+    ) -> list[dict[str, str]]:
+        """The command menu a client shows in ``chat_id`` (to ``user_id``, in a group): the
+        list of the most specific scope that has one, as the Bot API determines it."""
+        chat_type = self._state.chats.get(chat_id)["type"]
+        status = self._state.members.get((chat_id, user_id or 0))
+        is_admin = status in ("creator", "administrator")
+        order = scopes.lookup_order(chat_id, chat_type, user_id, is_admin, language_code)
+        for scope in order:
+            if scope in self._state.commands:
+                return list(self._state.commands[scope])
+        return []
 
     @property
     def flood_control(self) -> bool:

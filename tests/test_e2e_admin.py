@@ -9,7 +9,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.commands.texts import render_hint
+from bot.commands.parsing import closest_command
+from bot.commands.texts import COMMANDS, render_unknown_command
 from bot.service.context import services_of
 from bot.service.sweeping import PROGRESS_EVERY, Sweeper, SweepHeartbeat
 from storage.tables import heartbeat
@@ -17,6 +18,7 @@ from tests.e2e import running_bot
 from tests.test_process import free_port
 
 ADMIN, STRANGER = 9001, 9002
+KNOWN = [name for name, _ in COMMANDS]
 GROUP = -1009001000000
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -37,11 +39,13 @@ async def test_stats_is_an_unknown_command_for_everyone_else(
     async with running_bot(
         telegram, store, library, clock, sleep, pacing, ADMIN_USER_IDS=str(ADMIN)
     ) as bot:
-        assert await bot.ask(STRANGER, "/stats") == render_hint() == await bot.ask(STRANGER, "/x")
+        unknown = render_unknown_command("/stats", closest_command("/stats", KNOWN))
+        assert await bot.ask(STRANGER, "/stats") == unknown
+        assert await bot.ask(STRANGER, "/x") == render_unknown_command("/x", None)
         telegram.user_sends(GROUP, "/stats", chat_type="supergroup", user_id=ADMIN)
         telegram.user_sends(GROUP, "/stats", chat_type="supergroup", user_id=STRANGER)
         addressed = await bot.ask(GROUP, "/stats@GutBoneDailyBot", chat_type="supergroup")
-        assert addressed == render_hint()  # what /unknown@GutBoneDailyBot gets
+        assert addressed == unknown  # what an unknown /command@GutBoneDailyBot gets
         assert len(telegram.messages_to(GROUP)) == 1  # the unaddressed ones: silence, as today
     assert "Subscribers" not in "".join(m.text for m in telegram.messages_to(STRANGER))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import time
+from html import escape
 
 import pytest
 
@@ -14,7 +15,7 @@ CHAT = 4242
 
 
 async def test_command_menu_is_registered(bot, telegram):
-    assert [c["command"] for c in telegram.commands][:3] == ["start", "tip", "avoid"]
+    assert [c["command"] for c in telegram.menu_seen(CHAT)][:3] == ["tip", "settings", "time"]
 
 
 async def test_start_subscribes_and_explains(bot, store):
@@ -40,7 +41,7 @@ async def test_tip_by_alias_and_unknown_topic(bot, library):
     titles = {tip.title for tip in library.tips_in(["minerals"])}
     assert any(title in reply for title in titles)
     unknown = await bot.ask(CHAT, "/tip <b>chocolate")
-    assert "I don't have a topic called “&lt;b&gt;chocolate”" in unknown
+    assert 'I don\'t have a topic called "&lt;b&gt;chocolate"' in unknown
     assert "/tip fiber" in unknown and "/tip probiotics" in unknown
 
 
@@ -57,16 +58,39 @@ async def test_time_and_timezone_change_settings(bot, store):
     assert "Europe/Berlin" in await bot.ask(CHAT, "/timezone berlin")
     settings = await bot.ask(CHAT, "/settings")
     assert "07:30" in settings and "Europe/Berlin" in settings and "on ✅" in settings
+    assert settings.endswith("/time 7pm or /timezone berlin.")  # the chat's own city
     subscriber = store.subscriber(CHAT)
     assert subscriber.schedule.at == time(7, 30)
     assert subscriber.schedule.timezone.key == "Europe/Berlin"
 
 
-@pytest.mark.parametrize("argument", ["25:00", "7", "noon", "7:30 pm", "12:345", "x" * 3000])
-async def test_bad_time_explains_and_changes_nothing(bot, store, argument):
+async def test_the_settings_example_is_the_subscribers_own_city(bot):
+    await bot.ask(CHAT, "/start")
+    assert (await bot.ask(CHAT, "/settings")).endswith("/timezone and your city.")  # UTC
+    await bot.ask(CHAT, "/timezone Australia/Sydney")
+    assert (await bot.ask(CHAT, "/settings")).endswith("/time 7pm or /timezone sydney.")
+
+
+@pytest.mark.parametrize(
+    ("argument", "stored"),
+    [("7pm", time(19)), ("7:30 pm", time(19, 30)), ("7.15", time(7, 15)), ("19h", time(19)),
+     ("0730", time(7, 30)), ("19:00", time(19)), ("7 am", time(7)), ("12am", time(0)),
+     ("12pm", time(12))],
+)  # fmt: skip
+async def test_times_as_people_type_them_are_saved(bot, store, argument, stored):
+    await bot.ask(CHAT, "/start")
+    assert f"Daily at <b>{stored:%H:%M}</b>" in await bot.ask(CHAT, f"/time {argument}")
+    assert store.subscriber(CHAT).schedule.at == stored
+
+
+@pytest.mark.parametrize(
+    "argument", ["25:00", "7:75", "13pm", "banana", "7", "noon", "12:345", "x" * 3000]
+)
+async def test_bad_time_explains_in_one_line_and_changes_nothing(bot, store, argument):
     await bot.ask(CHAT, "/start")
     reply = await bot.ask(CHAT, f"/time {argument}")
-    assert "24-hour time like 07:30" in reply and "/time 07:30" in reply
+    assert "\n" not in reply and "/time 7pm" in reply and "/time 19:00" in reply
+    assert (argument in reply) == (len(argument) <= 16)
     assert store.subscriber(CHAT).schedule.at == time(8, 0)
 
 
@@ -74,7 +98,7 @@ ZONE_TRY = (
     "Try a city, a country or an abbreviation: <code>/timezone Berlin</code>, "
     "<code>/timezone Japan</code>, <code>/timezone EST</code>; or /timezone alone to tap yours."
 )
-UNKNOWN_ZONE = "I don't know a place or timezone called “{}”. " + ZONE_TRY
+UNKNOWN_ZONE = 'I don\'t know a place or timezone called "{}". ' + ZONE_TRY
 ZONE_USAGE = "That doesn't look like a place or a timezone. " + ZONE_TRY
 
 
@@ -134,7 +158,7 @@ async def test_help_and_about(bot):
 
 async def test_plain_text_and_unknown_commands_get_a_hint(bot):
     assert "/help" in await bot.ask(CHAT, "hello there")
-    assert "/help" in await bot.ask(CHAT, "/frobnicate")
+    assert "I don't know /frobnicate" in await bot.ask(CHAT, "/frobnicate")
 
 
 async def test_bad_input_never_crashes_the_bot(bot, telegram, caplog):
@@ -186,7 +210,7 @@ async def test_source_command_shows_the_last_tip_sources(bot, library):
     tip_text = await bot.ask(CHAT, "/avoid")
     shown = next(tip for tip in library.avoid_tips if tip.title in tip_text)
     sources = await bot.ask(CHAT, "/source")
-    assert f"Sources for “{shown.title}”" in sources
+    assert f"Sources for</b> <i>{escape(shown.title)}</i>" in sources
     assert library.references[shown.refs[0]].title in sources
 
 

@@ -1,5 +1,5 @@
 """End to end: /export sends the chat's data as a JSON file; /delete_me erases it after a
-button; /about says what is stored."""
+button; /privacy says what is stored."""
 
 from __future__ import annotations
 
@@ -155,9 +155,11 @@ async def test_export_of_a_chat_with_nothing_stored(bot, telegram):
     }
 
 
-async def test_about_says_what_is_stored_and_why(bot):
-    about = await bot.ask(CHAT, "/about")
-    assert "What is stored, and why" in about and "/delete_me" in about
+async def test_privacy_says_what_is_stored_why_for_how_long_and_how_to_erase_it(bot):
+    assert "/privacy" in await bot.ask(CHAT, "/about")
+    privacy = await bot.ask(CHAT, "/privacy")
+    assert "Stored for each chat, and why" in privacy and "Kept 3 days" in privacy
+    assert "/export sends you all of it" in privacy and "/delete_me erases it" in privacy
 
 
 async def test_in_a_group_only_admins_confirm_a_deletion(bot, telegram, store):

@@ -45,7 +45,7 @@ async def test_an_abbreviation_or_a_country_with_one_clock_is_saved_at_once(
 async def test_cst_asks_with_buttons_and_a_press_saves(bot, telegram, store):
     await bot.ask(CHAT, "/start")
     asked = await bot.ask(CHAT, "/timezone CST")
-    assert "“CST” can mean more than one timezone" in asked
+    assert '"CST" can mean more than one timezone' in asked
     question = telegram.messages_to(CHAT)[-1]
     assert list(buttons(question)) == [
         "Central Time — Chicago",
@@ -86,7 +86,7 @@ async def test_junk_gets_one_friendly_line_with_examples_and_changes_nothing(bot
     await bot.ask(CHAT, "/start")
     await bot.ask(CHAT, "/timezone Asia/Tokyo")
     answer = await bot.ask(CHAT, "/timezone blorptown 42")
-    assert "\n" not in answer and "“blorptown 42”" in answer
+    assert "\n" not in answer and '"blorptown 42"' in answer
     assert "<code>/timezone Japan</code>" in answer and "<code>/timezone EST</code>" in answer
     assert zone_of(store) == "Asia/Tokyo"
 

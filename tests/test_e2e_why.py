@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from html import escape
 
 import pytest
 
@@ -76,7 +77,9 @@ async def test_why_replies_with_the_evidence_when_the_tip_cannot_be_edited(bot, 
     )
     await press(telegram, CHAT, message.message_id, press_data(Action.WHY, tip.id))
     [_, evidence] = await telegram.wait_for_messages(CHAT, 2)
-    assert evidence.text.startswith(f"🔎 <b>Why “{tip.title}”</b>\n\n{tip.evidence}\n\n📚 ")
+    assert evidence.text.startswith(
+        f"🔎 <b>The evidence for</b> <i>{escape(tip.title)}</i>\n\n{tip.evidence}\n\n📚 "
+    )
     assert telegram.message(CHAT, message.message_id).text == message.text
     assert telegram.edits == []
 
@@ -121,7 +124,9 @@ async def test_an_action_after_todays_check_in_shows_done_today(bot, telegram, l
 async def test_source_command_shows_the_evidence(bot, telegram, library):
     _, tip = await tip_message(bot, telegram, library)
     sources = await bot.ask(CHAT, "/source")
-    assert sources.startswith(f"📚 <b>Sources for “{tip.title}”</b>\n\n🔎 <b>Why?</b> ")
+    assert sources.startswith(
+        f"📚 <b>Sources for</b> <i>{escape(tip.title)}</i>\n\n🔎 <b>Why?</b> "
+    )
     assert tip.evidence in sources
     assert library.references[tip.refs[0]].title in sources
 

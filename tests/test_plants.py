@@ -141,7 +141,7 @@ def test_the_tally_shows_count_list_and_what_was_not_known(library):
     )
     assert text.startswith("🌱 <b>2/30 plants</b> this week (since Mon 02 Mar)")
     assert "Added: kale" in text
-    assert "I don't know “&lt;frob&gt;” — try its plain name." in text
+    assert 'I don\'t know "&lt;frob&gt;" — try its plain name.' in text
     assert "This week: oats, kale" in text
     assert "McDonald D et al., 2018" in text
 
@@ -150,6 +150,21 @@ def test_the_tally_without_a_source_names_none():
     text = texts.render_plants(MONDAY, [], source=None)
     assert "0/30" in text and "/plants oats" in text
     assert "American Gut" not in text and "Added" not in text
+
+
+def test_after_the_weeks_first_plants_two_lines_without_the_rule_or_its_study(library):
+    source = library.references["mcdonald2018_msystems"]
+    added = texts.render_plants(
+        MONDAY, ["oats", "kale"], added=["kale"], source=source, explain=False
+    )
+    assert added == "🌱 <b>2/30 plants</b> this week (since Mon 02 Mar)\nAdded: kale"
+    shown = texts.render_plants(MONDAY, ["oats", "kale"], source=source, explain=False)
+    assert shown.splitlines()[1] == "This week: oats, kale"
+    assert len(shown.splitlines()) == 2
+    thirty = texts.render_plants(MONDAY, [f"p{n}" for n in range(30)], added=[], explain=False)
+    assert thirty.splitlines()[0].endswith("🎉") and len(thirty.splitlines()) == 2
+    explained = texts.render_plants(MONDAY, ["oats"], added=["oats"], source=source)
+    assert texts.PLANTS_RULE in explained and "American Gut" in explained
 
 
 def test_thirty_is_celebrated():

@@ -1,5 +1,7 @@
 """Tip messages, with and without their evidence, and source messages (pure)."""
 
+from html import escape
+
 import pytest
 
 from tips import (
@@ -102,14 +104,18 @@ def test_the_evidence_comes_under_the_text_with_every_source_in_full(library):
 def test_the_evidence_alone_names_its_tip_and_sources(library):
     tip = library.tips_in(["minerals"])[0]
     text = render_evidence(tip, library)
-    assert text.startswith(f"🔎 <b>Why “{tip.title}”</b>\n\n{tip.evidence}\n\n📚 ")
+    assert text.startswith(
+        f"🔎 <b>The evidence for</b> <i>{escape(tip.title)}</i>\n\n{tip.evidence}\n\n📚 "
+    )
     assert library.references[tip.refs[0]].journal in text
 
 
 def test_the_sources_card_shows_the_evidence_then_each_reference(library):
     for tip in library.tips:
         text = render_sources(tip, library)
-        assert text.startswith(f"📚 <b>Sources for “{tip.title}”</b>\n\n🔎 <b>Why?</b> ")
+        assert text.startswith(
+            f"📚 <b>Sources for</b> <i>{escape(tip.title)}</i>\n\n🔎 <b>Why?</b> "
+        )
         assert tip.evidence in text
         assert text.count("\n\n") == 1 + len(tip.refs)
         for ref in tip.refs:

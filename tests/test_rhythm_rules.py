@@ -134,6 +134,7 @@ def test_weekend_arguments():
     assert asks_for_weekends(["Weekends", "09:30"]) and asks_for_weekends(["we"])
     assert not asks_for_weekends(["09:30"]) and not asks_for_weekends([])
     assert parse_weekend_time(" 9:30 ") == time(9, 30)
+    assert parse_weekend_time("7:30 pm") == time(19, 30)  # as /time reads times
     assert parse_weekend_time("OFF") is None and parse_weekend_time("same") is None
     with pytest.raises(ArgumentError):
         parse_weekend_time("later")

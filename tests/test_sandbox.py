@@ -154,7 +154,7 @@ async def test_a_new_users_first_minute(tmp_path, pacing):
     voted = transcript.after(":1")
     assert voted.startswith("bot (pop-up) › Thanks — noted 👍\nbot (edited) › ")
     assert "[1] 👍 ✓   [2] 👎" in voted
-    assert f"bot › 📚 Sources for “{title}”" in transcript.after(":6")
+    assert f"bot › 📚 Sources for {title}" in transcript.after(":6")
     daily = transcript.after(":tomorrow")
     assert daily.startswith("⏩ The clock moved on to Tue 03 Mar 2026, 08:00 (UTC)")
     assert daily.rstrip().endswith(" 📚 Source") and "\nbot › " in daily

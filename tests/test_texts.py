@@ -3,7 +3,7 @@
 import re
 from datetime import UTC, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 
@@ -15,6 +15,10 @@ from tips.markup import telegram_html_problems, visible_text
 README = Path(__file__).parent.parent / "README.md"
 SCHEDULE = Schedule(time(7, 30), ZoneInfo("Europe/Berlin"))
 NEXT = datetime(2026, 3, 3, 6, 30, tzinfo=UTC)
+
+
+def about_of(library):
+    return texts.render_about([len(tip.refs) for tip in library.tips], len(library.references))
 
 
 def all_renders(library):
@@ -43,13 +47,19 @@ def all_renders(library):
         texts.render_schedule_changed(SCHEDULE, NEXT),
         texts.render_schedule_changed(SCHEDULE, None),
         texts.render_time_usage("bad <time> & more"),
-        texts.render_timezone_usage("I don't know a place or timezone called “<b>”."),
+        texts.render_timezone_usage('I don\'t know a place or timezone called "<b>".'),
         texts.render_zone_choice("<b>CST"),
         texts.render_country_page("United States", 0, 4),
         texts.render_country_page("Bosnia & Herzegovina", 2, 3),
         texts.render_unknown_topic("<script>&", library.topics),
-        texts.render_help(library.topics),
-        texts.render_about(len(library.tips), len(library.references)),
+        texts.render_help(False),
+        texts.render_help(True),
+        texts.render_help_more(library.topics, False),
+        texts.render_help_more(library.topics, True),
+        about_of(library),
+        texts.render_privacy(),
+        texts.render_unknown_command("/<b>&" + "x" * 100, None),
+        texts.render_unknown_command("/tpi", "tip"),
         texts.render_hint(),
         texts.render_sorry(),
         texts.render_settings(
@@ -71,7 +81,6 @@ def all_renders(library):
         texts.render_deleted(False),
         texts.render_delete_cancelled(),
         texts.render_export_caption(),
-        texts.render_what_is_stored(),
         texts.render_channel_usage(),
         texts.render_channel_private_only(),
         texts.render_channel_bot_missing("Gut <&> News"),
@@ -118,10 +127,40 @@ def test_settings_show_a_pause_in_local_time_and_the_chosen_topics(library):
     )
 
 
-def test_about_says_what_is_stored_and_how_to_get_or_erase_it(library):
-    about = texts.render_about(len(library.tips), len(library.references))
-    assert "What is stored, and why" in about
-    assert "/export" in about and "/delete_me" in about
+def test_about_points_to_privacy_which_says_what_is_stored_and_how_to_get_or_erase_it(library):
+    assert "/privacy" in about_of(library)
+    privacy = texts.render_privacy()
+    assert "Stored for each chat, and why" in privacy and "Kept 3 days" in privacy
+    assert "/export" in privacy and "/delete_me" in privacy
+
+
+def test_about_is_in_short_lines_and_says_how_votes_count(library):
+    about = about_of(library)
+    assert texts.LEARNING in about
+    assert all(len(visible_text(line)) <= 90 for line in about.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("counts", "line"),
+    [
+        ([1, 1], "Each tip cites one of them, shown under it."),
+        ([1, 2, 2], "Each tip cites one or two of them, shown under it (2 cite more than one)."),
+        ([1, 2, 3], "Each tip cites one to three of them, shown under it (2 cite more than one)."),
+        ([2, 9], "Each tip cites two to 9 of them, shown under it (2 cite more than one)."),
+    ],
+)
+def test_about_counts_the_sources_each_tip_cites(counts, line):
+    assert line in texts.render_about(counts, 40).splitlines()
+
+
+def test_about_counts_the_shipped_librarys_sources_right(library):
+    counts = [len(tip.refs) for tip in library.tips]
+    several = sum(count > 1 for count in counts)
+    assert several > 0  # many tips cite two: "each cites one" would be wrong
+    assert f"({several} cite more than one)" in about_of(library)
+    assert f"{len(counts)} tips from {len(library.references)} published sources" in about_of(
+        library
+    )
 
 
 def test_every_text_is_valid_telegram_html(library):
@@ -138,7 +177,7 @@ def test_welcome_shows_time_zone_next_tip_and_disclaimer():
 
 
 def test_about_carries_the_disclaimer(library):
-    about = texts.render_about(len(library.tips), len(library.references))
+    about = about_of(library)
     assert "Not medical advice" in about
     assert "warfarin" in about
 
@@ -161,16 +200,38 @@ def test_every_registered_command_is_in_the_menu_help_and_readme(library):
     menu = {name for name, _ in texts.COMMANDS}
     hidden = {name for name, _ in texts.ADMIN_COMMANDS}
     assert registered_commands() == menu | hidden
-    help_text = texts.render_help(library.topics)
-    readme_commands = set(re.findall(r"^\| `/(\w+)", README.read_text(), re.MULTILINE))
-    for command in menu:
-        assert f"/{command} " in help_text
-    assert readme_commands == menu
+    for in_group in (False, True):
+        help_text = texts.render_help(in_group) + texts.render_help_more(library.topics, in_group)
+        for command in menu - {"help"}:
+            assert f"/{command} " in help_text
+    readme_commands = re.findall(r"^\| `/(\w+)", README.read_text(), re.MULTILINE)
+    assert sorted(readme_commands) == sorted(menu)
 
 
-def test_admin_commands_are_hidden_and_documented_for_operators():
+def test_the_main_commands_are_few_and_the_help_fits_a_phone_screen(library):
+    assert len(texts.MAIN_COMMANDS) <= 8
+    assert not {name for name, _ in texts.MAIN_COMMANDS} & {name for name, _ in texts.MORE_COMMANDS}
+    for in_group in (False, True):
+        assert len(texts.render_help(in_group).splitlines()) <= texts.HELP_LINES
+    for name, _ in texts.MAIN_COMMANDS:
+        assert name == "help" or f"/{name} " in texts.render_help(False)
+
+
+def test_group_only_lines_only_in_groups(library):
+    for private, group in [
+        (texts.render_help(False), texts.render_help(True)),
+        (
+            texts.render_help_more(library.topics, False),
+            texts.render_help_more(library.topics, True),
+        ),
+    ]:
+        assert "group" not in private and "admins" not in private
+        assert "👥 In this group only its admins" in group
+
+
+def test_admin_commands_are_hidden_and_documented_for_operators(library):
     operating = README.read_text().split("## Operating it", 1)[1].split("\n## ", 1)[0]
-    help_text = texts.render_help(())
+    help_text = texts.render_help(False) + texts.render_help_more(library.topics, False)
     for command, _ in texts.ADMIN_COMMANDS:
         assert f"/{command}" not in help_text
         assert f"`/{command}`" in operating
@@ -180,3 +241,19 @@ def test_admin_commands_are_hidden_and_documented_for_operators():
 def test_menu_entries_fit_telegram_limits(name, description):
     assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
     assert 1 <= len(description) <= 256
+
+
+def test_the_settings_example_is_the_chats_own_city_and_reads_back_as_its_zone():
+    from bot.commands.parsing import parse_timezone
+    from scheduler.zones import zone_index
+
+    index = zone_index()
+    keys = {key for name in available_timezones() if (key := index.resolve(name))}
+    for key in keys:
+        example = texts.timezone_example(Schedule(time(8), ZoneInfo(key)))
+        if key == "UTC" or key.startswith("Etc/"):
+            assert example == "/timezone and your city"
+        else:
+            assert parse_timezone(example.removeprefix("/timezone ")).key == key, example
+    sydney = texts.render_settings(Schedule(time(8), ZoneInfo("Australia/Sydney")), NEXT)
+    assert sydney.endswith("Change with the buttons below, /time 7pm or /timezone sydney.")

@@ -32,7 +32,7 @@ def render_tip_with_evidence(tip: Tip, library: Library) -> str:
 
 def render_evidence(tip: Tip, library: Library) -> str:
     """The evidence as a message of its own, for when the tip itself cannot be edited."""
-    heading = f"🔎 <b>Why “{escape(tip.title)}”</b>"
+    heading = f"🔎 <b>The evidence for</b> <i>{escape(tip.title)}</i>"
     return "\n".join([heading, "", tip.evidence, "", *_citations(tip, library)]).rstrip()
 
 
@@ -63,7 +63,7 @@ def render_citation(reference: Reference) -> str:
 def render_sources(tip: Tip, library: Library) -> str:
     """Everything a reader needs to weigh one tip: its evidence, then each source in full."""
     entries = "\n\n".join(render_reference(reference) for reference in _sources(tip, library))
-    heading = f"📚 <b>Sources for “{escape(tip.title)}”</b>"
+    heading = f"📚 <b>Sources for</b> <i>{escape(tip.title)}</i>"
     return f"{heading}\n\n{_evidence(tip)}\n\n{entries}"
 
 

@@ -1,4 +1,8 @@
-"""/plants: the "30 different plants a week" tally, in the chat's local Monday-to-Sunday week."""
+"""/plants: the "30 different plants a week" tally, in the chat's local Monday-to-Sunday week.
+
+The rule and its study come once a week: with the week's first plants (and while the week has
+none, when the example is what helps); after that, two lines. Read from the week's stored
+tally, so no column remembers it."""
 
 from __future__ import annotations
 
@@ -27,10 +31,13 @@ async def plants(update: Update, context: Context) -> None:
         await reply(update, context, texts.render_no_plants_known(unknown))
         return
     week = week_start(local_today(context, chat_id))
+    explain = not s.store.plants_of(chat_id, week)  # the week's first plants: say why, once
     added = s.store.add_plants(chat_id, week, known, s.clock()) if known else None
     shown = s.store.plants_of(chat_id, week)
     source = s.library.references.get(SOURCE_REF)
-    text = texts.render_plants(week, shown, added=added, unknown=unknown, source=source)
+    text = texts.render_plants(
+        week, shown, added=added, unknown=unknown, source=source, explain=explain
+    )
     await reply(update, context, text)
 
 

@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.commands import channels, choices, handlers, plants, presses, privacy, rhythm
-from bot.commands.buttons import rhythm_buttons, settings_buttons, zone_buttons
+from bot.commands.buttons import help_buttons, rhythm_buttons, settings_buttons, zone_buttons
 from bot.commands.replying import Handler
 from bot.service.context import App
 
@@ -40,6 +40,7 @@ COMMAND_HANDLERS: dict[str, Handler] = {
     "delete_me": privacy.delete_me,
     "help": handlers.help_command,
     "about": handlers.about,
+    "privacy": handlers.privacy,
     "stats": handlers.stats,  # hidden from the menu: for the bot's admins
 }
 
@@ -65,11 +66,13 @@ def add_handlers(app: App) -> None:
     app.add_handler(MessageHandler(new & private & filters.LOCATION, handlers.location_shared))
     # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
     app.add_handler(MessageHandler(new & private, handlers.hint))
-    # Buttons: settings, topics and /delete_me; quiet, weekends and a welcome's Done; then the
-    # tips' own (old `source:` ones included), where anything else is answered as stale.
+    # Buttons: settings, topics and /delete_me; /help's pages; quiet, weekends and a welcome's
+    # Done; then the tips' own (old `source:` ones included), where anything else is answered
+    # as stale.
     app.add_handler(CallbackQueryHandler(choices.press, pattern=settings_buttons.PRESS_PATTERN))
     app.add_handler(CallbackQueryHandler(rhythm.press, pattern=rhythm_buttons.PRESS_PATTERN))
     pattern = zone_buttons.PRESS_PATTERN  # 📍 and 🕰 above the timezone pickers
     app.add_handler(CallbackQueryHandler(handlers.shortcut_pressed, pattern=pattern))
+    app.add_handler(CallbackQueryHandler(handlers.help_pressed, pattern=help_buttons.PRESS_PATTERN))
     app.add_handler(CallbackQueryHandler(presses.pressed))
     app.add_error_handler(handlers.on_error)

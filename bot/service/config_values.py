@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import time
 from urllib.parse import urlsplit
 
-from bot.commands.parsing import ArgumentError, canonical_timezone, parse_time
+from bot.commands.parsing import ArgumentError, canonical_timezone, parse_24h_time
 from bot.service.zone_rules import zone_problem
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -69,7 +69,7 @@ def default_timezone(raw: str) -> str:
 
 def default_delivery_time(raw: str) -> time:
     try:
-        return parse_time(raw)
+        return parse_24h_time(raw)
     except ArgumentError:
         raise ConfigError(f"DEFAULT_DELIVERY_TIME {raw!r} is not a 24-hour HH:MM time") from None
 

@@ -8,9 +8,15 @@ import logging
 import signal
 from collections.abc import Iterator
 
+from telegram import (
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+)
 from telegram.error import InvalidToken, TelegramError
 
-from bot.commands.texts import COMMANDS
+from bot.commands.texts import ADMIN_COMMANDS, COMMANDS, MAIN_COMMANDS
 from bot.service.context import App, Services, services_of
 from bot.service.faults import Faults
 from bot.service.logs import log_loop_exception
@@ -150,9 +156,28 @@ async def serve_until_signalled(app: App) -> None:
     await serve(app, stop)
 
 
+Menu = tuple[tuple[str, str], ...]
+
+
+def command_menus(admin_user_ids: frozenset[int]) -> list[tuple[BotCommandScope, Menu]]:
+    """Everyone's menu holds the main commands; group admins see every command in their
+    groups, and the bot's operators (`ADMIN_USER_IDS`) every one and theirs in their own chat."""
+    operators: list[tuple[BotCommandScope, Menu]] = [
+        (BotCommandScopeChat(user_id), COMMANDS + ADMIN_COMMANDS)
+        for user_id in sorted(admin_user_ids)
+    ]
+    return [
+        (BotCommandScopeDefault(), MAIN_COMMANDS),
+        (BotCommandScopeAllChatAdministrators(), COMMANDS),
+        *operators,
+    ]
+
+
 async def _register_commands(app: App) -> None:
-    """The command menu users see; a failure here is not worth refusing to start."""
-    try:
-        await app.bot.set_my_commands(COMMANDS)
-    except TelegramError as exc:
-        logger.warning("Could not register the command menu: %s", exc)
+    """The command menus users see; a failure here is not worth refusing to start (an
+    operator who never opened a chat with the bot is "chat not found": the others still go)."""
+    for scope, menu in command_menus(services_of(app).settings.admin_user_ids):
+        try:
+            await app.bot.set_my_commands(menu, scope=scope)
+        except TelegramError as exc:
+            logger.warning("Could not register the %s command menu: %s", scope.type, exc)

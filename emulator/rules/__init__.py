@@ -1,5 +1,5 @@
 """Telegram's rules as the emulator enforces them: the HTML parse mode (`entities`, with its
 tag table `html_tags`), parameter checks (`validation`), error answers worded as Telegram's
-(`errors`) and flood control (`flood`)."""
+(`errors`), flood control (`flood`) and command scopes (`scopes`)."""
 
-__all__ = ["entities", "errors", "flood", "html_tags", "validation"]
+__all__ = ["entities", "errors", "flood", "html_tags", "scopes", "validation"]

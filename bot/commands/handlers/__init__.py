@@ -7,7 +7,15 @@ How they answer (reply, edit in place, answer a press) and the group-admin guard
 
 from __future__ import annotations
 
-from bot.commands.handlers.info import about, addressed_hint, help_command, hint, stats
+from bot.commands.handlers.info import (
+    about,
+    addressed_hint,
+    help_command,
+    help_pressed,
+    hint,
+    privacy,
+    stats,
+)
 from bot.commands.handlers.locating import location_shared, shortcut_pressed
 from bot.commands.handlers.schedule import (
     local_today,
@@ -26,11 +34,13 @@ __all__ = [
     "avoid",
     "chat_migrated",
     "help_command",
+    "help_pressed",
     "hint",
     "local_today",
     "location_shared",
     "membership_changed",
     "on_error",
+    "privacy",
     "received",
     "save_schedule",
     "send_tip_from",

@@ -1,23 +1,55 @@
-"""/help, /about and /stats, and the hint for anything else."""
+"""/help (two pages, a button between them), /about, /privacy and /stats, and the hint for
+anything else: an unknown command is named, with the closest known one."""
 
 from __future__ import annotations
 
-from telegram import Chat, Update
+from telegram import Chat, Message, Update
 
 from bot.commands import texts
-from bot.commands.replying import chat_of, reply
+from bot.commands.buttons.help_buttons import HelpPage, help_keyboard, help_page
+from bot.commands.parsing import closest_command, typed_command
+from bot.commands.replying import answer_query, chat_of, edit_in_place, reply
 from bot.service.context import Context
+
+_GROUPS = frozenset({Chat.GROUP, Chat.SUPERGROUP})
+_KNOWN = tuple(name for name, _ in texts.COMMANDS)
 
 
 async def help_command(update: Update, context: Context) -> None:
-    """Commands and topics."""
-    await reply(update, context, texts.render_help(context.services.library.topics))
+    """The main commands, with a button to the rest."""
+    in_group = chat_of(update).type in _GROUPS
+    await reply(update, context, texts.render_help(in_group), help_keyboard(HelpPage.MAIN))
+
+
+async def help_pressed(update: Update, context: Context) -> None:
+    """➕ More or ⬅️ Back under /help: the other page, in place."""
+    query = update.callback_query
+    if query is None:
+        return
+    page, message = help_page(query.data), query.message
+    if page is None or not isinstance(message, Message):
+        await answer_query(query, texts.render_stale_button())
+        return
+    in_group = message.chat.type in _GROUPS
+    text = (
+        texts.render_help(in_group)
+        if page is HelpPage.MAIN
+        else texts.render_help_more(context.services.library.topics, in_group)
+    )
+    await answer_query(query, None)
+    await edit_in_place(query, context.services, text, help_keyboard(page))
 
 
 async def about(update: Update, context: Context) -> None:
     """What the bot is, where the tips come from, and the disclaimer."""
     library = context.services.library
-    await reply(update, context, texts.render_about(len(library.tips), len(library.references)))
+    counts = [len(tip.refs) for tip in library.tips]
+    await reply(update, context, texts.render_about(counts, len(library.references)))
+
+
+async def privacy(update: Update, context: Context) -> None:
+    """What is stored, why, for how long, and how to export or erase it."""
+    await reply(update, context, texts.render_privacy())
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -31,8 +63,14 @@ async def stats(update: Update, context: Context) -> None:
 
 
 async def hint(update: Update, context: Context) -> None:
-    """Plain text or an unknown command in a private chat: point to /help."""
-    await reply(update, context, texts.render_hint())
+    """Plain text or an unknown command in a private chat: name the command, point to /help."""
+    message = update.effective_message
+    command = typed_command((message.text if message else None) or "")
+    if command is None:
+        await reply(update, context, texts.render_hint())
+        return
+    closest = closest_command(command, _KNOWN)
+    await reply(update, context, texts.render_unknown_command(command, closest))
 
 
 async def addressed_hint(update: Update, context: Context) -> None:
@@ -41,4 +79,4 @@ async def addressed_hint(update: Update, context: Context) -> None:
     text = (message.text if message else None) or ""
     command = text.split(maxsplit=1)[0] if text else ""
     if command.casefold().endswith(f"@{context.bot.username}".casefold()):
-        await reply(update, context, texts.render_hint())
+        await hint(update, context)

@@ -1,11 +1,17 @@
 """Every message the bot writes, as pure functions returning Telegram HTML, one module a feature.
 
-`menu` holds COMMANDS, the command menu; `common` what the features share (escaping, the
-schedule line, the answers any command may get). Callers use the package: `texts.render_x(...)`.
+`menu` holds the command menus (MAIN_COMMANDS, then MORE_COMMANDS), `help` /help's two pages,
+`about` /about and /privacy; `common` what the features share (escaping, the schedule line, the
+answers any command may get). Callers use the package: `texts.render_x(...)`.
 """
 
 from __future__ import annotations
 
+from bot.commands.texts.about import (
+    LEARNING,
+    render_about,
+    render_privacy,
+)
 from bot.commands.texts.channels import (
     CHANNEL_HOW,
     render_channel_added,
@@ -24,6 +30,7 @@ from bot.commands.texts.common import (
     render_schedule,
     render_sorry,
     render_stale_button,
+    render_unknown_command,
 )
 from bot.commands.texts.habits import (
     PLANTS_EXAMPLE,
@@ -33,6 +40,11 @@ from bot.commands.texts.habits import (
     render_plants,
     render_plants_too_long,
     render_streak,
+)
+from bot.commands.texts.help import (
+    HELP_LINES,
+    render_help,
+    render_help_more,
 )
 from bot.commands.texts.locating import (
     render_clock_gone,
@@ -46,6 +58,9 @@ from bot.commands.texts.locating import (
 from bot.commands.texts.menu import (
     ADMIN_COMMANDS,
     COMMANDS,
+    GROUP_ADMIN_ONLY,
+    MAIN_COMMANDS,
+    MORE_COMMANDS,
 )
 from bot.commands.texts.operator import (
     render_stats,
@@ -63,21 +78,11 @@ from bot.commands.texts.privacy import (
     render_delete_expired,
     render_deleted,
     render_export_caption,
-    render_what_is_stored,
-)
-from bot.commands.texts.rhythm import (
-    CHANGES,
-    WEEKEND_EXAMPLE,
-    news_since,
-    render_other_choice,
-    render_quiet_changed,
-    render_weekend_picker,
-    render_weekend_usage,
-    render_welcome_back,
 )
 from bot.commands.texts.settings import (
     TIME_EXAMPLE,
     TIMEZONE_EXAMPLE,
+    WEEKEND_EXAMPLE,
     render_chosen,
     render_last_topic,
     render_nothing_to_pause,
@@ -85,6 +90,7 @@ from bot.commands.texts.settings import (
     render_paused,
     render_picker_gone,
     render_quiet,
+    render_quiet_changed,
     render_region_page,
     render_resumed,
     render_schedule_changed,
@@ -95,6 +101,9 @@ from bot.commands.texts.settings import (
     render_timezone_usage,
     render_topic_choice,
     render_topic_gone,
+    render_weekend_picker,
+    render_weekend_usage,
+    timezone_example,
 )
 from bot.commands.texts.tips import (
     render_button_retired,
@@ -105,11 +114,13 @@ from bot.commands.texts.tips import (
     render_vote_noted,
 )
 from bot.commands.texts.welcome import (
+    CHANGES,
     DISCLAIMER,
-    render_about,
-    render_help,
+    news_since,
+    render_other_choice,
     render_stopped,
     render_welcome,
+    render_welcome_back,
 )
 
 __all__ = [
@@ -118,6 +129,11 @@ __all__ = [
     "CHANNEL_HOW",
     "COMMANDS",
     "DISCLAIMER",
+    "GROUP_ADMIN_ONLY",
+    "HELP_LINES",
+    "LEARNING",
+    "MAIN_COMMANDS",
+    "MORE_COMMANDS",
     "PLANTS_EXAMPLE",
     "PLANTS_RULE",
     "TIMEZONE_EXAMPLE",
@@ -148,6 +164,7 @@ __all__ = [
     "render_deleted",
     "render_export_caption",
     "render_help",
+    "render_help_more",
     "render_hint",
     "render_last_topic",
     "render_local",
@@ -163,6 +180,7 @@ __all__ = [
     "render_picker_gone",
     "render_plants",
     "render_plants_too_long",
+    "render_privacy",
     "render_quiet",
     "render_quiet_changed",
     "render_region_page",
@@ -185,6 +203,7 @@ __all__ = [
     "render_topic_choice",
     "render_topic_gone",
     "render_topics",
+    "render_unknown_command",
     "render_unknown_topic",
     "render_utc_offset",
     "render_vote_noted",
@@ -192,6 +211,6 @@ __all__ = [
     "render_weekend_usage",
     "render_welcome",
     "render_welcome_back",
-    "render_what_is_stored",
     "render_zone_choice",
+    "timezone_example",
 ]

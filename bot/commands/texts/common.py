@@ -33,6 +33,12 @@ def render_hint() -> str:
     return "I answer commands: /tip for a tip right now, or /help for everything I can do."
 
 
+def render_unknown_command(command: str, closest: str | None) -> str:
+    """`command` as typed (its `@botname` dropped); `closest` a known one it may have meant."""
+    guess = f" Did you mean /{closest}?" if closest else ""
+    return f"I don't know {escape(command[:33])}.{guess} /help lists what I can do."
+
+
 def render_ask_an_admin() -> str:
     return "Only this group's admins can change its daily tip: please ask one of them."
 

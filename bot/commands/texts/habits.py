@@ -49,20 +49,24 @@ def render_plants(
     added: list[str] | None = None,
     unknown: list[str] | None = None,
     source: Reference | None = None,
+    explain: bool = True,
 ) -> str:
     """This week's tally: what was just added, the names not recognised, and the whole list.
 
     `added` is None for a bare `/plants`; `source` is the American Gut study, when the
-    library has it verified."""
-    lines = [f"🌱 <b>{len(plants)}/{GOAL} plants</b> this week (since Mon {week:%d %b})"]
+    library has it verified. With `explain` (once a week) the rule and its study follow;
+    without, two lines: the count, and what was added (or this week's plants)."""
+    celebrate = " 🎉" if len(plants) >= GOAL else ""
+    lines = [f"🌱 <b>{len(plants)}/{GOAL} plants</b> this week (since Mon {week:%d %b}){celebrate}"]
     if added is not None:
         lines.append(_plants_added(added))
     lines.extend(_unknown_plant(name) for name in (unknown or [])[:10])
+    listed = f"This week: {escape(', '.join(plants))}" if plants else PLANTS_EXAMPLE
+    if not explain:
+        return "\n".join(lines if added is not None else [*lines, listed])
     if len(plants) >= GOAL:
         lines.append("🎉 30 reached: that's a lot of variety!")
-    lines.append("")
-    lines.append(f"This week: {escape(', '.join(plants))}" if plants else PLANTS_EXAMPLE)
-    lines.extend(("", PLANTS_RULE))
+    lines.extend(("", listed, "", PLANTS_RULE))
     if source is not None:
         lines.append(
             "In the American Gut Project, people who ate 30 or more different plants a week had "
@@ -78,7 +82,7 @@ def _plants_added(added: list[str]) -> str:
 
 
 def _unknown_plant(name: str) -> str:
-    return f"I don't know “{escape(name[:40])}” — try its plain name."
+    return f'I don\'t know "{escape(name[:40])}" — try its plain name.'
 
 
 def render_plants_too_long() -> str:

@@ -12,7 +12,7 @@ TIMEZONE_TRY = (
 
 def render_zone_choice(said: str) -> str:
     """Above the zones an abbreviation (`CST`) or a city may mean."""
-    return f"🌍 “{escape(said)}” can mean more than one timezone. Tap yours:"
+    return f'🌍 "{escape(said)}" can mean more than one timezone. Tap yours:'
 
 
 def render_country_page(country: str, page: int, pages: int) -> str:

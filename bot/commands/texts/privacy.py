@@ -1,4 +1,4 @@
-"""/export and /delete_me, and what is stored about a chat (also in /about)."""
+"""/export and /delete_me (what is stored, and for how long, is /privacy, in `about`)."""
 
 from __future__ import annotations
 
@@ -31,16 +31,3 @@ def render_delete_expired() -> str:
 
 def render_export_caption() -> str:
     return "📦 Everything stored about this chat, as JSON. /delete_me erases it."
-
-
-def render_what_is_stored() -> str:
-    return (
-        "🔒 <b>What is stored, and why.</b> For each chat: its id and type, whether it is "
-        "subscribed, its delivery time (and weekend time), timezone, topics, quiet setting and "
-        "any pause (to send your tip when and how you asked for it), when it last stopped (to "
-        "welcome you back), its tips of the last 3 days and which tips it has had this round "
-        "(so a day gets one tip and tips don't repeat), your 👍/👎 on tips, your streak's "
-        "figures, this week's and last week's plants, and the channels you added with "
-        "/channel (to list them for you). Not your name, nor anything else you type. "
-        "/export sends you all of it; /delete_me erases it."
-    )

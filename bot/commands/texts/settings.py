@@ -9,8 +9,14 @@ from bot.commands.texts.places import TIMEZONE_TRY
 from scheduler.due import Schedule
 from tips import Topic, is_chosen
 
-TIME_EXAMPLE = "Example: <code>/time 07:30</code> (24-hour clock, your local time)."
+TIME_EXAMPLE = "try <code>/time 7pm</code>, <code>/time 7:30 am</code> or <code>/time 19:00</code>."
 TIMEZONE_EXAMPLE = "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>."
+
+
+WEEKEND_EXAMPLE = (
+    "Example: <code>/time weekends 09:30</code>, or <code>/time weekends off</code> for the "
+    "weekday time every day."
+)
 
 
 def render_settings(
@@ -39,8 +45,17 @@ def render_settings(
         f"⚙️ <b>Your settings</b>\nDaily tip: {state}\n"
         f"{render_schedule(schedule, next_tip)}\n{render_chosen(topics, chosen)}\n"
         f"{render_quiet(quiet)}\n\n"
-        f"Change with the buttons below, /time 07:30 and /timezone Europe/Berlin.{problem}"
+        f"Change with the buttons below, /time 7pm or {timezone_example(schedule)}.{problem}"
     )
+
+
+def timezone_example(schedule: Schedule) -> str:
+    """`/timezone` as this chat would type it: its own city (`/timezone new york`); a chat on
+    a zone without one (UTC, the default) is shown the form instead."""
+    area, _, city = schedule.timezone.key.rpartition("/")
+    if not area or area == "Etc":
+        return "/timezone and your city"
+    return f"/timezone {escape(city.replace('_', ' ').lower())}"
 
 
 def render_quiet(quiet: bool) -> str:
@@ -140,9 +155,30 @@ def render_schedule_changed(schedule: Schedule, next_tip: datetime | None) -> st
 
 
 def render_time_usage(problem: str) -> str:
-    return f"{escape(problem)}\n{TIME_EXAMPLE}"
+    """One line: what could not be read, and the forms that can."""
+    return f"{escape(problem)}: {TIME_EXAMPLE}"
 
 
 def render_timezone_usage(problem: str) -> str:
     """One line: what was wrong, and what to try."""
     return f"{escape(problem)} {TIMEZONE_TRY}"
+
+
+def render_quiet_changed(quiet: bool) -> str:
+    """A button answer (plain text)."""
+    if quiet:
+        return "🔕 Daily tips will arrive without a sound."
+    return "🔔 Daily tips will arrive with a sound again."
+
+
+def render_weekend_picker(schedule: Schedule) -> str:
+    current = f"{schedule.weekend_at:%H:%M}" if schedule.weekend_at else "the weekday time"
+    return (
+        f"🗓 <b>Your weekend time</b>\nOn Saturdays and Sundays your tip comes at {current} "
+        f"({escape(schedule.timezone.key)}); weekdays stay at {schedule.at:%H:%M}. Tap a time, "
+        "or send <code>/time weekends 09:45</code> for any other."
+    )
+
+
+def render_weekend_usage(problem: str) -> str:
+    return f"{escape(problem)}\n{WEEKEND_EXAMPLE}"

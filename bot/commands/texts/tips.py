@@ -8,7 +8,7 @@ from tips import Topic
 
 def render_unknown_topic(name: str, topics: tuple[Topic, ...]) -> str:
     shown = escape(name[:40])
-    return f"I don't have a topic called “{shown}”. Try one of these:\n{render_topics(topics)}"
+    return f'I don\'t have a topic called "{shown}". Try one of these:\n{render_topics(topics)}'
 
 
 def render_topics(topics: tuple[Topic, ...]) -> str:

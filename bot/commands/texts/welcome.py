@@ -1,22 +1,38 @@
-"""/start, /stop, /help and /about: what the bot is and how it begins or ends."""
+"""/start and /stop: how the bot begins or ends, and how it greets someone who comes back (their
+settings, and what is new since they left); /help, /about and /privacy have their own."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from bot.commands.texts.common import escape, render_schedule
-from bot.commands.texts.menu import COMMANDS
-from bot.commands.texts.privacy import render_what_is_stored
-from bot.commands.texts.tips import render_topics
+from bot.commands.texts.settings import render_chosen, render_quiet
 from scheduler.due import Schedule
 from tips import Topic
 
 DISCLAIMER = "<i>General information, not medical advice.</i>"
 
+#: What changed for subscribers, newest last: (the day it shipped, one short line). A returning
+#: subscriber is told of those after they left; keep each line short, and drop old ones.
+CHANGES = (
+    (date(2026, 12, 2), "📍 your timezone from your location, or 🕰 the time it is there"),
+    (date(2026, 12, 2), "/time as you say it (7pm, 7.15) and a shorter /help"),
+    (date(2026, 12, 2), "🔕 quiet delivery and 🗓 a weekend time, in /settings"),
+)
+MAX_NEWS = 3
+
+Changes = tuple[tuple[date, str], ...]
+
+
+def news_since(since: datetime | None, changes: Changes = CHANGES) -> list[str]:
+    """The newest changes (at most `MAX_NEWS`) shipped after `since`; all of them if unknown."""
+    after = since.astimezone(UTC).date() if since else date.min
+    return [line for day, line in changes if day > after][-MAX_NEWS:]
+
 
 def render_welcome(schedule: Schedule, next_tip: datetime) -> str:
     """A new subscriber's welcome; someone who was here is welcomed back instead
-    (`texts.rhythm.render_welcome_back`)."""
+    (`render_welcome_back`)."""
     return (
         "🦴 <b>Welcome to GutBone Daily!</b>\n\nOnce a day you'll get one short tip on how your "
         "gut and its microbes can help your bones, each with the study it rests on.\n\n"
@@ -33,25 +49,33 @@ def render_stopped(was_active: bool) -> str:
     return "⏸ Daily tips stopped. Your settings are kept: /start brings them back."
 
 
-def render_help(topics: tuple[Topic, ...]) -> str:
-    commands = "\n".join(f"/{name} — {escape(description)}" for name, description in COMMANDS)
-    groups = (
-        "In a group, only its admins can /start, /stop, change /time, /timezone and /topics, "
-        "/pause, /resume, /export or /delete_me."
-    )
-    return f"<b>Commands</b>\n{commands}\n{groups}\n\n<b>Topics</b>\n{render_topics(topics)}"
-
-
-def render_about(tip_count: int, reference_count: int) -> str:
+def render_welcome_back(
+    schedule: Schedule,
+    next_tip: datetime,
+    *,
+    returning: bool,
+    quiet: bool,
+    topics: tuple[Topic, ...],
+    chosen: frozenset[str] | None,
+    news: list[str],
+) -> str:
+    """/start from someone who was here: their settings, and what is new (`returning`: they
+    had stopped, and are subscribed again now)."""
+    opening = "Your daily tip is on again." if returning else "You're subscribed."
+    since = "since you left" if returning else "lately"
+    new = f"\n🆕 New {since}: {escape('; '.join(news))}." if news else ""
     return (
-        "🦴 <b>GutBone Daily</b> sends one short tip a day on the gut–bone axis: how the "
-        "microbes in your gut, and what you feed them, relate to bone strength.\n\n"
-        f"Each of the {tip_count} tips cites one of {reference_count} published sources, "
-        "shown under the tip. Much of this research is early: many findings come from mice "
-        "or rats, or measure bone density or calcium absorption rather than fractures, and the "
-        "tips say so.\n\n"
-        f"{render_what_is_stored()}\n\n"
-        "⚕️ <b>Not medical advice.</b> The tips are general information and no substitute for "
-        "your doctor's care. If you have osteoporosis, take bone medication or blood thinners "
-        "such as warfarin, or are thinking about supplements, talk to your clinician first."
+        f"👋 <b>Welcome back!</b> {opening}\n\n{render_schedule(schedule, next_tip)}\n"
+        f"{render_chosen(topics, chosen)}\n{render_quiet(quiet)}{new}\n\n"
+        f"/settings changes any of it. Want one now? /tip\n\n{DISCLAIMER}"
     )
+
+
+def render_other_choice(saved: str, time_left: bool) -> str:
+    """A welcome's confirmation, with its other choice (the time, or the timezone) to make."""
+    ask = (
+        "🕗 And your time? Tap one below, or ✓ Done to keep it."
+        if time_left
+        else "🌍 And your timezone? Tap your region below, or ✓ Done to keep it."
+    )
+    return f"{saved}\n\n{ask}"

@@ -1,0 +1,75 @@
+"""/about and /privacy: what the bot is, where its tips come from, and what it keeps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+_WORDS = ("no", "one", "two", "three", "four", "five")
+
+LEARNING = (
+    "A 👎 takes that tip out of your rotation; your 👍/👎 shift how often each topic comes up."
+)
+
+
+def render_about(sources_per_tip: Sequence[int], reference_count: int) -> str:
+    """Short lines; `sources_per_tip` holds how many sources each tip cites."""
+    return "\n".join(
+        [
+            "🦴 <b>GutBone Daily</b>: one short tip a day on the gut–bone axis.",
+            "How the microbes in your gut, and what you feed them, relate to your bones.",
+            "",
+            f"📚 {len(sources_per_tip)} tips from {reference_count} published sources.",
+            _citing(sources_per_tip),
+            "🐭 Much of this research is early: many findings come from mice or rats.",
+            "Many measure bone density or calcium absorption, not fractures. The tips say so.",
+            "",
+            LEARNING,
+            "🔒 What is stored, for how long, and how to erase it: /privacy",
+            "",
+            "⚕️ <b>Not medical advice.</b> The tips are general information.",
+            "They are no substitute for your doctor's care.",
+            "Osteoporosis, bone medication, blood thinners such as warfarin, or supplements?",
+            "Talk to your clinician first.",
+        ]
+    )
+
+
+def _citing(sources_per_tip: Sequence[int]) -> str:
+    """How many sources a tip cites: `Each tip cites one or two of them, shown under it.`"""
+    fewest, most = min(sources_per_tip, default=0), max(sources_per_tip, default=0)
+    if fewest == most:
+        return f"Each tip cites {_count(most)} of them, shown under it."
+    several = sum(1 for count in sources_per_tip if count > 1)
+    joint = "or" if most == fewest + 1 else "to"
+    return (
+        f"Each tip cites {_count(fewest)} {joint} {_count(most)} of them, shown under it "
+        f"({several} cite more than one)."
+    )
+
+
+def _count(number: int) -> str:
+    return _WORDS[number] if number < len(_WORDS) else str(number)
+
+
+def render_privacy() -> str:
+    """What is stored about a chat, why, for how long (docs/storage.md's retention rules),
+    and how to get or erase it."""
+    return "\n".join(
+        [
+            "🔒 <b>Your privacy</b>",
+            "Stored for each chat, and why:",
+            "• Its id and type: to send you tips.",
+            "• Your settings (what /settings shows): to send them as you asked.",
+            "• The tips you've had this round and your last one: no repeats, and /source.",
+            "• The days a daily tip went out: one tip a day. Kept 3 days.",
+            "• Your 👍/👎 on tips: to choose your next tips.",
+            "• Your streak's figures and the last 32 days' check-ins: for /streak.",
+            "• This week's and last week's plants: for /plants. Older weeks are dropped.",
+            "• The channels you added: for /channel, until you remove them.",
+            "Not your name, nor anything else you type.",
+            "The rest is kept until /delete_me (/stop keeps your settings, and when you "
+            "stopped, for a later /start to welcome you back).",
+            "",
+            "📦 /export sends you all of it as a file. 🗑 /delete_me erases it for good.",
+        ]
+    )
