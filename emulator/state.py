@@ -36,6 +36,7 @@ class SentMessage:
     parse_mode: str | None
     reply_markup: dict[str, Any] | None
     at: float
+    disable_notification: bool = False  # sent without a sound
 
     @property
     def visible_text(self) -> str:

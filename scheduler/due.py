@@ -28,12 +28,25 @@ class Schedule:
     `rescheduled` moves it when the time or timezone changes (see there).
     `paused_until` is the instant a pause ends (`/pause`): no day whose delivery time comes
     before it is owed, and the first one after it is, with nothing to do to resume.
+    `weekend_at`, when set, is the local time on Saturdays and Sundays instead of `at`
+    (`/time weekends 09:30`); it only moves a day's slot, so one tip per local day still holds.
     """
 
     at: time
     timezone: ZoneInfo
     since: datetime | None = None
     paused_until: datetime | None = None
+    weekend_at: time | None = None
+
+
+_SATURDAY = 5
+
+
+def time_on(schedule: Schedule, day: date) -> time:
+    """The local delivery time on `day`: the weekend time on Saturday and Sunday, if set."""
+    if schedule.weekend_at is not None and day.weekday() >= _SATURDAY:
+        return schedule.weekend_at
+    return schedule.at
 
 
 def local_date(schedule: Schedule, now: datetime) -> date:
@@ -93,9 +106,10 @@ def slot(schedule: Schedule, day: date) -> datetime:
     """The UTC instant of the delivery on local `day`.
 
     A local time that does not exist (the spring-forward gap) moves to the first valid minute
-    after the gap; a time that happens twice (fall-back) uses its first occurrence.
+    after the gap; a time that happens twice (fall-back) uses its first occurrence. The time is
+    the day's own (`time_on`): a weekend time on Saturday and Sunday.
     """
-    return _slot(schedule.at, schedule.timezone, day)
+    return _slot(time_on(schedule, day), schedule.timezone, day)
 
 
 @lru_cache(maxsize=4096)

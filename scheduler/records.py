@@ -34,6 +34,7 @@ class Subscriber:
     that does not parse); such a subscriber is reported inactive with fallback settings until
     a command stores good ones, so nothing promises a tip that will not come.
     `topics` are the topic ids daily tips come from (None: the whole library).
+    `quiet`: the daily tip arrives without a sound (Telegram's `disable_notification`).
     """
 
     chat_id: int
@@ -43,6 +44,7 @@ class Subscriber:
     last_delivery: date | None
     problem: str | None = None
     topics: frozenset[str] | None = None
+    quiet: bool = False
 
 
 @dataclass(frozen=True)

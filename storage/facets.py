@@ -1,11 +1,12 @@
 """The store's smaller facets, each a thin layer over the module that holds its SQL: what chats
-keep beside their subscription (votes, check-ins, plants, channels) and what operators read
-(the lease, events, the sweep's heartbeat, the figures). `Store` is made of these."""
+keep beside their subscription (votes, check-ins, plants, channels), the rhythm of their
+deliveries (quiet, a weekend time, when they left) and what operators read (the lease, events,
+the sweep's heartbeat, the figures). `Store` is made of these."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from habits.recap import WeekRecord
 from habits.streaks import Streak
@@ -25,6 +26,7 @@ from storage.tables import (
     plants,
     recaps,
     streaks,
+    subscribers,
     subscriptions,
 )
 from storage.tables.events import EventKind
@@ -127,6 +129,34 @@ class HabitRecords(Connected):
             was_active = subscriptions.unsubscribe(self.db, channel_id, now)
             channels.forget(self.db, channel_id)
         return was_active
+
+
+class RhythmRecords(Connected):
+    """When and how daily tips arrive beside the subscription itself
+    (`storage.tables.subscriptions`): quiet delivery, a weekend time; and when a chat last
+    left (`storage.tables.subscribers.left_at`), so /start can tell a return."""
+
+    def set_quiet(
+        self, chat_id: int, quiet: bool, now: datetime, *, chat_type: str, default: Schedule
+    ) -> Subscriber:
+        return subscriptions.set_quiet(
+            self.db, chat_id, quiet, now, chat_type=chat_type, default=default
+        )
+
+    def quiet_delivery(self, chat_id: int) -> bool:
+        """Whether the chat's daily tip goes without a sound: asked as each one is sent."""
+        return subscribers.is_quiet(self.db, chat_id)
+
+    def set_weekend_time(
+        self, chat_id: int, at: time | None, now: datetime, *, chat_type: str, default: Schedule
+    ) -> Subscriber:
+        """`at` on Saturdays and Sundays (None: the weekday time), exactly once a day still."""
+        return subscriptions.set_weekend_time(
+            self.db, chat_id, at, now, chat_type=chat_type, default=default
+        )
+
+    def left_at(self, chat_id: int) -> datetime | None:
+        return subscribers.left_at(self.db, chat_id)
 
 
 class OperatorRecords(Connected):

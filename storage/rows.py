@@ -78,6 +78,8 @@ def _topics(value: object) -> frozenset[str] | None:
 _PREFERENCES: dict[str, Callable[[object], object]] = {
     "topics": _topics,
     "paused_until": _optional_instant,
+    "quiet": _flag,
+    "weekend_time": _clock_time,
 }
 
 
@@ -112,6 +114,7 @@ def _parse_good(row: Row) -> Subscriber:
         _zone(row["timezone"]),
         _instant(row["schedule_since"]),
         paused_until=_lenient(_optional_instant, row.get("paused_until")),
+        weekend_at=_lenient(_clock_time, row.get("weekend_time")),
     )
     return Subscriber(
         chat_id=row["chat_id"],
@@ -120,6 +123,7 @@ def _parse_good(row: Row) -> Subscriber:
         schedule=schedule,
         last_delivery=delivered_day(schedule, _optional_instant(row["last_delivered_at"])),
         topics=_lenient(_topics, row.get("topics")),
+        quiet=bool(_lenient(_flag, row.get("quiet"))),
     )
 
 
@@ -147,6 +151,7 @@ def _parse_with_problems(row: Row, fallback: Schedule) -> Subscriber:
         values["timezone"],
         values["schedule_since"],
         paused_until=preferences["paused_until"],
+        weekend_at=preferences["weekend_time"],
     )
     return Subscriber(
         chat_id=row["chat_id"],
@@ -156,6 +161,7 @@ def _parse_with_problems(row: Row, fallback: Schedule) -> Subscriber:
         last_delivery=delivered_day(schedule, values["last_delivered_at"]),
         problem="; ".join(problems) or None,
         topics=preferences["topics"],
+        quiet=bool(preferences["quiet"]),
     )
 
 

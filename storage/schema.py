@@ -28,6 +28,7 @@ from storage.migrations.later import (
     v9_channels,
     v10_claims,
 )
+from storage.migrations.quiet_weekends import v17_quiet_weekends
 from storage.migrations.rotation_votes import v12_rotation, v13_votes
 from storage.migrations.streaks_plants import v14_streaks, v15_plants
 from storage.migrations.tip_numbers import v11_tip_numbers
@@ -52,7 +53,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     v14_streaks,
     v15_plants,
     v16_compact_deliveries,
-    v18_weekly_recap,  # 17th until the integrator adds v17 before it
+    v17_quiet_weekends,
+    v18_weekly_recap,
 )
 LATEST = len(MIGRATIONS)
 

@@ -23,7 +23,7 @@ from scheduler.lifecycle import TAKEN, DeliveryStatus
 from scheduler.records import Claim, PendingDelivery, Subscriber
 from storage import privacy, space
 from storage.columns import day_number, epoch, moment
-from storage.facets import HabitRecords, OperatorRecords
+from storage.facets import HabitRecords, OperatorRecords, RhythmRecords
 from storage.files import FileWatch, check_integrity, prepare_file
 from storage.merge import merge_history, merge_subscriber
 from storage.rows import FALLBACK
@@ -47,7 +47,7 @@ CACHE_KIB = 16 * 1024
 OPEN_TIMEOUT = 300.0
 
 
-class Store(HabitRecords, OperatorRecords):
+class Store(HabitRecords, RhythmRecords, OperatorRecords):
     """All reads and writes the bot makes. Use from one thread (the event loop's).
 
     `transaction()` (from `storage.transaction.Connected`) is the write transaction every

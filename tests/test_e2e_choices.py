@@ -117,8 +117,15 @@ async def test_settings_buttons_pause_resume_and_switch_views_in_place(bot, tele
     await bot.ask(CHAT, "/start")
     await bot.ask(CHAT, "/settings")
     message = telegram.messages_to(CHAT)[-1]
-    shown = {"🗂 Topics", "⏸ Pause 7 days", "🕗 Time", "🌍 Timezone", "🖼 Sunday picture: on ✅"}
-    assert set(buttons(message)) == shown
+    assert set(buttons(message)) == {
+        "🗂 Topics",
+        "⏸ Pause 7 days",
+        "🕗 Time",
+        "🌍 Timezone",
+        "▫️ 🔕 Quiet delivery",
+        "🗓 Weekends: same time",
+        "🖼 Sunday picture: on ✅",
+    }
     steps = [
         ("v1:pause:7", "Daily tip: paused ⏸ until Tue 10 Mar, 00:00"),
         ("v1:resume", "Daily tip: on ✅"),

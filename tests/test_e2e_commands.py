@@ -24,7 +24,7 @@ async def test_start_subscribes_and_explains(bot, store):
     assert "08:00" in welcome and "UTC" in welcome and "Next tip" in welcome
     assert "not medical advice" in welcome
     assert store.subscriber(CHAT).active
-    assert "You're already subscribed" in await bot.ask(CHAT, "/start")
+    assert "Welcome back!</b> You're subscribed." in await bot.ask(CHAT, "/start")
 
 
 async def test_tip_cites_a_source_and_does_not_repeat(bot, library):

@@ -89,9 +89,11 @@ async def test_the_clock_picker_narrows_to_the_zones_at_that_time_and_saves(bot,
     shown = await tap(telegram, CHAT, welcome, "‹ Times", 2)
     shown = await tap(telegram, CHAT, welcome, "11:30", 3)
     assert next(iter(buttons(shown))) == "Kolkata"
+    assert "🕗 07:00" in buttons(shown)  # the welcome's delivery times stay, marked apart
     shown = await tap(telegram, CHAT, welcome, "Kolkata", 4)
     assert store.subscriber(CHAT).schedule.timezone.key == "Asia/Kolkata"
-    assert shown.text == await bot.ask(CHAT, "/timezone Asia/Kolkata")
+    confirmation = await bot.ask(CHAT, "/timezone Asia/Kolkata")
+    assert shown.text.startswith(confirmation) and "And your time?" in shown.text
     assert len(telegram.messages_to(CHAT)) == 2  # the welcome, edited in place; /timezone's
 
 

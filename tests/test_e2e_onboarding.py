@@ -35,12 +35,13 @@ async def test_a_new_user_taps_europe_a_page_and_berlin(bot, telegram, store):
     assert "page 2 of 3" in shown.text and "Berlin" not in buttons(shown)
     assert "Andorra" in buttons(shown)
     shown = await tap(telegram, CHAT, welcome, "‹ Prev", 2)
+    assert "🕗 07:00" in buttons(shown)  # the welcome's times stay under its region pages
     shown = await tap(telegram, CHAT, welcome, "Berlin", 3)
     assert store.subscriber(CHAT).schedule.timezone.key == "Europe/Berlin"
-    assert shown.reply_markup is None
     assert len(telegram.messages_to(CHAT)) == 1  # one message, edited in place
     assert "08:00</b> (Europe/Berlin)" in await bot.ask(CHAT, "/settings")
-    assert shown.text == await bot.ask(CHAT, "/timezone Europe/Berlin")  # the same confirmation
+    confirmation = await bot.ask(CHAT, "/timezone Europe/Berlin")
+    assert shown.text.startswith(confirmation) and "And your time?" in shown.text
 
 
 async def test_someone_who_taps_nothing_gets_tips_at_the_defaults(bot, telegram, store, clock):
@@ -54,7 +55,45 @@ async def test_someone_who_taps_nothing_gets_tips_at_the_defaults(bot, telegram,
 async def test_already_subscribed_gets_no_pickers_in_the_welcome(bot, telegram):
     await bot.ask(CHAT, "/start")
     again = await bot.ask(CHAT, "/start")
-    assert "already subscribed" in again and telegram.messages_to(CHAT)[-1].reply_markup is None
+    assert "Welcome back" in again and telegram.messages_to(CHAT)[-1].reply_markup is None
+
+
+async def test_a_new_users_welcome_keeps_the_times_after_a_city_then_the_time_ends_it(
+    bot, telegram, store
+):
+    await bot.ask(CHAT, "/start")
+    welcome = telegram.messages_to(CHAT)[-1]
+    shown = await tap(telegram, CHAT, welcome, "Europe", 0)
+    shown = await tap(telegram, CHAT, welcome, "Berlin", 1)
+    assert store.subscriber(CHAT).schedule.timezone.key == "Europe/Berlin"
+    assert "🕗 And your time?" in shown.text
+    assert {"06:00", "07:00", "20:00", "✓ Done"} <= set(buttons(shown))
+    assert "Europe" not in buttons(shown)  # the zone is chosen: only the time is left
+    shown = await tap(telegram, CHAT, welcome, "07:00", 2)
+    subscriber = store.subscriber(CHAT)
+    assert (subscriber.schedule.timezone.key, subscriber.schedule.at) == ("Europe/Berlin", time(7))
+    assert shown.reply_markup is None and "And your" not in shown.text  # both made: done
+    assert len(telegram.messages_to(CHAT)) == 1
+
+
+async def test_a_welcome_time_first_keeps_the_regions_and_done_dismisses_them(bot, telegram, store):
+    await bot.ask(CHAT, "/start")
+    welcome = telegram.messages_to(CHAT)[-1]
+    shown = await tap(telegram, CHAT, welcome, "09:00", 0)
+    assert store.subscriber(CHAT).schedule.at == time(9)
+    assert "🌍 And your timezone?" in shown.text
+    assert {"Europe", "UTC", "✓ Done"} <= set(buttons(shown)) and "07:00" not in buttons(shown)
+    shown = await tap(telegram, CHAT, welcome, "✓ Done", 1)
+    assert shown.reply_markup is None and "And your timezone?" in shown.text  # text stays
+    assert store.subscriber(CHAT).schedule.timezone.key == "UTC"
+
+
+async def test_the_time_picker_alone_still_ends_with_the_confirmation(bot, telegram, store):
+    await bot.ask(CHAT, "/start")
+    await bot.ask(CHAT, "/time")
+    picker = telegram.messages_to(CHAT)[-1]
+    shown = await tap(telegram, CHAT, picker, "06:00", 0)
+    assert shown.reply_markup is None and "And your" not in shown.text
 
 
 async def test_time_without_arguments_offers_common_times(bot, telegram, store):

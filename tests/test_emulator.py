@@ -91,6 +91,15 @@ async def test_send_message_returns_a_telegram_message(
     assert telegram.calls[-1][0] == "sendMessage"
 
 
+async def test_a_message_sent_without_a_sound_is_recorded_so(
+    client: Bot, telegram: BotAPIEmulator
+) -> None:
+    await client.send_message(42, "loud")
+    await client.send_message(42, "quiet", disable_notification=True)
+    await client.send_message(42, "loud again", disable_notification=False)
+    assert [m.disable_notification for m in telegram.messages_to(42)] == [False, True, False]
+
+
 async def test_message_ids_increase_per_chat_and_numbers_stay_text(
     client: Bot, telegram: BotAPIEmulator
 ) -> None:

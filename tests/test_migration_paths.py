@@ -106,6 +106,7 @@ def test_an_old_database_keeps_what_subscribers_made(tmp_path, version):
     store = Store.open(path)
     me = store.subscriber(ME)
     assert (me.active, me.schedule.at, me.schedule.timezone) == (True, time(0), ZoneInfo("UTC"))
+    assert not me.quiet and me.schedule.weekend_at is None and store.left_at(ME) is None
     assert store.delivery_status(ME, TODAY) is DeliveryStatus.SENT
     assert store.claim_delivery(ME, TODAY, "another", NOW) is False  # never twice a day
     assert [p.chat_id for p in store.pending_deliveries()] == [GROUP]

@@ -23,8 +23,23 @@ def about_of(library):
 
 def all_renders(library):
     return [
-        texts.render_welcome(SCHEDULE, NEXT, True),
-        texts.render_welcome(SCHEDULE, NEXT, False),
+        texts.render_welcome(SCHEDULE, NEXT),
+        *(
+            texts.render_welcome_back(
+                SCHEDULE,
+                NEXT,
+                returning=returning,
+                quiet=returning,
+                topics=library.topics,
+                chosen=frozenset({"k2"}),
+                news=["<new> & more"] if returning else [],
+            )
+            for returning in (True, False)
+        ),
+        texts.render_weekend_picker(SCHEDULE),
+        texts.render_weekend_usage("Please send <a> time & more"),
+        texts.render_other_choice("👍 Saved.", time_left=True),
+        texts.render_other_choice("👍 Saved.", time_left=False),
         texts.render_stopped(True),
         texts.render_stopped(False),
         texts.render_settings(SCHEDULE, NEXT),
@@ -84,6 +99,8 @@ BUTTON_ANSWERS = [
     texts.render_stale_button,
     texts.render_ask_an_admin,
     texts.render_channel_remove_refused,
+    lambda: texts.render_quiet_changed(True),
+    lambda: texts.render_quiet_changed(False),
 ]
 
 
@@ -153,7 +170,7 @@ def test_every_text_is_valid_telegram_html(library):
 
 
 def test_welcome_shows_time_zone_next_tip_and_disclaimer():
-    text = texts.render_welcome(SCHEDULE, NEXT, True)
+    text = texts.render_welcome(SCHEDULE, NEXT)
     assert "07:30" in text and "Europe/Berlin" in text
     assert "Tue 03 Mar, 07:30" in text
     assert "not medical advice" in text

@@ -16,6 +16,7 @@ __all__ = [
     "presses",
     "privacy",
     "replying",
+    "rhythm",
     "routes",
     "texts",
     "weekly",

@@ -15,6 +15,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from bot.commands import channels, onboarding, permissions, privacy, texts
 from bot.commands.buttons import pickers, zone_buttons
 from bot.commands.buttons.recap_toggle import with_recap_toggle
+from bot.commands.buttons.rhythm_buttons import with_rhythm_rows
 from bot.commands.buttons.settings_buttons import (
     MAX_PAUSE_DAYS,
     SETTINGS_PAUSE_DAYS,
@@ -104,8 +105,11 @@ def settings_view(s: Services, chat_id: int, chat_type: str) -> View:
         paused_until=subscriber.schedule.paused_until if paused else None,
         topics=s.library.topics,
         chosen=subscriber.topics,
+        quiet=subscriber.quiet,
     )
     keyboard = settings_keyboard(subscribed=subscriber.active, paused=paused)
+    weekend_at = subscriber.schedule.weekend_at
+    keyboard = with_rhythm_rows(keyboard, quiet=subscriber.quiet, weekend_at=weekend_at)
     recap = s.store.recap_state(chat_id) if subscriber.active else None
     return text, with_recap_toggle(keyboard, recap.wanted) if recap else keyboard
 
@@ -118,21 +122,32 @@ def topics_view(s: Services, chat_id: int) -> View:
 
 async def press(update: Update, context: Context) -> None:
     """A preferences or privacy button: checked, answered, then acted on."""
-    query, s = update.callback_query, context.services
+    query = update.callback_query
     if query is None:
         return
-    pressed, message = parse_press(query.data), query.message
-    if pressed is None or not isinstance(message, Message):
+    pressed = parse_press(query.data)
+    message = await allowed_message(query, context, readable=pressed is not None)
+    if pressed is not None and message is not None:
+        await _ON_PRESS[type(pressed)](query, message, pressed, context)
+
+
+async def allowed_message(
+    query: CallbackQuery, context: Context, *, readable: bool
+) -> Message | None:
+    """The message a settings press sits under, if the press may act on it: `readable`, and in
+    a group pressed by an admin. Otherwise None, the press answered (stale; ask an admin)."""
+    s, message = context.services, query.message
+    if not readable or not isinstance(message, Message):
         await answer_query(query, texts.render_stale_button())
-        return
+        return None
     verdict = await permissions.press_verdict(
         message.chat, query.from_user, context.bot, s.admins, s.clock()
     )
     if verdict is not permissions.Verdict.ALLOW:
         refused = verdict is permissions.Verdict.REFUSE
         await answer_query(query, texts.render_ask_an_admin() if refused else None)
-        return
-    await _ON_PRESS[type(pressed)](query, message, pressed, context)
+        return None
+    return message
 
 
 async def _toggle(query: CallbackQuery, message: Message, press: Press, context: Context) -> None:

@@ -1,7 +1,9 @@
 """Presses on the timezone and time pickers (under the welcome, `/timezone` and `/time`).
 
 Paging through a region or a country edits the picker in place; picking a city or a time saves
-it and turns the picker into the same confirmation `/timezone` and `/time` give.
+it and turns the picker into the same confirmation `/timezone` and `/time` give. Under a new
+subscriber's welcome, which offers both, the other choice stays (with ✓ Done) until it is made
+too (`rhythm_buttons.still_open`: read from the keyboard pressed under).
 `bot.commands.choices.press` has already checked the press and, in a group, that the presser is
 an admin.
 """
@@ -13,7 +15,8 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, Message
 
 from bot.commands import texts
-from bot.commands.buttons import pickers
+from bot.commands.buttons import pickers, rhythm_buttons
+from bot.commands.buttons.rhythm_buttons import Choice
 from bot.commands.buttons.settings_buttons import (
     CountryPage,
     PickTime,
@@ -34,9 +37,11 @@ async def region_page(
     """‹ Prev, Next ›, a region, or « Regions: show that page in place."""
     assert isinstance(press, RegionPage)
     s = context.services
+    under = message.reply_markup
     if press.region is None:
         await answer_query(query, None)
-        await edit_in_place(query, s, texts.render_timezone_picker(), pickers.regions_keyboard())
+        regions = rhythm_buttons.keep_times(pickers.regions_keyboard(), under)
+        await edit_in_place(query, s, texts.render_timezone_picker(), regions)
         return
     if not pickers.page_of(press.region, press.page):
         await answer_query(query, texts.render_picker_gone())
@@ -44,7 +49,8 @@ async def region_page(
     await answer_query(query, None)
     pages = pickers.page_count(press.region)
     text = texts.render_region_page(pickers.region_name(press.region), press.page, pages)
-    await edit_in_place(query, s, text, pickers.region_keyboard(press.region, press.page))
+    cities = pickers.region_keyboard(press.region, press.page)
+    await edit_in_place(query, s, text, rhythm_buttons.keep_times(cities, under))
 
 
 async def country_page(
@@ -59,6 +65,7 @@ async def country_page(
     pages = len(pickers.country_pages(press.code))
     text = texts.render_country_page(country_name(press.code), press.page, pages)
     markup = pickers.country_keyboard(press.code, press.page)
+    markup = rhythm_buttons.keep_times(markup, message.reply_markup)
     await edit_in_place(query, context.services, text, markup)
 
 
@@ -70,7 +77,7 @@ async def pick_zone(query: CallbackQuery, message: Message, press: Press, contex
         return
     saved = save_schedule(context.services, message.chat, timezone=ZoneInfo(press.key))
     await answer_query(query, None)
-    await edit_in_place(query, context.services, saved)
+    await _confirm(query, message, context, saved, Choice.ZONE)
 
 
 async def pick_time(query: CallbackQuery, message: Message, press: Press, context: Context) -> None:
@@ -78,4 +85,17 @@ async def pick_time(query: CallbackQuery, message: Message, press: Press, contex
     assert isinstance(press, PickTime)
     saved = save_schedule(context.services, message.chat, at=press.at)
     await answer_query(query, None)
-    await edit_in_place(query, context.services, saved)
+    await _confirm(query, message, context, saved, Choice.TIME)
+
+
+async def _confirm(
+    query: CallbackQuery, message: Message, context: Context, saved: str, chosen: Choice
+) -> None:
+    """The confirmation in place of the picker; under a welcome, with the choice still open."""
+    left = rhythm_buttons.still_open(message.reply_markup, chosen)
+    if left is None:
+        await edit_in_place(query, context.services, saved)
+        return
+    text = texts.render_other_choice(saved, time_left=left is Choice.TIME)
+    keyboard = rhythm_buttons.other_choice_keyboard(left, message.chat.type)
+    await edit_in_place(query, context.services, text, keyboard)

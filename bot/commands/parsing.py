@@ -120,6 +120,17 @@ def canonical_timezone(name: str) -> str | None:
     return zone_index().resolve(name)
 
 
+#: `/time weekends off` (or `same`, `none`): the weekday time at weekends too.
+WEEKEND_OFF = ("off", "same", "none")
+
+
+def parse_weekend_time(text: str) -> time | None:
+    """`/time weekends` argument: a time as `parse_time` reads it, or `off` → None."""
+    if text.strip().lower() in WEEKEND_OFF:
+        return None
+    return parse_time(text)
+
+
 def parse_days(text: str, default: int, most: int) -> int:
     """`/pause` days: empty → `default`; a whole number from 1 to `most`."""
     text = text.strip()

@@ -15,8 +15,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import channels, choices, handlers, plants, presses, privacy, weekly
-from bot.commands.buttons import help_buttons, recap_toggle, settings_buttons, zone_buttons
+from bot.commands import channels, choices, handlers, plants, presses, privacy, rhythm, weekly
+from bot.commands.buttons import (
+    help_buttons,
+    recap_toggle,
+    rhythm_buttons,
+    settings_buttons,
+    zone_buttons,
+)
 from bot.commands.replying import Handler
 from bot.service.context import App
 
@@ -66,9 +72,11 @@ def add_handlers(app: App) -> None:
     app.add_handler(MessageHandler(new & private & filters.LOCATION, handlers.location_shared))
     # Private chats: anything else (text, unknown commands, stickers, photos) gets a hint.
     app.add_handler(MessageHandler(new & private, handlers.hint))
-    # Buttons: settings, topics and /delete_me; /help's pages; the weekly recap's switch; then
-    # the tips' own (old `source:` ones included), where anything else is answered as stale.
+    # Buttons: settings, topics and /delete_me; quiet, weekends and a welcome's Done; /help's
+    # pages; the weekly recap's switch; then the tips' own (old `source:` ones included), where
+    # anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(choices.press, pattern=settings_buttons.PRESS_PATTERN))
+    app.add_handler(CallbackQueryHandler(rhythm.press, pattern=rhythm_buttons.PRESS_PATTERN))
     pattern = zone_buttons.PRESS_PATTERN  # 📍 and 🕰 above the timezone pickers
     app.add_handler(CallbackQueryHandler(handlers.shortcut_pressed, pattern=pattern))
     app.add_handler(CallbackQueryHandler(handlers.help_pressed, pattern=help_buttons.PRESS_PATTERN))

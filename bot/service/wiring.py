@@ -211,8 +211,8 @@ def _delivery(
 ) -> Delivery:
     """The daily sweep: tips chosen from each chat's rotation, sent through the bot; a tip
     recorded as sent is told to `recaps` (Sunday's picture follows it, best effort)."""
-    done_today = checked_in_today(store, clock)
-    sender = TipSender(app.bot, library, paid=settings.paid_broadcast, done_today=done_today)
+    done, quiet = checked_in_today(store, clock), store.quiet_delivery
+    sender = TipSender(app.bot, library, paid=settings.paid_broadcast, done_today=done, quiet=quiet)
     return Delivery(
         store,
         tip_chooser(store, library, rng),

@@ -64,11 +64,13 @@ class TipSender:
         *,
         paid: bool = False,
         done_today: Callable[[int], bool] = lambda chat_id: False,
+        quiet: Callable[[int], bool] = lambda chat_id: False,
     ) -> None:
         self._bot = bot
         self._library = library
         self._paid = paid
         self._done_today = done_today  # the chat checked in today: "✅ Done today", not "Did it"
+        self._quiet = quiet  # the chat asked for its daily tip without a sound
         self._encoded: dict[tuple[str, bool], dict[str, object]] = {}
 
     async def send(self, chat_id: int, tip_id: str, still_wanted: Callable[[], bool]) -> Outcome:
@@ -78,6 +80,8 @@ class TipSender:
             return NotSent(f"tip {tip_id!r} is no longer in the library")
         how = Send(Priority.TIP, paid=self._paid, still_wanted=still_wanted)
         message = {"chat_id": chat_id, **fields}
+        if self._quiet(chat_id):
+            message["disable_notification"] = True
         try:
             # The raw call, so the answer (a whole Message) is not parsed: nothing reads it,
             # and parsing it was a sixth of a daily tip's CPU. Defaults are not applied here,

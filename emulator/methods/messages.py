@@ -56,7 +56,13 @@ async def send_message(state: State, params: dict[str, Any]) -> dict[str, Any]:
     }
     message = with_content(message, text, entities, markup)
     sent = SentMessage(
-        chat_id, message_id, params["text"], params.get("parse_mode"), markup, time.monotonic()
+        chat_id,
+        message_id,
+        params["text"],
+        params.get("parse_mode"),
+        markup,
+        time.monotonic(),
+        params.get("disable_notification") in (True, "true"),
     )
     state.bot_messages[chat_id, message_id] = (sent, message)
     state.sent.append(sent)

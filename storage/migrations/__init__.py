@@ -8,6 +8,7 @@ __all__ = [
     "deliveries_compact",
     "early",
     "later",
+    "quiet_weekends",
     "rotation_votes",
     "streaks_plants",
     "tip_numbers",

@@ -1,6 +1,6 @@
-"""What a chat's commands change in its subscriber row: /start, /stop, /time, /timezone,
-/pause, /resume and /topics. Each is one write transaction that ends by re-deriving the row's
-place in the delivery queue (`subscribers.refresh`).
+"""What a chat's commands change in its subscriber row: /start, /stop, /time (and its weekend
+time), /timezone, /pause, /resume, /topics and quiet delivery. Each is one write transaction
+that ends by re-deriving the row's place in the delivery queue (`subscribers.refresh`).
 
 A chat not known yet that chooses settings is stored inactive: it neither joins nor leaves.
 Settings that cannot be read any more are replaced by the chat's defaults as it stores new
@@ -9,6 +9,8 @@ ones (`storage.rows.repairs`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -67,16 +69,45 @@ def set_schedule(
 ) -> Subscriber:
     """Change delivery time and/or timezone. A tip still owed today stays owed under the new
     settings, at once if the new time has already passed (`scheduler.due.rescheduled`)."""
+
+    def change(old: Schedule) -> Schedule:
+        return replace(old, at=at or old.at, timezone=timezone or old.timezone)
+
+    return _reschedule(db, chat_id, now, chat_type, default, change)
+
+
+def set_weekend_time(
+    db: Database, chat_id: int, at: time | None, now: datetime, *, chat_type: str, default: Schedule
+) -> Subscriber:
+    """The local time on Saturdays and Sundays (None: the weekday time), rescheduled as /time
+    is: a tip still owed today stays owed; one sent today is not sent again."""
+
+    def change(old: Schedule) -> Schedule:
+        return replace(old, weekend_at=at)
+
+    return _reschedule(db, chat_id, now, chat_type, default, change)
+
+
+def _reschedule(
+    db: Database,
+    chat_id: int,
+    now: datetime,
+    chat_type: str,
+    default: Schedule,
+    change: Callable[[Schedule], Schedule],
+) -> Subscriber:
+    """Store the schedule `change` makes of the chat's, `since` moved by `rescheduled`."""
     with transaction(db):
         row = _stored(db, chat_id, chat_type, default, now)
         before = parse_subscriber(row, default)
-        after = Schedule(at or before.schedule.at, timezone or before.schedule.timezone)
+        after = change(before.schedule)
         since = rescheduled(before.schedule, after, before.last_delivery, now).since
         assert since is not None, "rescheduled always sets it"
         changes: dict[str, object] = {
             **repairs(row, default, now),
             "delivery_time": hhmm(after.at),
             "timezone": after.timezone.key,
+            "weekend_time": hhmm(after.weekend_at) if after.weekend_at else None,
             "schedule_since": epoch(since),
         }
         subscribers.update(db, chat_id, now, **changes)
@@ -133,4 +164,15 @@ def set_topics(
         if subscribers.row(db, chat_id) is None:
             subscribers.insert(db, chat_id, chat_type, default, now, active=False)
         subscribers.update(db, chat_id, now, topics=topics_column(topics))
+        return subscribers.refresh(db, chat_id, now)
+
+
+def set_quiet(
+    db: Database, chat_id: int, quiet: bool, now: datetime, *, chat_type: str, default: Schedule
+) -> Subscriber:
+    """Daily tips without a sound (or with one again); an unknown chat is stored inactive."""
+    with transaction(db):
+        if subscribers.row(db, chat_id) is None:
+            subscribers.insert(db, chat_id, chat_type, default, now, active=False)
+        subscribers.update(db, chat_id, now, quiet=int(quiet))
         return subscribers.refresh(db, chat_id, now)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, Message, ReplyKeyboardRemove, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 
 from bot.commands import permissions, texts
-from bot.commands.buttons import zone_buttons
+from bot.commands.buttons import rhythm_buttons, zone_buttons
 from bot.commands.buttons.zone_buttons import ClockOffset, ClockTimes, ShareLocation
 from bot.commands.handlers.schedule import save_schedule
 from bot.commands.replying import answer_query, chat_of, edit_in_place, reply
@@ -73,7 +73,7 @@ async def _offer_location(query: CallbackQuery, message: Message, context: Conte
 async def _show_times(query: CallbackQuery, context: Context, answer: str | None) -> None:
     s = context.services
     await answer_query(query, answer)
-    keyboard = zone_buttons.clock_keyboard(s.clock())
+    keyboard = _keep_times(zone_buttons.clock_keyboard(s.clock()), query)
     await edit_in_place(query, s, texts.render_clock_picker(), keyboard)
 
 
@@ -87,4 +87,10 @@ async def _show_zones(query: CallbackQuery, context: Context, pressed: ClockOffs
     local = zone_buttons.local_clock(pressed.minutes, now)
     shown = min(len(zones), zone_buttons.MAX_ZONES)
     text = texts.render_clock_zones(pressed.minutes, local, shown, len(zones))
-    await edit_in_place(query, s, text, zone_buttons.offset_keyboard(zones))
+    await edit_in_place(query, s, text, _keep_times(zone_buttons.offset_keyboard(zones), query))
+
+
+def _keep_times(keyboard: InlineKeyboardMarkup, query: CallbackQuery) -> InlineKeyboardMarkup:
+    """Under a new subscriber's welcome, its times stay below (`rhythm_buttons.keep_times`)."""
+    under = query.message.reply_markup if isinstance(query.message, Message) else None
+    return rhythm_buttons.keep_times(keyboard, under)

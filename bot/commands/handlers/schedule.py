@@ -9,6 +9,7 @@ from telegram import Chat, InlineKeyboardMarkup, Update
 
 from bot.commands import texts
 from bot.commands.buttons import pickers, zone_buttons
+from bot.commands.handlers.weekends import asks_for_weekends, set_weekend_time
 from bot.commands.parsing import ArgumentError, parse_time
 from bot.commands.places.finding import CountryZones, OneZone, SeveralZones, find_zone
 from bot.commands.places.naming import country_name
@@ -28,9 +29,13 @@ def local_today(context: Context, chat_id: int) -> date:
 
 @admins_only
 async def set_time(update: Update, context: Context) -> None:
-    """`/time HH:MM`: the local time of the daily tip; without one, common times to tap."""
+    """`/time HH:MM`: the local time of the daily tip; without one, common times to tap;
+    `/time weekends HH:MM` (or `off`): another time on Saturdays and Sundays."""
     if not context.args:
         await reply(update, context, texts.render_time_picker(), pickers.times_keyboard())
+        return
+    if asks_for_weekends(context.args):
+        await set_weekend_time(update, context, context.args[1:])
         return
     try:
         at = parse_time(" ".join(context.args or ()))

@@ -74,12 +74,15 @@ from bot.commands.texts.recap import (
 from bot.commands.texts.settings import (
     TIME_EXAMPLE,
     TIMEZONE_EXAMPLE,
+    WEEKEND_EXAMPLE,
     render_chosen,
     render_last_topic,
     render_nothing_to_pause,
     render_pause_usage,
     render_paused,
     render_picker_gone,
+    render_quiet,
+    render_quiet_changed,
     render_region_page,
     render_resumed,
     render_schedule_changed,
@@ -90,6 +93,8 @@ from bot.commands.texts.settings import (
     render_timezone_usage,
     render_topic_choice,
     render_topic_gone,
+    render_weekend_picker,
+    render_weekend_usage,
     timezone_example,
 )
 from bot.commands.texts.tips import (
@@ -101,9 +106,13 @@ from bot.commands.texts.tips import (
     render_vote_noted,
 )
 from bot.commands.texts.welcome import (
+    CHANGES,
     DISCLAIMER,
+    news_since,
+    render_other_choice,
     render_stopped,
     render_welcome,
+    render_welcome_back,
 )
 from bot.commands.texts.zones import (
     TIMEZONE_TRY,
@@ -120,6 +129,7 @@ from bot.commands.texts.zones import (
 
 __all__ = [
     "ADMIN_COMMANDS",
+    "CHANGES",
     "CHANNEL_HOW",
     "COMMANDS",
     "DISCLAIMER",
@@ -133,8 +143,10 @@ __all__ = [
     "TIMEZONE_EXAMPLE",
     "TIMEZONE_TRY",
     "TIME_EXAMPLE",
+    "WEEKEND_EXAMPLE",
     "draw_recap",
     "escape",
+    "news_since",
     "render_about",
     "render_ask_an_admin",
     "render_button_retired",
@@ -167,12 +179,15 @@ __all__ = [
     "render_no_plants_known",
     "render_no_tip_yet",
     "render_nothing_to_pause",
+    "render_other_choice",
     "render_pause_usage",
     "render_paused",
     "render_picker_gone",
     "render_plants",
     "render_plants_too_long",
     "render_privacy",
+    "render_quiet",
+    "render_quiet_changed",
     "render_recap_caption",
     "render_recap_needs_subscription",
     "render_recap_switched",
@@ -201,7 +216,10 @@ __all__ = [
     "render_unknown_topic",
     "render_utc_offset",
     "render_vote_noted",
+    "render_weekend_picker",
+    "render_weekend_usage",
     "render_welcome",
+    "render_welcome_back",
     "render_zone_choice",
     "timezone_example",
 ]

@@ -69,7 +69,8 @@ def render_privacy() -> str:
             "• The last week Sunday's picture went out: so it comes once a week.",
             "• The channels you added: for /channel, until you remove them.",
             "Not your name, nor anything else you type.",
-            "The rest is kept until /delete_me (/stop keeps your settings for a later /start).",
+            "The rest is kept until /delete_me (/stop keeps your settings, and when you "
+            "stopped, for a later /start to welcome you back).",
             "",
             "📦 /export sends you all of it as a file. 🗑 /delete_me erases it for good.",
         ]

@@ -18,6 +18,8 @@ def render_schedule(schedule: Schedule, next_tip: datetime | None) -> str:
     lines = [
         f"🕗 Daily at <b>{schedule.at:%H:%M}</b> ({escape(schedule.timezone.key)})",
     ]
+    if schedule.weekend_at is not None:
+        lines.append(f"🗓 Weekends at <b>{schedule.weekend_at:%H:%M}</b>")
     if next_tip is not None:
         lines.append(f"Next tip: {render_local(next_tip, schedule)}")
     return "\n".join(lines)

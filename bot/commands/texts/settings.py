@@ -13,6 +13,12 @@ TIME_EXAMPLE = "try <code>/time 7pm</code>, <code>/time 7:30 am</code> or <code>
 TIMEZONE_EXAMPLE = "Example: <code>/timezone Europe/Berlin</code> or <code>/timezone berlin</code>."
 
 
+WEEKEND_EXAMPLE = (
+    "Example: <code>/time weekends 09:30</code>, or <code>/time weekends off</code> for the "
+    "weekday time every day."
+)
+
+
 def render_settings(
     schedule: Schedule,
     next_tip: datetime | None,
@@ -21,9 +27,11 @@ def render_settings(
     paused_until: datetime | None = None,
     topics: tuple[Topic, ...] = (),
     chosen: frozenset[str] | None = None,
+    quiet: bool = False,
 ) -> str:
     """`next_tip` is None while the chat is not subscribed (or its stored row is unreadable);
-    `paused_until` is given while a pause runs; `chosen` topics of `topics` (None: all)."""
+    `paused_until` is given while a pause runs; `chosen` topics of `topics` (None: all);
+    `quiet`: daily tips arrive without a sound."""
     state = "on ✅" if next_tip else "off ⏸ (/start to turn it on)"
     if next_tip and paused_until:
         state = f"paused ⏸ until {render_local(paused_until, schedule)} (/resume)"
@@ -35,7 +43,8 @@ def render_settings(
     )
     return (
         f"⚙️ <b>Your settings</b>\nDaily tip: {state}\n"
-        f"{render_schedule(schedule, next_tip)}\n{render_chosen(topics, chosen)}\n\n"
+        f"{render_schedule(schedule, next_tip)}\n{render_chosen(topics, chosen)}\n"
+        f"{render_quiet(quiet)}\n\n"
         f"Change with the buttons below, /time 7pm or {timezone_example(schedule)}.{problem}"
     )
 
@@ -47,6 +56,11 @@ def timezone_example(schedule: Schedule) -> str:
     if not area or area == "Etc":
         return "/timezone and your city"
     return f"/timezone {escape(city.replace('_', ' ').lower())}"
+
+
+def render_quiet(quiet: bool) -> str:
+    """One line for /settings and the welcome back."""
+    return "🔕 Quiet delivery: on, no sound" if quiet else "🔔 Quiet delivery: off"
 
 
 def render_chosen(topics: tuple[Topic, ...], chosen: frozenset[str] | None) -> str:
@@ -148,3 +162,23 @@ def render_time_usage(problem: str) -> str:
 def render_timezone_usage(problem: str) -> str:
     """One line: what was wrong, and what to try."""
     return f"{escape(problem)} {TIMEZONE_TRY}"
+
+
+def render_quiet_changed(quiet: bool) -> str:
+    """A button answer (plain text)."""
+    if quiet:
+        return "🔕 Daily tips will arrive without a sound."
+    return "🔔 Daily tips will arrive with a sound again."
+
+
+def render_weekend_picker(schedule: Schedule) -> str:
+    current = f"{schedule.weekend_at:%H:%M}" if schedule.weekend_at else "the weekday time"
+    return (
+        f"🗓 <b>Your weekend time</b>\nOn Saturdays and Sundays your tip comes at {current} "
+        f"({escape(schedule.timezone.key)}); weekdays stay at {schedule.at:%H:%M}. Tap a time, "
+        "or send <code>/time weekends 09:45</code> for any other."
+    )
+
+
+def render_weekend_usage(problem: str) -> str:
+    return f"{escape(problem)}\n{WEEKEND_EXAMPLE}"
