@@ -1,4 +1,5 @@
-"""The curated tip library and how to pick from it. Pure: no Telegram, no database."""
+"""The curated tip library and how to pick from it (learning from a chat's votes). Pure: no
+Telegram, no database."""
 
 from tips.choice import LastTopic, is_chosen, toggle_topic
 from tips.choosing import SeenHistories, SeenHistory, daily_tips, next_tip
@@ -16,12 +17,14 @@ from tips.render import (
 )
 from tips.rotation import Pick, pick_tip
 from tips.stats import FeedbackUnreadable
+from tips.taste import NO_TASTE, Taste, taste_of, topic_weight
 
 __all__ = [
     "GOAL",
     "LIBRARY_DIR",
     "MAX_INPUT",
     "MAX_ITEMS",
+    "NO_TASTE",
     "SOURCE_REF",
     "WHY",
     "FeedbackUnreadable",
@@ -34,6 +37,7 @@ __all__ = [
     "Reference",
     "SeenHistories",
     "SeenHistory",
+    "Taste",
     "Tip",
     "Topic",
     "daily_tips",
@@ -50,5 +54,7 @@ __all__ = [
     "render_sources",
     "render_tip",
     "render_tip_with_evidence",
+    "taste_of",
     "toggle_topic",
+    "topic_weight",
 ]

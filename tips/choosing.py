@@ -1,4 +1,5 @@
-"""Giving a chat its next tip: its rotation history in, the choice and the new history out."""
+"""Giving a chat its next tip: its rotation history and votes in, the choice and the new
+history out."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Protocol
 
 from tips.model import Tip
 from tips.rotation import Arranged, arrange, pick_tip
+from tips.taste import NO_TASTE, taste_of
 
 
 class SeenHistory(Protocol):
@@ -25,13 +27,20 @@ class SeenHistory(Protocol):
 
     def mark_seen(self, chat_id: int, tip_id: str, now: datetime) -> None: ...
 
+    def chat_votes(self, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """The votes (tip id → 1 or -1) of those of these chats that have any."""
+        ...
+
 
 def next_tip(
     history: SeenHistory, pool: Sequence[Tip], chat_id: int, rng: random.Random, now: datetime
 ) -> Tip:
-    """Pick the chat's next tip from `pool` and remember that it has been seen."""
+    """Pick the chat's next tip from `pool`, as its votes shape it (`tips.taste`), and
+    remember that it has been seen."""
     seen, last = history.seen_tips(chat_id), history.last_seen_tip(chat_id)
-    pick = pick_tip(pool, seen, rng, last=last)
+    shelf, votes = arrange(pool), history.chat_votes([chat_id]).get(chat_id)
+    taste = taste_of(votes, shelf.topic_of) if votes else NO_TASTE
+    pick = pick_tip(pool, seen, rng, last=last, arranged=shelf, taste=taste)
     with history.transaction():
         if pick.new_cycle:
             history.forget_seen(chat_id, (tip.id for tip in pool))
@@ -46,6 +55,10 @@ class SeenHistories(Protocol):
         """Each chat's seen tip ids and its latest one."""
         ...
 
+    def chat_votes(self, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """The votes (tip id → 1 or -1) of those of these chats that have any."""
+        ...
+
     def forget_seen(self, chat_id: int, tip_ids: Iterable[str]) -> None: ...
 
 
@@ -56,16 +69,21 @@ def daily_tips(
 
     The tips are not marked seen here: a daily tip enters the history when it is delivered
     (the store does that as it records the delivery), so a send that fails uses nothing up.
-    A used-up pool starts its new cycle now, as `next_tip` does.
+    A used-up pool starts its new cycle now, as `next_tip` does. The votes are read for the
+    whole batch too, one query that finds rows only for the chats that voted: a chat that
+    never voted costs an index probe, and its pick is the plain rotation.
     """
-    histories = history.seen_histories(list(pools))
+    chat_ids = list(pools)
+    histories, votes = history.seen_histories(chat_ids), history.chat_votes(chat_ids)
     chosen: dict[int, Tip] = {}
     arranged: dict[int, Arranged] = {}  # chats with the same topics share one pool
     for chat_id, pool in pools.items():
         seen, last = histories.get(chat_id, (set(), None))
         if id(pool) not in arranged:
             arranged[id(pool)] = arrange(pool)
-        pick = pick_tip(pool, seen, rng, last=last, arranged=arranged[id(pool)])
+        shelf = arranged[id(pool)]
+        taste = taste_of(votes[chat_id], shelf.topic_of) if chat_id in votes else NO_TASTE
+        pick = pick_tip(pool, seen, rng, last=last, arranged=shelf, taste=taste)
         if pick.new_cycle:
             history.forget_seen(chat_id, (tip.id for tip in pool))
         chosen[chat_id] = pick.tip
