@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests.test_rotation import make_pool
 from tips import NO_TASTE, Taste, Tip, pick_tip, taste_of, topic_weight
-from tips.taste import HIGHEST, LOWEST
+from tips.choice import HIGHEST, LOWEST
 
 
 def topics_of(pool: list[Tip]) -> dict[str, str]:

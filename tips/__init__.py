@@ -1,7 +1,7 @@
 """The curated tip library and how to pick from it (learning from a chat's votes). Pure: no
 Telegram, no database."""
 
-from tips.choice import LastTopic, is_chosen, toggle_topic
+from tips.choice import NO_TASTE, LastTopic, Taste, is_chosen, taste_of, toggle_topic, topic_weight
 from tips.choosing import SeenHistories, SeenHistory, daily_tips, next_tip
 from tips.loader import LIBRARY_DIR, LibraryError, Problem, load_library, read_library
 from tips.model import Kind, Library, Reference, Tip, Topic
@@ -17,7 +17,6 @@ from tips.render import (
 )
 from tips.rotation import Pick, pick_tip
 from tips.stats import FeedbackUnreadable
-from tips.taste import NO_TASTE, Taste, taste_of, topic_weight
 
 __all__ = [
     "GOAL",

@@ -9,9 +9,9 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
+from tips.choice import NO_TASTE, taste_of
 from tips.model import Tip
 from tips.rotation import Arranged, arrange, pick_tip
-from tips.taste import NO_TASTE, taste_of
 
 
 class SeenHistory(Protocol):
@@ -35,7 +35,7 @@ class SeenHistory(Protocol):
 def next_tip(
     history: SeenHistory, pool: Sequence[Tip], chat_id: int, rng: random.Random, now: datetime
 ) -> Tip:
-    """Pick the chat's next tip from `pool`, as its votes shape it (`tips.taste`), and
+    """Pick the chat's next tip from `pool`, as its votes shape it (`tips.choice`), and
     remember that it has been seen."""
     seen, last = history.seen_tips(chat_id), history.last_seen_tip(chat_id)
     shelf, votes = arrange(pool), history.chat_votes([chat_id]).get(chat_id)

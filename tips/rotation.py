@@ -6,8 +6,8 @@ import random
 from collections.abc import Collection, Mapping, Sequence, Set
 from dataclasses import dataclass
 
+from tips.choice import LOWEST, NO_TASTE, Taste
 from tips.model import Tip
-from tips.taste import LOWEST, NO_TASTE, Taste
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def pick_tip(
     new cycle never starts with (so nobody gets the same tip twice in a row). `arranged`,
     the pool arranged by topic (`arrange`), may be given when many chats share one pool: a
     pick then costs the chat's history and one topic, not the whole pool. `taste`, the
-    chat's votes applied to this pool (`tips.taste`), leaves its 👎'd tips out and sets the
+    chat's votes applied to this pool (`tips.choice`), leaves its 👎'd tips out and sets the
     pace of each topic (`_due_topics`).
     """
     if not pool:
@@ -63,7 +63,7 @@ def pick_tip(
 @dataclass(frozen=True)
 class Arranged:
     """A pool arranged for many picks: its topics in order, each topic's tips (in pool
-    order) and their ids, and each tip's topic (to weigh a chat's votes: `tips.taste`)."""
+    order) and their ids, and each tip's topic (to weigh a chat's votes: `tips.choice`)."""
 
     topics: tuple[str, ...]
     by_topic: Mapping[str, tuple[Tip, ...]]
