@@ -43,7 +43,7 @@ class HabitRecords(Connected):
 
     def chat_votes(self, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
         """Each of these chats' votes (tip id → 1 or -1), for those that have any: what the
-        rotation learns from (`tips.taste`), read for a claim batch at once."""
+        rotation learns from (`tips.choice`), read for a claim batch at once."""
         return feedback.of_chats(self.db, self.tips, chat_ids)
 
     def check_in(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:

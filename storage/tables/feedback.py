@@ -3,7 +3,7 @@
 A vote can be changed: the latest press wins. Votes are stored by tip number
 (`storage.tables.tip_numbers`), one row of three integers per (chat, tip); when a vote was
 pressed is not kept, as nothing shows it. The rotation reads a chat's votes to leave its 👎'd
-tips out and weigh its topics (`of_chats`, `tips.taste`).
+tips out and weigh its topics (`of_chats`, `tips.choice`).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def vote_of(db: Database, tips: TipNumbers, chat_id: int, tip_id: str) -> int | 
 
 def of_chats(db: Database, tips: TipNumbers, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     """The votes (tip id → 1 or -1) of each of these chats that has any, for the rotation
-    (`tips.taste`): one query per 500 chats on the primary key, so a chat that never voted
+    (`tips.choice`): one query per 500 chats on the primary key, so a chat that never voted
     costs one index probe and appears nowhere in the answer. A number no tip id is known
     for here (another process's newer tip) is left out."""
     found: dict[int, dict[str, int]] = {}
