@@ -133,3 +133,9 @@ def test_topics_of_equal_weight_keep_the_plain_rotation():
     same_pace = Taste(weights={"fiber": 1.5, "k2": 1.5})  # both faster: the same pace
     for seed in range(20):
         assert ids(draw(pool, 30, seed, same_pace)) == ids(draw(pool, 30, seed))
+
+
+def test_a_taste_that_leaves_out_the_whole_pool_still_picks_from_it():
+    pool = make_pool({"k2": 2})
+    everything = Taste(excluded=frozenset({"k2-0", "k2-1", "fiber-0"}))
+    assert {tip_id for tip_id in ids(draw(pool, 6, seed=1, taste=everything))} == {"k2-0", "k2-1"}

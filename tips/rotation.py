@@ -41,6 +41,8 @@ def pick_tip(
     shelf = arranged if arranged is not None else arrange(pool)
     seen_ids = seen if isinstance(seen, set | frozenset) else set(seen)
     out = taste.excluded
+    if out and shelf.topic_of.keys() <= out:  # `taste_of` never does this; a tip beats none
+        out, taste = frozenset(), Taste(weights=taste.weights)
     left = _due_topics(shelf, seen_ids, taste)
     if left:
         topic = rng.choice(left)
@@ -48,16 +50,21 @@ def pick_tip(
             tip for tip in shelf.by_topic[topic] if tip.id not in seen_ids and tip.id not in out
         ]
         return Pick(tip=rng.choice(unseen), new_cycle=False)
-    # A new cycle: nothing is seen in it yet, so every topic is as far behind as the others.
+    return Pick(tip=_opener(shelf, rng, last, out), new_cycle=True)
+
+
+def _opener(shelf: Arranged, rng: random.Random, last: str | None, out: Set[str]) -> Tip:
+    """A new cycle's first tip: nothing is seen in it yet, so every topic is as far behind
+    as the others; never `last`, unless the pool (less `out`) is `last` alone."""
     kept = {topic: shelf.ids[topic] - out for topic in shelf.topics} if out else shelf.ids
     fresh = [topic for topic in shelf.topics if kept[topic] - {last}]
     if not fresh:  # the pool is only `last`: it comes again
         topic = rng.choice([topic for topic in shelf.topics if kept[topic]])
-        tips = [tip for tip in shelf.by_topic[topic] if tip.id not in out]
-        return Pick(tip=rng.choice(tips), new_cycle=True)
+        return rng.choice([tip for tip in shelf.by_topic[topic] if tip.id not in out])
     topic = rng.choice(fresh)
-    tips = [tip for tip in shelf.by_topic[topic] if tip.id != last and tip.id not in out]
-    return Pick(tip=rng.choice(tips), new_cycle=True)
+    return rng.choice(
+        [tip for tip in shelf.by_topic[topic] if tip.id != last and tip.id not in out]
+    )
 
 
 @dataclass(frozen=True)
