@@ -48,6 +48,11 @@ class HabitRecords(Connected):
     def vote_of(self, chat_id: int, tip_id: str) -> int | None:
         return feedback.vote_of(self.db, self.tips, chat_id, tip_id)
 
+    def chat_votes(self, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """Each of these chats' votes (tip id → 1 or -1), for those that have any: what the
+        rotation learns from (`tips.choice`), read for a claim batch at once."""
+        return feedback.of_chats(self.db, self.tips, chat_ids)
+
     def check_in(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
         """Record the chat's ✅ for local `day`; False if it had one already. (`tip_id` and
         `now` are not kept: the streak needs only the day, `storage.tables.streaks`.)"""

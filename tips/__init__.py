@@ -1,6 +1,7 @@
-"""The curated tip library and how to pick from it. Pure: no Telegram, no database."""
+"""The curated tip library and how to pick from it (learning from a chat's votes). Pure: no
+Telegram, no database."""
 
-from tips.choice import LastTopic, is_chosen, toggle_topic
+from tips.choice import NO_TASTE, LastTopic, Taste, is_chosen, taste_of, toggle_topic, topic_weight
 from tips.choosing import Chat, SeenHistories, SeenHistory, daily_chooser, daily_tips, next_tip
 from tips.loader import LIBRARY_DIR, LibraryError, Problem, load_library, read_library
 from tips.model import Kind, Library, Reference, Tip, Topic
@@ -22,6 +23,7 @@ __all__ = [
     "LIBRARY_DIR",
     "MAX_INPUT",
     "MAX_ITEMS",
+    "NO_TASTE",
     "SOURCE_REF",
     "WHY",
     "Chat",
@@ -35,6 +37,7 @@ __all__ = [
     "Reference",
     "SeenHistories",
     "SeenHistory",
+    "Taste",
     "Tip",
     "Topic",
     "daily_chooser",
@@ -52,5 +55,7 @@ __all__ = [
     "render_sources",
     "render_tip",
     "render_tip_with_evidence",
+    "taste_of",
     "toggle_topic",
+    "topic_weight",
 ]

@@ -1,4 +1,5 @@
-"""Giving a chat its next tip: its rotation history in, the choice and the new history out."""
+"""Giving a chat its next tip: its rotation history and votes in, the choice and the new
+history out."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
+from tips.choice import NO_TASTE, taste_of
 from tips.model import Library, Tip
-from tips.rotation import Shelves, pick_from, pick_tip
+from tips.rotation import Shelves, arrange, pick_from, pick_tip
 
 
 class SeenHistory(Protocol):
@@ -25,13 +27,20 @@ class SeenHistory(Protocol):
 
     def mark_seen(self, chat_id: int, tip_id: str, now: datetime) -> None: ...
 
+    def chat_votes(self, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """The votes (tip id → 1 or -1) of those of these chats that have any."""
+        ...
+
 
 def next_tip(
     history: SeenHistory, pool: Sequence[Tip], chat_id: int, rng: random.Random, now: datetime
 ) -> Tip:
-    """Pick the chat's next tip from `pool` and remember that it has been seen."""
+    """Pick the chat's next tip from `pool`, as its votes shape it (`tips.choice`), and
+    remember that it has been seen."""
     seen, last = history.seen_tips(chat_id), history.last_seen_tip(chat_id)
-    pick = pick_tip(pool, seen, rng, last=last)
+    shelf, votes = arrange(pool), history.chat_votes([chat_id]).get(chat_id)
+    taste = taste_of(votes, shelf.topic_of) if votes else NO_TASTE
+    pick = pick_tip(pool, seen, rng, last=last, arranged=shelf, taste=taste)
     with history.transaction():
         if pick.new_cycle:
             history.forget_seen(chat_id, (tip.id for tip in pool))
@@ -50,6 +59,10 @@ class SeenHistories(Protocol):
         """The stable numbers the histories use, for these tips (any that have one)."""
         ...
 
+    def chat_votes(self, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """The votes (tip id → 1 or -1) of those of these chats that have any."""
+        ...
+
     def forget_seen(self, chat_id: int, tip_ids: Iterable[str]) -> None: ...
 
 
@@ -63,10 +76,13 @@ def daily_tips(
 
     The tips are not marked seen here: a daily tip enters the history when it is delivered
     (the store does that as it records the delivery), so a send that fails uses nothing up.
-    A used-up pool starts its new cycle now, as `next_tip` does. `shelves` keeps the
-    pools arranged between calls (pass the same pool objects each time).
+    A used-up pool starts its new cycle now, as `next_tip` does. The votes are read for the
+    whole batch too, one query that finds rows only for the chats that voted: a chat that
+    never voted costs an index probe, and its pick is the plain rotation. `shelves` keeps
+    the pools arranged between calls (pass the same pool objects each time).
     """
-    histories = history.seen_histories(list(pools))
+    chat_ids = list(pools)
+    histories, votes = history.seen_histories(chat_ids), history.chat_votes(chat_ids)
     shared = {id(pool): pool for pool in pools.values()}  # chats with the same topics
     numbers = history.tip_numbers({tip.id for pool in shared.values() for tip in pool})
     shelf = shelves if shelves is not None else Shelves()
@@ -74,7 +90,9 @@ def daily_tips(
     chosen: dict[int, Tip] = {}
     for chat_id, pool in pools.items():
         seen, last = histories.get(chat_id, (0, None))
-        pick = pick_from(arranged[id(pool)], seen, last, rng)
+        here = arranged[id(pool)]
+        taste = taste_of(votes[chat_id], here.topic_of) if chat_id in votes else NO_TASTE
+        pick = pick_from(here, seen, last, rng, taste)
         if pick.new_cycle:
             history.forget_seen(chat_id, (tip.id for tip in pool))
         chosen[chat_id] = pick.tip

@@ -1,22 +1,25 @@
-"""Which tip a subscriber gets next: no repeats until a pool is used up, topics kept in balance.
+"""Which tip a subscriber gets next: no repeats within a cycle, topics kept at their pace.
 
 A chat's history is a set of tips, held as a bitmask over tip numbers (bit n: tip number n
 seen), the form the store keeps it in. A pick is then a few integer operations per topic
-rather than set arithmetic on text ids: it runs once per daily tip, on the event loop.
+rather than set arithmetic on text ids: it runs once per daily tip, on the event loop. A
+chat's votes (`tips.choice.Taste`) leave its 👎'd tips out and set each topic's pace.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tips.choice import LOWEST, NO_TASTE, Taste
 from tips.model import Tip
 
 
 @dataclass(frozen=True)
 class Pick:
-    """The chosen tip; `new_cycle` means the pool was used up and history should restart."""
+    """The chosen tip; `new_cycle` means the cycle is over (the pool used up, or, with a
+    chat's topic weights, the topics due next) and history should restart."""
 
     tip: Tip
     new_cycle: bool
@@ -25,13 +28,15 @@ class Pick:
 @dataclass(frozen=True)
 class Arranged:
     """A pool arranged for many picks: its topics in order, each topic's tips as a bitmask
-    over tip numbers with its size, and the tip each number stands for."""
+    over tip numbers with its size, the tip each number stands for, and each tip's topic (to
+    weigh a chat's votes: `tips.choice`)."""
 
     topics: tuple[str, ...]
     masks: Mapping[str, int]
     sizes: Mapping[str, int]
     tips: Mapping[int, Tip]
     numbers: Mapping[str, int]
+    topic_of: Mapping[str, str]
 
 
 def arrange(pool: Sequence[Tip], numbers: Mapping[str, int] | None = None) -> Arranged:
@@ -51,7 +56,8 @@ def arrange(pool: Sequence[Tip], numbers: Mapping[str, int] | None = None) -> Ar
         own[tip.id], by_number[number] = number, tip
         masks[tip.topic] = masks.get(tip.topic, 0) | 1 << number
         sizes[tip.topic] = sizes.get(tip.topic, 0) + 1
-    return Arranged(tuple(sorted(masks)), masks, sizes, by_number, own)
+    topic_of = {tip.id: tip.topic for tip in pool}
+    return Arranged(tuple(sorted(masks)), masks, sizes, by_number, own, topic_of)
 
 
 class Shelves:
@@ -78,51 +84,87 @@ def pick_tip(
     rng: random.Random,
     last: str | None = None,
     arranged: Arranged | None = None,
+    taste: Taste = NO_TASTE,
 ) -> Pick:
-    """Choose an unseen tip from `pool`, from the topic the subscriber has seen least of.
+    """Choose an unseen tip from `pool`, from the topic the subscriber is furthest behind on.
 
     `seen` holds the ids seen in the current cycle; `last` is the most recent tip, which a
-    new cycle never starts with (so nobody gets the same tip twice in a row).
+    new cycle never starts with (so nobody gets the same tip twice in a row). `taste`, the
+    chat's votes applied to this pool (`tips.choice`), leaves its 👎'd tips out and sets the
+    pace of each topic (`_due_topics`).
     """
     if not pool:
         raise ValueError("cannot pick from an empty pool")
     shelf = arranged if arranged is not None else arrange(pool)
-    mask = 0
-    for tip_id in seen:
-        number = shelf.numbers.get(tip_id)
-        mask |= 0 if number is None else 1 << number
-    return pick_from(shelf, mask, None if last is None else shelf.numbers.get(last), rng)
+    last_number = None if last is None else shelf.numbers.get(last)
+    return pick_from(shelf, _mask(shelf, seen), last_number, rng, taste)
 
 
-def pick_from(shelf: Arranged, seen: int, last: int | None, rng: random.Random) -> Pick:
+def pick_from(
+    shelf: Arranged, seen: int, last: int | None, rng: random.Random, taste: Taste = NO_TASTE
+) -> Pick:
     """`pick_tip` on an arranged pool, the history as a bitmask of tip numbers and `last`
     as a number (bits of tips outside the pool are ignored)."""
     if not shelf.topics:
         raise ValueError("cannot pick from an empty pool")
-    left = _least_seen_left(shelf, seen)
+    out = _mask(shelf, taste.excluded) if taste.excluded else 0
+    if out and not any(mask & ~out for mask in shelf.masks.values()):
+        out = 0  # `taste_of` never leaves nothing; a tip beats none
+    left = _due_topics(shelf, seen, out, taste.weights)
     if left:
         topic = rng.choice(left)
-        return Pick(shelf.tips[_any_bit(shelf.masks[topic] & ~seen, rng)], new_cycle=False)
-    # A new cycle: nothing is seen in it yet, so every topic is least seen.
+        return Pick(shelf.tips[_any_bit(shelf.masks[topic] & ~seen & ~out, rng)], False)
+    return Pick(_opener(shelf, rng, last, out), new_cycle=True)
+
+
+def _opener(shelf: Arranged, rng: random.Random, last: int | None, out: int) -> Tip:
+    """A new cycle's first tip: nothing is seen in it yet, so every topic is as far behind
+    as the others; never `last`, unless the pool (less `out`) is `last` alone."""
+    kept = {topic: shelf.masks[topic] & ~out for topic in shelf.topics}
     not_last = ~(0 if last is None else 1 << last)
-    fresh = [topic for topic in shelf.topics if shelf.masks[topic] & not_last]
+    fresh = [topic for topic in shelf.topics if kept[topic] & not_last]
     if not fresh:  # the pool is only `last`: it comes again
-        topic = rng.choice(shelf.topics)
-        return Pick(shelf.tips[_any_bit(shelf.masks[topic], rng)], new_cycle=True)
+        topic = rng.choice([topic for topic in shelf.topics if kept[topic]])
+        return shelf.tips[_any_bit(kept[topic], rng)]
     topic = rng.choice(fresh)
-    return Pick(shelf.tips[_any_bit(shelf.masks[topic] & not_last, rng)], new_cycle=True)
+    return shelf.tips[_any_bit(kept[topic] & not_last, rng)]
 
 
-def _least_seen_left(shelf: Arranged, seen: int) -> list[str]:
-    """The topics with unseen tips left that have the smallest share seen, in topic order."""
-    lowest, found = 1.0, []
+def _due_topics(shelf: Arranged, seen: int, out: int, weights: Mapping[str, float]) -> list[str]:
+    """The topics furthest behind that have unseen tips left, in topic order; none when a
+    new cycle is due.
+
+    How far a topic is is its share of tips seen this cycle over its weight: topics keep
+    pace with each other, a topic of weight 2 twice as fast as one of weight 1. When the
+    topics furthest behind have nothing left, the cycle ends, even though slower topics
+    have tips left: so a liked topic comes round again sooner and a disliked one later,
+    and every topic, being furthest behind at a cycle's start, comes up in every cycle.
+    Weights are multiples of 0.25, so equal shares divide to equal floats.
+    """
+    lowest, found = 2.0 / LOWEST, []  # above any share: the first topic is lower
     for topic in shelf.topics:
-        share = (shelf.masks[topic] & seen).bit_count() / shelf.sizes[topic]
+        mask = shelf.masks[topic] & ~out
+        size = mask.bit_count() if out else shelf.sizes[topic]
+        if not size:  # every tip of it 👎'd
+            continue
+        seen_here = (mask & seen).bit_count()
+        share = seen_here / size
+        if weights:
+            share /= weights.get(topic, 1.0)
         if share < lowest:
-            lowest, found = share, [topic]
-        elif share == lowest < 1.0:
+            lowest, found = share, [topic] if seen_here < size else []
+        elif share == lowest and seen_here < size:
             found.append(topic)
     return found
+
+
+def _mask(shelf: Arranged, tip_ids: Iterable[str]) -> int:
+    """The bitmask of these tips (ids the pool does not number are left out)."""
+    mask = 0
+    for tip_id in tip_ids:
+        number = shelf.numbers.get(tip_id)
+        mask |= 0 if number is None else 1 << number
+    return mask
 
 
 def _any_bit(mask: int, rng: random.Random) -> int:
