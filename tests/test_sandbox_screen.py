@@ -133,7 +133,7 @@ async def test_tap_presses_a_button_by_its_words(tmp_path, pacing):
     assert "Saved" in transcript.text and "(Europe/Berlin)" in transcript.text
     assert "(no buttons now)" in transcript.text
     nowhere = await run(tmp_path / "again", pacing, ["/tip k2", ":tap nothing like it"])
-    answer = "! no button says “nothing like it” under the latest message with buttons"
+    answer = '! no button says "nothing like it" under the latest message with buttons'
     assert nowhere.after(":tap nothing like it") == answer
 
 

@@ -110,7 +110,7 @@ class Sandbox:
         found = [n for n, label in enumerate(labels, 1) if label == wanted]
         found += [n for n, label in enumerate(labels, 1) if wanted and wanted in label]
         if not found:
-            self._write(f"! no button says “{words}” under the latest message with buttons")
+            self._write(f'! no button says "{words}" under the latest message with buttons')
             return
         await self._say(f":{found[0]}")
 
