@@ -22,7 +22,7 @@ async def test_a_returning_subscriber_is_welcomed_back_with_their_settings(bot, 
     back = await bot.ask(CHAT, "/start")
     assert "👋 <b>Welcome back!</b> Your daily tip is on again." in back
     assert "Daily at <b>07:15</b> (Europe/Berlin)" in back and "🗂 Topics: all" in back
-    assert "🆕 New since you left: " in back and "🔕 quiet delivery and 🗓 a weekend time" in back
+    assert "🆕 New since you left: " in back and "🖼 a small picture of your week" in back
     assert "Welcome to GutBone Daily" not in back
     assert telegram.messages_to(CHAT)[-1].reply_markup is None  # no onboarding pickers
     assert store.subscriber(CHAT).active

@@ -18,6 +18,8 @@ CHANGES = (
     (date(2026, 12, 2), "📍 your timezone from your location, or 🕰 the time it is there"),
     (date(2026, 12, 2), "/time as you say it (7pm, 7.15) and a shorter /help"),
     (date(2026, 12, 2), "🔕 quiet delivery and 🗓 a weekend time, in /settings"),
+    (date(2026, 12, 2), "a 👎 takes that tip out of your rotation for good"),
+    (date(2026, 12, 2), "🖼 a small picture of your week on Sundays"),
 )
 MAX_NEWS = 3
 
