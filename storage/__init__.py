@@ -4,7 +4,7 @@
 named for what it stores. The names below are everything code outside `storage` needs: the
 store and its errors, the values its reports are made of, and the modules operators' tools
 call by name (`gauges`, `heartbeat`, `offline`, `stats`), and the file's upkeep in short steps
-(`upkeep`, its space given back by `space`), and the WAL's `Checkpointer`, off the event loop.
+(`upkeep`, its space given back by `space`).
 """
 
 from storage import space, upkeep
@@ -15,7 +15,6 @@ from storage.errors import (
     MigrationRefused,
     StoreError,
 )
-from storage.files import Checkpointer
 from storage.privacy import chat_tables
 from storage.reports import gauges, offline, stats
 from storage.reports.gauges import Gauges
@@ -35,7 +34,6 @@ __all__ = [
     "LATEST",
     "MIGRATIONS",
     "BackupRefused",
-    "Checkpointer",
     "DatabaseDamaged",
     "DatabaseReplaced",
     "DatabaseTooNew",

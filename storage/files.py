@@ -1,5 +1,4 @@
-"""The database file on disk: private permissions, an integrity check, its identity, and its
-write-ahead log copied back into it from a thread of its own (`Checkpointer`).
+"""The database file on disk: private permissions, an integrity check, and its identity.
 
 Subscribers' chat ids and habits are personal data, so a folder the store creates is `0700`
 and a file it creates is `0600`, whatever the umask (SQLite gives the `-wal` and `-shm` files
@@ -9,11 +8,8 @@ operator chose them.
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
-import threading
-import time
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,15 +17,8 @@ from sqlite_utils import Database
 
 from storage.errors import DatabaseDamaged, DatabaseReplaced
 
-logger = logging.getLogger(__name__)
-
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
-CHECKPOINT_EVERY = 1.0  # seconds between two checkpoints of the WAL, off the event loop
-# The store's own connection checkpoints only past this many WAL pages (40 MB): a backstop
-# for when the thread falls behind. SQLite's default, 1,000, ran the copy (and its fsync)
-# inside whichever commit crossed it, on the event loop: a claim batch of 5 ms took 33.
-BACKSTOP_PAGES = 10_000
 
 
 class FileIdentity(NamedTuple):
@@ -103,56 +92,3 @@ def check_integrity(db: Database) -> None:
     if found != ["ok"]:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise DatabaseDamaged(f"it is damaged: {found[0]}{more}; restore a backup")
-
-
-class Checkpointer:
-    """Copies the WAL into the database file every `every` seconds, from a thread with its
-    own connection: SQLite runs the copy without Python's GIL, so the event loop's commits
-    only append to the WAL. `PASSIVE` never blocks a writer or a reader; a checkpoint that
-    fails (a full disk) is one log line a minute, and the next one tries again."""
-
-    def __init__(self, path: Path, every: float = CHECKPOINT_EVERY) -> None:
-        self.path = path
-        self.every = every
-        self.done = threading.Event()  # set after each checkpoint (tests wait on it)
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._said_at = float("-inf")
-
-    def start(self, db: Database) -> None:
-        """Take the checkpoints over from `db`, the store's connection to `path`."""
-        db.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
-        self._thread = threading.Thread(target=self._run, name="wal-checkpoints", daemon=True)
-        self._thread.start()
-
-    def stop(self, db: Database, timeout: float = 5.0) -> None:
-        """End the thread (a checkpoint under way finishes first); `db` checkpoints again."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        db.execute("PRAGMA wal_autocheckpoint = 1000")
-
-    def _run(self) -> None:
-        connection: sqlite3.Connection | None = None
-        try:
-            while not self._stopping.wait(self.every):
-                try:
-                    connection = connection or self._connect()
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                except sqlite3.Error as exc:
-                    self._say(exc)
-                    continue
-                self.done.set()
-        finally:
-            if connection is not None:
-                connection.close()
-
-    def _connect(self) -> sqlite3.Connection:
-        """Its own connection, read-write but never creating a file the store has not."""
-        uri = f"{self.path.resolve().as_uri()}?mode=rw"
-        return sqlite3.connect(uri, uri=True, timeout=self.every)
-
-    def _say(self, exc: sqlite3.Error) -> None:
-        if time.monotonic() - self._said_at >= 60:
-            self._said_at = time.monotonic()
-            logger.warning("Could not copy the WAL into the database file: %s", exc)

@@ -25,7 +25,6 @@ from bot.transport.polling import PollingErrors, PollingWatch, TokenRevoked, pol
 from bot.transport.startup import connect
 from bot.transport.webhook import WebhookServer
 from bot.transport.webhook_watch import WebhookWatch
-from storage import Checkpointer, Store, gauges
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ async def serve(app: App, stop: asyncio.Event, *, sweep: bool = True) -> None:
     metrics endpoint (with `METRICS_PORT`) is up from the start, before Telegram answers.
     A webhook is left registered at a stop: Telegram keeps the updates until the next start.
     """
-    with _metrics_served(services_of(app)), _checkpoints(services_of(app).store):
+    with _metrics_served(services_of(app)):
         await _serve(app, stop, sweep=sweep)
 
 
@@ -120,22 +119,6 @@ def _metrics_served(services: Services) -> Iterator[None]:
         yield
     finally:
         server.stop()
-
-
-@contextlib.contextmanager
-def _checkpoints(store: Store) -> Iterator[None]:
-    """The WAL copied into the database file from a thread while the bot runs, so that no
-    commit on the event loop does it (`storage.Checkpointer`)."""
-    path = gauges.database_file(store.db)
-    if path is None:  # in memory: no WAL
-        yield
-        return
-    checkpointer = Checkpointer(path)
-    checkpointer.start(store.db)
-    try:
-        yield
-    finally:
-        checkpointer.stop(store.db)
 
 
 async def _start_receiving(
