@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
-from bot.commands import channels, onboarding, permissions, privacy, texts
+from bot.commands import channels, onboarding, privacy, texts
 from bot.commands.buttons import pickers, zone_buttons
 from bot.commands.buttons.recap_toggle import with_recap_toggle
 from bot.commands.buttons.rhythm_buttons import with_rhythm_rows
@@ -37,7 +37,14 @@ from bot.commands.buttons.settings_buttons import (
 )
 from bot.commands.handlers import upcoming_tip
 from bot.commands.parsing import ArgumentError, parse_days
-from bot.commands.replying import admins_only, answer_query, chat_of, edit_in_place, reply
+from bot.commands.replying import (
+    admins_only,
+    allowed_message,
+    answer_query,
+    chat_of,
+    edit_in_place,
+    reply,
+)
 from bot.service.context import Context, Services
 from bot.transport.sender import reply_patiently
 from scheduler.due import is_paused, next_due
@@ -129,25 +136,6 @@ async def press(update: Update, context: Context) -> None:
     message = await allowed_message(query, context, readable=pressed is not None)
     if pressed is not None and message is not None:
         await _ON_PRESS[type(pressed)](query, message, pressed, context)
-
-
-async def allowed_message(
-    query: CallbackQuery, context: Context, *, readable: bool
-) -> Message | None:
-    """The message a settings press sits under, if the press may act on it: `readable`, and in
-    a group pressed by an admin. Otherwise None, the press answered (stale; ask an admin)."""
-    s, message = context.services, query.message
-    if not readable or not isinstance(message, Message):
-        await answer_query(query, texts.render_stale_button())
-        return None
-    verdict = await permissions.press_verdict(
-        message.chat, query.from_user, context.bot, s.admins, s.clock()
-    )
-    if verdict is not permissions.Verdict.ALLOW:
-        refused = verdict is permissions.Verdict.REFUSE
-        await answer_query(query, texts.render_ask_an_admin() if refused else None)
-        return None
-    return message
 
 
 async def _toggle(query: CallbackQuery, message: Message, press: Press, context: Context) -> None:

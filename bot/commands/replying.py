@@ -13,6 +13,7 @@ from telegram import (
     CallbackQuery,
     Chat,
     InlineKeyboardMarkup,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -103,3 +104,22 @@ async def answer_query(query: CallbackQuery, text: str | None) -> None:
         await query.answer(text)
     except BadRequest as exc:  # "query is too old": the spinner has stopped by itself
         logger.debug("Could not answer a callback query: %s", exc)
+
+
+async def allowed_message(
+    query: CallbackQuery, context: Context, *, readable: bool
+) -> Message | None:
+    """The message a settings press sits under, if the press may act on it: `readable`, and in
+    a group pressed by an admin. Otherwise None, the press answered (stale; ask an admin)."""
+    s, message = context.services, query.message
+    if not readable or not isinstance(message, Message):
+        await answer_query(query, texts.render_stale_button())
+        return None
+    verdict = await permissions.press_verdict(
+        message.chat, query.from_user, context.bot, s.admins, s.clock()
+    )
+    if verdict is not permissions.Verdict.ALLOW:
+        refused = verdict is permissions.Verdict.REFUSE
+        await answer_query(query, texts.render_ask_an_admin() if refused else None)
+        return None
+    return message

@@ -1,6 +1,6 @@
 """Presses on the rhythm buttons: quiet delivery and the weekend time under /settings (the
 settings message edited in place), and ✓ Done under a welcome. Checked as the settings
-buttons are (`bot.commands.choices.allowed_message`): in a group, for its admins.
+buttons are (`bot.commands.replying.allowed_message`): in a group, for its admins.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bot.commands.buttons.rhythm_buttons import (
     parse_rhythm_press,
     weekend_keyboard,
 )
-from bot.commands.replying import answer_query, edit_in_place, follow_up
+from bot.commands.replying import allowed_message, answer_query, edit_in_place, follow_up
 from bot.service.context import Context
 from bot.transport.sender import reply_patiently
 from scheduler.due import next_due
@@ -37,7 +37,7 @@ async def press(update: Update, context: Context) -> None:
     if query is None:
         return
     pressed = parse_rhythm_press(query.data)
-    message = await choices.allowed_message(query, context, readable=pressed is not None)
+    message = await allowed_message(query, context, readable=pressed is not None)
     if pressed is not None and message is not None:
         await _ON_PRESS[type(pressed)](query, message, pressed, context)
 

@@ -18,12 +18,12 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import ExtBot
 
-from bot.commands import choices, permissions, texts
+from bot.commands import choices, texts
 from bot.commands.buttons.recap_toggle import parse_recap_press
-from bot.commands.replying import answer_query, edit_in_place
+from bot.commands.replying import allowed_message, answer_query, edit_in_place
 from bot.service.context import Context
 from bot.transport.gateway import Send
 from habits.recap import SUNDAY, Recap, recap_due
@@ -142,16 +142,9 @@ async def switched(update: Update, context: Context) -> None:
     query, s = update.callback_query, context.services
     if query is None:
         return
-    wanted, message = parse_recap_press(query.data), query.message
-    if wanted is None or not isinstance(message, Message):
-        await answer_query(query, texts.render_stale_button())
-        return
-    verdict = await permissions.press_verdict(
-        message.chat, query.from_user, context.bot, s.admins, s.clock()
-    )
-    if verdict is not permissions.Verdict.ALLOW:
-        refused = verdict is permissions.Verdict.REFUSE
-        await answer_query(query, texts.render_ask_an_admin() if refused else None)
+    wanted = parse_recap_press(query.data)
+    message = await allowed_message(query, context, readable=wanted is not None)
+    if message is None or wanted is None:
         return
     if not s.store.set_weekly_recap(message.chat.id, wanted, s.clock()):
         await answer_query(query, texts.render_recap_needs_subscription())

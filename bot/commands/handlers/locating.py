@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 
-from bot.commands import permissions, texts
+from bot.commands import texts
 from bot.commands.buttons import rhythm_buttons, zone_buttons
 from bot.commands.buttons.zone_buttons import ClockOffset, ClockTimes, ShareLocation
 from bot.commands.handlers.schedule import save_schedule
-from bot.commands.replying import answer_query, chat_of, edit_in_place, reply
+from bot.commands.replying import allowed_message, answer_query, chat_of, edit_in_place, reply
 from bot.service.context import Context
 from bot.transport.sender import reply_patiently
 from scheduler.zones import zone_at, zones_at_offset
@@ -38,20 +38,14 @@ async def location_shared(update: Update, context: Context) -> None:
 
 async def shortcut_pressed(update: Update, context: Context) -> None:
     """📍 or 🕰 under a picker: checked as every settings press is, then acted on."""
-    query, s = update.callback_query, context.services
+    query = update.callback_query
     if query is None:
         return
-    pressed, message = zone_buttons.parse_zone_press(query.data), query.message
-    if pressed is None or not isinstance(message, Message):
-        await answer_query(query, texts.render_stale_button())
+    pressed = zone_buttons.parse_zone_press(query.data)
+    message = await allowed_message(query, context, readable=pressed is not None)
+    if message is None or pressed is None:
         return
-    verdict = await permissions.press_verdict(
-        message.chat, query.from_user, context.bot, s.admins, s.clock()
-    )
-    if verdict is not permissions.Verdict.ALLOW:
-        refused = verdict is permissions.Verdict.REFUSE
-        await answer_query(query, texts.render_ask_an_admin() if refused else None)
-    elif isinstance(pressed, ShareLocation):
+    if isinstance(pressed, ShareLocation):
         await _offer_location(query, message, context)
     elif isinstance(pressed, ClockTimes):
         await _show_times(query, context, None)
