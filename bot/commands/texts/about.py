@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from habits.streaks import WINDOW
+from scheduler.delivery import KEEP_DELIVERIES
+
 _WORDS = ("no", "one", "two", "three", "four", "five")
 
 LEARNING = (
@@ -53,8 +56,8 @@ def _count(number: int) -> str:
 
 
 def render_privacy() -> str:
-    """What is stored about a chat, why, for how long (docs/storage.md's retention rules),
-    and how to get or erase it."""
+    """What is stored about a chat, why, for how long (docs/storage.md's retention rules; the
+    windows read from the constants that apply them), and how to get or erase it."""
     return "\n".join(
         [
             "🔒 <b>Your privacy</b>",
@@ -62,9 +65,9 @@ def render_privacy() -> str:
             "• Its id and type: to send you tips.",
             "• Your settings (what /settings shows): to send them as you asked.",
             "• The tips you've had this round and your last one: no repeats, and /source.",
-            "• The days a daily tip went out: one tip a day. Kept 3 days.",
+            f"• The days a daily tip went out: one tip a day. Kept {KEEP_DELIVERIES.days} days.",
             "• Your 👍/👎 on tips, and your latest 👍: to choose tips, and for the Sunday picture.",
-            "• Your streak's figures and the last 32 days' check-ins: for /streak.",
+            f"• Your streak's figures and the last {WINDOW} days' check-ins: for /streak.",
             "• This week's and last week's plants: for /plants. Older weeks are dropped.",
             "• The last week Sunday's picture went out: so it comes once a week.",
             "• The channels you added: for /channel, until you remove them.",
