@@ -110,7 +110,7 @@ def pick_from(
     out = _mask(shelf, taste.excluded) if taste.excluded else 0
     if out and not any(mask & ~out for mask in shelf.masks.values()):
         out = 0  # `taste_of` never leaves nothing; a tip beats none
-    left = _due_topics(shelf, seen, out, taste.weights)
+    left = _due_topics(shelf, seen, out, taste)
     if left:
         topic = rng.choice(left)
         return Pick(shelf.tips[_any_bit(shelf.masks[topic] & ~seen & ~out, rng)], False)
@@ -130,7 +130,7 @@ def _opener(shelf: Arranged, rng: random.Random, last: int | None, out: int) -> 
     return shelf.tips[_any_bit(kept[topic] & not_last, rng)]
 
 
-def _due_topics(shelf: Arranged, seen: int, out: int, weights: Mapping[str, float]) -> list[str]:
+def _due_topics(shelf: Arranged, seen: int, out: int, taste: Taste) -> list[str]:
     """The topics furthest behind that have unseen tips left, in topic order; none when a
     new cycle is due.
 
@@ -149,8 +149,8 @@ def _due_topics(shelf: Arranged, seen: int, out: int, weights: Mapping[str, floa
             continue
         seen_here = (mask & seen).bit_count()
         share = seen_here / size
-        if weights:
-            share /= weights.get(topic, 1.0)
+        if taste.weights:
+            share /= taste.weight(topic)
         if share < lowest:
             lowest, found = share, [topic] if seen_here < size else []
         elif share == lowest and seen_here < size:
