@@ -33,7 +33,8 @@ from scheduler.records import DeliveryStore
 # The sweep's lines keep one logger name, whichever module of the delivery writes them.
 logger = logging.getLogger("scheduler.delivery")
 
-Send = Callable[[int, str, Callable[[], bool]], Awaitable[Outcome]]
+#: One attempt at a claim's tip: (the chat now, after a group's move; the claim; the fence).
+Send = Callable[[int, Claim, Callable[[], bool]], Awaitable[Outcome]]
 
 
 @dataclass
@@ -74,7 +75,7 @@ class AttemptLoop:
                 return unfinished(attempts)
             attempt += 1
             chat_id = attempts.chat_id
-            outcome = await self.send(chat_id, claim.tip_id, self.still_wanted(chat_id, claim))
+            outcome = await self.send(chat_id, claim, self.still_wanted(chat_id, claim))
             decision = decide(outcome, attempt, attempts.answer_lost)
             _log(outcome, chat_id, claim.tip_id, decision)
             match decision:

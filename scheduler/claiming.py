@@ -73,7 +73,16 @@ def claim_batch(
             return []
         tips = choose_tips(due, now)
         wanted = [
-            (sub, Claim(sub.chat_id, local_date(sub.schedule, now), tips[sub.chat_id], token()))
+            (
+                sub,
+                Claim(
+                    sub.chat_id,
+                    local_date(sub.schedule, now),
+                    tips[sub.chat_id],
+                    token(),
+                    sub.quiet,
+                ),
+            )
             for sub in due
         ]
         claimed = store.claim_all(wanted, now)

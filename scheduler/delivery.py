@@ -26,7 +26,7 @@ import math
 import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from scheduler.attempts import AttemptLoop, Attempts, Send, unfinished
@@ -225,7 +225,7 @@ class Delivery:
                     extra={"chat_id": pending.chat_id},
                 )
                 continue
-            claims.append(claim)
+            claims.append(replace(claim, quiet=subscriber.quiet))
         self.next_resume_at = min(waiting, default=None)
         if claims:
             logger.info("Resuming %d daily tip(s) left pending", len(claims))

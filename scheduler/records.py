@@ -50,12 +50,14 @@ class Subscriber:
 @dataclass(frozen=True)
 class Claim:
     """A daily tip that this process has taken responsibility for sending: the chat's local
-    `day`, its tip, and the token (`claim`) that alone may finish it."""
+    `day`, its tip, and the token (`claim`) that alone may finish it. `quiet` is the chat's
+    choice of a silent tip, read with the claim so the send asks the store nothing more."""
 
     chat_id: int
     day: date
     tip_id: str
     claim: str
+    quiet: bool = False
 
 
 @dataclass(frozen=True)

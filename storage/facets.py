@@ -148,10 +148,6 @@ class RhythmRecords(Connected):
             self.db, chat_id, quiet, now, chat_type=chat_type, default=default
         )
 
-    def quiet_delivery(self, chat_id: int) -> bool:
-        """Whether the chat's daily tip goes without a sound: asked as each one is sent."""
-        return subscribers.is_quiet(self.db, chat_id)
-
     def set_weekend_time(
         self, chat_id: int, at: time | None, now: datetime, *, chat_type: str, default: Schedule
     ) -> Subscriber:

@@ -50,6 +50,7 @@ from scheduler.engine import DeliveryLoop
 from scheduler.lease import Lease
 from scheduler.outcomes import NotSent, Outcome, Sent
 from scheduler.pacing import Limits, Priority
+from scheduler.records import Claim
 from storage import Store
 from tests.virtual_time import VirtualTimeLoop
 from tips import Library, Tip, Topic
@@ -247,11 +248,11 @@ class SimProcess:
         await asyncio.sleep(seconds)
         await self.running.wait()
 
-    async def _send(self, chat_id: int, tip_id: str, still_wanted: Callable[[], bool]) -> Outcome:
+    async def _send(self, chat_id: int, claim: Claim, still_wanted: Callable[[], bool]) -> Outcome:
         how = Send(Priority.TIP, still_wanted=still_wanted)
 
         async def call(*_: Any, **__: Any) -> bool:
-            return await self.telegram.send(self, chat_id, tip_id)
+            return await self.telegram.send(self, chat_id, claim.tip_id)
 
         try:
             await self.gateway.process_request(

@@ -119,5 +119,5 @@ async def test_a_round_prunes_then_gives_space_back_pausing_between_steps(store)
     assert store.file_space() == space
 
 
-async def never_sends(chat_id, tip_id, still_wanted):  # pragma: no cover
+async def never_sends(chat_id, claim, still_wanted):  # pragma: no cover
     raise AssertionError("the chores send nothing")

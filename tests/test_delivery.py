@@ -26,7 +26,7 @@ from scheduler.outcomes import (
     Transient,
     Uncertain,
 )
-from scheduler.records import PendingDelivery
+from scheduler.records import Claim, PendingDelivery
 from storage import Store
 
 EIGHT_UTC = Schedule(time(8, 0), ZoneInfo("UTC"))
@@ -39,14 +39,16 @@ class ScriptedSender:
         self.script: dict[int, list] = defaultdict(list)
         self.attempts: list[tuple[int, str]] = []
         self.delivered: list[tuple[int, str]] = []
+        self.quiet: dict[int, bool] = {}  # each chat's last claim: silent or not
 
-    async def send(self, chat_id: int, tip_id: str, still_wanted):
+    async def send(self, chat_id: int, claim: Claim, still_wanted):
         if not still_wanted():  # as the gateway asks when the send's turn comes
             return NotSent("no longer wanted")
-        self.attempts.append((chat_id, tip_id))
+        self.attempts.append((chat_id, claim.tip_id))
+        self.quiet[chat_id] = claim.quiet
         outcome = self.script[chat_id].pop(0) if self.script[chat_id] else Sent()
         if outcome == Sent():
-            self.delivered.append((chat_id, tip_id))
+            self.delivered.append((chat_id, claim.tip_id))
         return outcome
 
 
@@ -181,7 +183,7 @@ async def test_a_stop_releases_its_claims_for_the_next_process(
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     waiting, answered = [], asyncio.Event()
 
-    async def slow_send(chat_id: int, tip_id: str, still_wanted) -> Sent | NotSent:
+    async def slow_send(chat_id: int, claim: Claim, still_wanted) -> Sent | NotSent:
         """Chat 1's request goes out and its answer takes long; the others wait their turn."""
         waiting.append(chat_id)
         if chat_id == 1 and still_wanted():
@@ -228,7 +230,7 @@ async def test_a_stop_while_the_tip_waits_its_turn_means_no_tip(store, library, 
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     sent = []
 
-    async def send_after_a_stop(chat_id: int, tip_id: str, still_wanted):
+    async def send_after_a_stop(chat_id: int, claim: Claim, still_wanted):
         store.unsubscribe(chat_id, clock())  # the person says /stop while the tip is queued
         if not still_wanted():
             return NotSent("no longer wanted")
@@ -253,6 +255,22 @@ async def test_a_claim_left_from_yesterday_is_closed_not_sent(
     restarted = Store.open(db_path)
     assert await make_delivery(restarted, library, sender, clock, sleep).sweep() == {"sent": 1}
     assert len(sender.delivered) == 1  # today's tip only, not yesterday's beside it
+    restarted.close()
+
+
+async def test_a_claim_carries_the_quiet_choice_whether_fresh_or_resumed(
+    db_path, library, sender, clock, sleep
+):
+    crashed = Store.open(db_path)
+    subscribe(crashed, clock, 1, 2)
+    crashed.set_quiet(2, True, clock(), chat_type="private", default=EIGHT_UTC)
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    fresh = make_delivery(crashed, library, sender, clock, sleep).claim_due(clock(), 10)
+    assert {claim.chat_id: claim.quiet for claim in fresh} == {1: False, 2: True}
+    crashed.close()  # died before sending: the next process resumes both claims
+    restarted = Store.open(db_path)
+    assert await make_delivery(restarted, library, sender, clock, sleep).sweep() == {"sent": 2}
+    assert sender.quiet == {1: False, 2: True}
     restarted.close()
 
 
@@ -408,7 +426,7 @@ async def test_a_fence_the_database_cannot_answer_says_no(db_path, library, cloc
     answers: list[bool] = []
     delivery: Delivery
 
-    async def send(chat_id, tip_id, still_wanted):
+    async def send(chat_id, claim, still_wanted):
         answers.append(still_wanted())
         delivery.stop_starting()  # one look is enough (a fence that keeps failing re-claims)
         return NotSent("no longer wanted")
@@ -428,7 +446,7 @@ async def test_an_error_after_a_lost_answer_records_the_tip_as_maybe_sent(
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     answers = [Uncertain("Timed out")]
 
-    async def send(chat_id, tip_id, still_wanted):
+    async def send(chat_id, claim, still_wanted):
         if answers:
             return answers.pop()
         raise RuntimeError("a bug in the sender")

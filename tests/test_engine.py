@@ -19,6 +19,7 @@ from scheduler.due import Schedule
 from scheduler.engine import BACKOFF_SECONDS, SAFETY_SWEEP_SECONDS, DeliveryLoop
 from scheduler.lease import LEASE_TTL, STANDBY_POLL, Lease
 from scheduler.outcomes import Sent
+from scheduler.records import Claim
 from storage import Store
 from tests import simulation
 from tests.simulation import FakeTelegram, SimProcess, World, open_store, tiny_library
@@ -39,7 +40,7 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[tuple[int, datetime]] = []
 
-    async def send(self, chat_id: int, tip_id: str, still_wanted) -> Sent:
+    async def send(self, chat_id: int, claim: Claim, still_wanted) -> Sent:
         if still_wanted():
             self.sent.append((chat_id, virtual_clock()))
         return Sent()
@@ -153,7 +154,7 @@ def test_an_error_on_one_tip_is_that_tips_outcome_not_the_sweeps(tmp_path):
         for chat_id in (1, 2, 3):
             subscribe_at(store, chat_id, 7, 0)
 
-        async def send(chat_id, tip_id, still_wanted):
+        async def send(chat_id, claim, still_wanted):
             if chat_id == 2:
                 raise RuntimeError("a bug in the sender")
             return Sent()

@@ -34,11 +34,11 @@ def weekend(store: Store, at: time | None, now: datetime):
 
 def test_quiet_is_stored_and_read_back(store):
     subscribed(store)
-    assert not store.subscriber(CHAT).quiet and not store.quiet_delivery(CHAT)
+    assert not store.subscriber(CHAT).quiet
     quiet = store.set_quiet(CHAT, True, FRIDAY_NOON, chat_type="private", default=BERLIN_SEVEN)
-    assert quiet.quiet and quiet.active and store.quiet_delivery(CHAT)
+    assert quiet.quiet and quiet.active and store.subscriber(CHAT).quiet
     store.set_quiet(CHAT, False, FRIDAY_NOON, chat_type="private", default=BERLIN_SEVEN)
-    assert not store.subscriber(CHAT).quiet and not store.quiet_delivery(CHAT)
+    assert not store.subscriber(CHAT).quiet
 
 
 def test_quiet_for_an_unknown_chat_stores_it_inactive(store):
@@ -112,7 +112,7 @@ def test_garbage_in_the_new_columns_reads_as_not_chosen(store, column, value):
     read = store.subscriber(CHAT)
     assert read.active and read.problem is None
     assert not read.quiet and read.schedule.weekend_at is None
-    assert not store.quiet_delivery(CHAT) and store.left_at(CHAT) is None
+    assert store.left_at(CHAT) is None
     due = store.due_subscribers(berlin(date(2026, 3, 7), time(7, 0)), 10)
     assert [s.chat_id for s in due] == [CHAT]
     assert not due[0].quiet and due[0].schedule.weekend_at is None

@@ -37,7 +37,6 @@ from bot.transport.http import AiohttpRequest, polling_request
 from bot.transport.sender import NO_PREVIEW, TipSender
 from bot.transport.webhook_watch import WebhookWatch
 from scheduler.delivery import ChooseTips, Delivery, Sleep, workers_for
-from scheduler.due import local_date
 from scheduler.engine import SAFETY_SWEEP_SECONDS, DeliveryLoop
 from scheduler.lease import Lease
 from scheduler.lifecycle import DeliveryStatus
@@ -211,8 +210,7 @@ def _delivery(
 ) -> Delivery:
     """The daily sweep: tips chosen from each chat's rotation, sent through the bot; a tip
     recorded as sent is told to `recaps` (Sunday's picture follows it, best effort)."""
-    done, quiet = checked_in_today(store, clock), store.quiet_delivery
-    sender = TipSender(app.bot, library, paid=settings.paid_broadcast, done_today=done, quiet=quiet)
+    sender = TipSender(app.bot, library, paid=settings.paid_broadcast, checked_in=store.checked_in)
     return Delivery(
         store,
         tip_chooser(store, library, rng),
@@ -269,17 +267,6 @@ def tip_chooser(store: Store, library: Library, rng: random.Random) -> ChooseTip
 
     choose = daily_chooser(store, library, rng)
     return lambda subscribers, now: choose(subscribers)
-
-
-def checked_in_today(store: Store, clock: Callable[[], datetime]) -> Callable[[int], bool]:
-    """Whether a chat checked in on its local today: its daily tip then shows ✅ Done today."""
-
-    def done(chat_id: int) -> bool:
-        subscriber = store.subscriber(chat_id)
-        today = local_date(subscriber.schedule, clock()) if subscriber else None
-        return today is not None and store.checked_in(chat_id, today)
-
-    return done
 
 
 def _record_rate_limited(store: Store, clock: Callable[[], datetime]) -> None:

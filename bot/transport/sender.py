@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import TypeVar
 
 from telegram import LinkPreviewOptions
@@ -40,6 +41,7 @@ from scheduler.outcomes import (
     Uncertain,
 )
 from scheduler.pacing import Priority
+from scheduler.records import Claim
 from tips import Kind, Library, render_tip
 
 logger = logging.getLogger(__name__)
@@ -55,7 +57,10 @@ warnings.filterwarnings(
 
 
 class TipSender:
-    """`send(chat_id, tip_id, still_wanted)` for the delivery loop: one attempt, one outcome."""
+    """`send(chat_id, claim, still_wanted)` for the delivery loop: one attempt, one outcome.
+
+    What a tip looks like comes with the claim (its tip, its day, quiet or not); the store is
+    asked only whether the chat checked in that day, and only for a tip to act on."""
 
     def __init__(
         self,
@@ -63,24 +68,22 @@ class TipSender:
         library: Library,
         *,
         paid: bool = False,
-        done_today: Callable[[int], bool] = lambda chat_id: False,
-        quiet: Callable[[int], bool] = lambda chat_id: False,
+        checked_in: Callable[[int, date], bool] = lambda chat_id, day: False,
     ) -> None:
         self._bot = bot
         self._library = library
         self._paid = paid
-        self._done_today = done_today  # the chat checked in today: "✅ Done today", not "Did it"
-        self._quiet = quiet  # the chat asked for its daily tip without a sound
+        self._checked_in = checked_in  # on the tip's day: "✅ Done today", not "Did it"
         self._encoded: dict[tuple[str, bool], dict[str, object]] = {}
 
-    async def send(self, chat_id: int, tip_id: str, still_wanted: Callable[[], bool]) -> Outcome:
-        fields = self._fields(tip_id, chat_id)
+    async def send(self, chat_id: int, claim: Claim, still_wanted: Callable[[], bool]) -> Outcome:
+        fields = self._fields(claim.tip_id, chat_id, claim.day)
         if fields is None:
             # a library upgrade removed it: handed back, so the chat is claimed again at once
-            return NotSent(f"tip {tip_id!r} is no longer in the library")
+            return NotSent(f"tip {claim.tip_id!r} is no longer in the library")
         how = Send(Priority.TIP, paid=self._paid, still_wanted=still_wanted)
         message = {"chat_id": chat_id, **fields}
-        if self._quiet(chat_id):
+        if claim.quiet:
             message["disable_notification"] = True
         try:
             # The raw call, so the answer (a whole Message) is not parsed: nothing reads it,
@@ -93,7 +96,7 @@ class TipSender:
             return outcome_of(exc)
         return Sent()
 
-    def _fields(self, tip_id: str, chat_id: int) -> dict[str, object] | None:
+    def _fields(self, tip_id: str, chat_id: int, day: date) -> dict[str, object] | None:
         """A tip's message fields, encoded once per tip (and check-in state): the same text and
         buttons go to everyone, and encoding them was a tenth of a daily tip's CPU at a
         thousand a second. Only a tip to act on asks whether the chat checked in today."""
@@ -101,7 +104,7 @@ class TipSender:
         if tip is None:
             return None
         action = tip.kind is Kind.ACTION
-        done = action and self._done_today(chat_id)
+        done = action and self._checked_in(chat_id, day)
         if (tip_id, done) not in self._encoded:
             self._encoded[tip_id, done] = {
                 "text": render_tip(tip, self._library),

@@ -49,13 +49,6 @@ def is_active(db: Database, chat_id: int) -> bool:
     return bool(found and found["active"])
 
 
-def is_quiet(db: Database, chat_id: int) -> bool:
-    """Quiet delivery chosen (an unreadable value: not chosen). Asked as each daily tip goes,
-    so straight on the connection: a fifth of the time of a row read by name."""
-    found = db.conn.execute("SELECT quiet FROM subscribers WHERE chat_id = ?", [chat_id])
-    return bool(found.fetchone() == (1,))
-
-
 def stored_since(db: Database, chat_id: int) -> datetime | None:
     """When the chat's row was created (None: there is none)."""
     found = first_row(db, "SELECT subscribed_at FROM subscribers WHERE chat_id = ?", [chat_id])
