@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import subprocess
+import sys
 from itertools import islice
 
 import pytest
@@ -112,3 +114,21 @@ def test_conflicts_are_said_once_a_minute(caplog):
         " (4 more since the last report)",
         "Polling failed, retrying: Bad Gateway",
     ]
+
+
+def test_pillow_waits_for_the_first_sunday_picture():
+    """Only the weekly picture needs Pillow: starting the bot does not import it (it was 20-30
+    ms of every start-up); the first picture drawn does."""
+    probe = (
+        "import sys, bot.__main__\n"
+        "started = 'PIL' in sys.modules\n"
+        "from datetime import date\n"
+        "from bot.commands.texts import draw_recap\n"
+        "from habits.recap import Recap\n"
+        "png = draw_recap(Recap(date(2026, 3, 2), (True,) * 7, 7, 12, None), None)\n"
+        "print(started, 'PIL' in sys.modules, png[:4] == b'\\x89PNG')\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.split() == ["False", "True", "True"]

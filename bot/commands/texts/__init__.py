@@ -64,7 +64,6 @@ from bot.commands.texts.operator import (
     render_sweep,
     render_tip_feedback,
 )
-from bot.commands.texts.picture import draw_recap
 from bot.commands.texts.recap import (
     render_recap_caption,
     render_recap_needs_subscription,
@@ -126,6 +125,17 @@ from bot.commands.texts.zones import (
     render_utc_offset,
     render_zone_choice,
 )
+from habits.recap import Recap
+
+
+def draw_recap(recap: Recap, liked_title: str | None) -> bytes:
+    """The week as a PNG (`bot.commands.texts.picture`). Pillow is imported with the first
+    Sunday picture, not at every start-up, where it cost 20-30 ms of a million-subscriber
+    start."""
+    from bot.commands.texts.picture import draw_recap as draw
+
+    return draw(recap, liked_title)
+
 
 __all__ = [
     "ADMIN_COMMANDS",
