@@ -51,7 +51,7 @@ def time_on(schedule: Schedule, day: date) -> time:
 
 def local_date(schedule: Schedule, now: datetime) -> date:
     """The subscriber's calendar date at instant `now`."""
-    return now.astimezone(schedule.timezone).date()
+    return _date_in(schedule.timezone, now)
 
 
 def delivered_day(schedule: Schedule, delivered_at: datetime | None) -> date | None:
@@ -70,6 +70,12 @@ def day_start(schedule: Schedule, day: date) -> datetime:
 
 # Pure, and shared by every chat in a zone (or at a time): a claim batch asks the same few
 # thousand times, so these are cached rather than recomputed through zoneinfo each time.
+@lru_cache(maxsize=4096)
+def _date_in(zone: ZoneInfo, instant: datetime) -> date:
+    # a batch asks at one `now`, and its chats' last tips share their claim instants
+    return instant.astimezone(zone).date()
+
+
 @lru_cache(maxsize=4096)
 def _midnight(zone: ZoneInfo, day: date) -> datetime:
     return datetime.combine(day, time(0), zone).astimezone(UTC)

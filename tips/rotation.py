@@ -29,7 +29,8 @@ class Pick:
 class Arranged:
     """A pool arranged for many picks: its topics in order, each topic's tips as a bitmask
     over tip numbers with its size, the tip each number stands for, and each tip's topic (to
-    weigh a chat's votes: `tips.choice`)."""
+    weigh a chat's votes: `tips.choice`). `columns` holds (topic, mask, size) in topic
+    order, as each pick walks them."""
 
     topics: tuple[str, ...]
     masks: Mapping[str, int]
@@ -37,6 +38,7 @@ class Arranged:
     tips: Mapping[int, Tip]
     numbers: Mapping[str, int]
     topic_of: Mapping[str, str]
+    columns: tuple[tuple[str, int, int], ...]
 
 
 def arrange(pool: Sequence[Tip], numbers: Mapping[str, int] | None = None) -> Arranged:
@@ -57,7 +59,9 @@ def arrange(pool: Sequence[Tip], numbers: Mapping[str, int] | None = None) -> Ar
         masks[tip.topic] = masks.get(tip.topic, 0) | 1 << number
         sizes[tip.topic] = sizes.get(tip.topic, 0) + 1
     topic_of = {tip.id: tip.topic for tip in pool}
-    return Arranged(tuple(sorted(masks)), masks, sizes, by_number, own, topic_of)
+    topics = tuple(sorted(masks))
+    columns = tuple((topic, masks[topic], sizes[topic]) for topic in topics)
+    return Arranged(topics, masks, sizes, by_number, own, topic_of, columns)
 
 
 class Shelves:
@@ -142,11 +146,12 @@ def _due_topics(shelf: Arranged, seen: int, out: int, taste: Taste) -> list[str]
     Weights are multiples of 0.25, so equal shares divide to equal floats.
     """
     lowest, found = 2.0 / LOWEST, []  # above any share: the first topic is lower
-    for topic in shelf.topics:
-        mask = shelf.masks[topic] & ~out
-        size = mask.bit_count() if out else shelf.sizes[topic]
-        if not size:  # every tip of it 👎'd
-            continue
+    for topic, mask, size in shelf.columns:
+        if out:
+            mask &= ~out
+            size = mask.bit_count()
+            if not size:  # every tip of it 👎'd
+                continue
         seen_here = (mask & seen).bit_count()
         share = seen_here / size
         if taste.weights:
