@@ -68,6 +68,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     print(_machine(), flush=True)
+    print(_speed("at the start"), flush=True)
     figures: list[Figure] = []
     runs = [(name, _options(name, args)) for name in names]
     if args.experiments:
@@ -76,6 +77,7 @@ def main() -> int:
         figures += _run(name, extra, args.quick)
     failed = sum(f.passed is False for f in figures)
     passed = sum(f.passed is True for f in figures)
+    print(_speed("at the end"))
     print(f"\n{passed} PASS, {failed} FAIL")
     for figure in figures:  # the headlines last, where `tail -1` finds them
         if figure.headline:
@@ -124,6 +126,20 @@ def _line(figure: Figure) -> str:
 
 def _available(extra: list[str]) -> bool:
     return "--uvloop" not in extra or importlib.util.find_spec("uvloop") is not None
+
+
+def _speed(when: str) -> str:
+    """How fast this machine runs Python now: a shared machine's speed drifts with what else
+    runs on its host (CPU figures moved by half between runs on the development machine), so
+    read CPU figures beside this line. Best of 5, as `timeit` reports."""
+    best = min(_timed_sum() for _ in range(5))
+    return f"speed {when}: sum(range(10**6)) in {best * 1000:.1f} ms (best of 5)"
+
+
+def _timed_sum() -> float:
+    started = time.perf_counter()
+    sum(range(10**6))
+    return time.perf_counter() - started
 
 
 def _machine() -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 import random
+import shutil
 import tempfile
 import time as timer
 from datetime import UTC, datetime, time, timedelta
@@ -31,6 +32,8 @@ DUE = 1_000
 HISTORY_DAYS = 3
 SEEN_UP_TO = 150  # tips of the current rotation cycle a chat has seen, at most
 TARGET_US = 50
+RUNS = 7  # claim runs at the sweep's batch size, each on a copy of the same database
+SMALL_RUNS = 3
 AT = time(7, 0)
 MORNING = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)
 
@@ -76,34 +79,63 @@ def send_all(store: Store, now: datetime) -> None:
         )
 
 
-def measure(limit: int) -> tuple[int, float, float]:
-    """A fresh database with `DUE` chats and `HISTORY_DAYS` days of history; claim today."""
-    with tempfile.TemporaryDirectory() as folder:
-        store = Store.open(Path(folder) / "claims.db")
-        try:
-            subscribe(store, DUE, MORNING - timedelta(days=HISTORY_DAYS + 1))
-            for days_ago in range(HISTORY_DAYS, 0, -1):
-                morning = MORNING - timedelta(days=days_ago)
-                claim_all(store, morning, CLAIM_BATCH)
-                send_all(store, morning + timedelta(minutes=1))
-            return claim_all(store, MORNING, limit)
-        finally:
-            store.close()
+def prepared(folder: Path) -> Path:
+    """A database with `DUE` chats and `HISTORY_DAYS` days of history, this morning still to
+    claim; checkpointed and closed, so each run starts from a copy of the same file."""
+    path = folder / "prepared.db"
+    store = Store.open(path)
+    try:
+        subscribe(store, DUE, MORNING - timedelta(days=HISTORY_DAYS + 1))
+        for days_ago in range(HISTORY_DAYS, 0, -1):
+            morning = MORNING - timedelta(days=days_ago)
+            claim_all(store, morning, CLAIM_BATCH)
+            send_all(store, morning + timedelta(minutes=1))
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        store.close()
+    return path
+
+
+def measure(prepared: Path, run: int, limit: int) -> tuple[int, float, float]:
+    """Claim this morning on a fresh copy of the prepared database."""
+    copy = prepared.with_name(f"run-{run}.db")
+    shutil.copyfile(prepared, copy)
+    store = Store.open(copy)
+    try:
+        return claim_all(store, MORNING, limit)
+    finally:
+        store.close()
 
 
 def run() -> list[Figure]:
-    """The per-claim CPU figure at the sweep's batch size, and at the free rate's 16."""
-    claimed, spent, longest = measure(CLAIM_BATCH)
-    small_claimed, small_spent, _ = measure(16)
-    assert claimed == small_claimed == DUE, f"claimed {claimed} and {small_claimed} of {DUE}"
+    """The per-claim CPU figure at the sweep's batch size, and at the free rate's 16: the
+    least of `RUNS` runs, each on a copy of one prepared database. CPU time still varies
+    from run to run on a shared machine (by half, on the 2-core development machine), and
+    what another process takes from the caches only ever adds to it; the spread is shown."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = prepared(Path(folder))
+        runs = [measure(path, number, CLAIM_BATCH) for number in range(RUNS)]
+        small = [measure(path, RUNS + number, 16) for number in range(SMALL_RUNS)]
+    assert {claimed for claimed, _, _ in runs + small} == {DUE}, f"claimed not {DUE}: {runs}"
+    per_claim = sorted(spent / DUE * 1e6 for _, spent, _ in runs)
     return [
         at_most(
-            f"CPU per claim at {DUE:,} due (batches of {CLAIM_BATCH})",
-            spent / claimed * 1e6,
+            f"CPU per claim at {DUE:,} due (batches of {CLAIM_BATCH}, least of {RUNS})",
+            per_claim[0],
             TARGET_US,
             " µs",
             digits=1,
         ),
-        info(f"CPU of the longest batch of {CLAIM_BATCH}", f"{longest * 1000:.2f} ms"),
-        info(f"CPU per claim at {DUE:,} due (batches of 16)", f"{small_spent / DUE * 1e6:.1f} µs"),
+        info(
+            "… each run, in order of cost",
+            " / ".join(f"{value:.1f}" for value in per_claim) + " µs",
+        ),
+        info(
+            f"CPU of the longest batch of {CLAIM_BATCH} (all runs)",
+            f"{max(longest for _, _, longest in runs) * 1000:.2f} ms",
+        ),
+        info(
+            f"CPU per claim at {DUE:,} due (batches of 16, least of {SMALL_RUNS})",
+            f"{min(spent for _, spent, _ in small) / DUE * 1e6:.1f} µs",
+        ),
     ]
