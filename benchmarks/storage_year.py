@@ -214,7 +214,7 @@ def react(year: Year, world: World, claim: Claim) -> None:
     """What a subscriber does after its daily tip (rates in the module's docstring)."""
     store, rng, now, chat_id = year.store, year.rng, year.now, claim.chat_id
     if rng.random() < CHECK_IN:
-        store.check_in(chat_id, claim.day, claim.tip_id, now)
+        store.check_in(chat_id, claim.day)
         year.actions["check-ins"] += 1
     if rng.random() < VOTE:
         store.vote(chat_id, claim.tip_id, 1 if rng.random() < LIKES else -1, now)

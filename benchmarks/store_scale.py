@@ -118,7 +118,7 @@ def claim_peak(store: Store, now: datetime, limit: int) -> tuple[int, float, flo
     return claimed, timer.perf_counter() - started, longest
 
 
-async def _never_called(chat_id: int, tip_id: str, still_wanted):  # pragma: no cover
+async def _never_called(chat_id: int, claim: object, still_wanted):  # pragma: no cover
     raise AssertionError("this benchmark does not send")
 
 

@@ -53,9 +53,9 @@ class HabitRecords(Connected):
         rotation learns from (`tips.choice`), read for a claim batch at once."""
         return feedback.of_chats(self.db, self.tips, chat_ids)
 
-    def check_in(self, chat_id: int, day: date, tip_id: str, now: datetime) -> bool:
-        """Record the chat's ✅ for local `day`; False if it had one already. (`tip_id` and
-        `now` are not kept: the streak needs only the day, `storage.tables.streaks`.)"""
+    def check_in(self, chat_id: int, day: date) -> bool:
+        """Record the chat's ✅ for local `day`; False if it had one already. Only the day is
+        asked for: the streak keeps nothing else (`storage.tables.streaks`)."""
         with self.transaction():
             return streaks.check_in(self.db, chat_id, day)
 

@@ -345,7 +345,7 @@ async def test_a_stop_after_following_a_group_records_the_supergroups_claim(
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     waiting = asyncio.Event()
 
-    async def move_then_hang(chat_id: int, tip_id: str, still_wanted):
+    async def move_then_hang(chat_id: int, claim: Claim, still_wanted):
         if chat_id == -5:
             return Migrated(-1009999999999)
         waiting.set()

@@ -34,7 +34,7 @@ async def with_history(bot, store, clock) -> None:
     assert await bot.delivery.sweep() == {"sent": 1}
     await bot.ask(CHAT, "/tip")
     store.vote(CHAT, "k2-1", 1, clock())
-    store.check_in(CHAT, clock().date(), "k2-1", clock())
+    store.check_in(CHAT, clock().date())
     await bot.ask(CHAT, "/pause 3")
     await bot.ask(CHAT, "/plants oats, kale")
     store.add_channel(CHAT, CHANNEL, "@gutnews", bot.delivery_schedule, clock())

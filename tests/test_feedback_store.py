@@ -44,7 +44,7 @@ def test_the_schema_refuses_a_vote_other_than_up_or_down(store, clock):
 def test_a_group_upgrade_moves_votes_and_check_ins(store, clock):
     store.subscribe(-5, "group", Schedule(time(8), ZoneInfo("UTC")), clock())
     store.vote(-5, "a", 1, clock())
-    store.check_in(-5, DAY, "a", clock())
+    store.check_in(-5, DAY)
     store.migrate(-5, -1005, clock())
     assert store.vote_of(-1005, "a") == 1 and store.checked_in(-1005, DAY)
     assert store.vote_of(-5, "a") is None and not store.checked_in(-5, DAY)
@@ -58,6 +58,6 @@ def test_a_version_5_database_gains_the_feedback_tables_and_keeps_its_rows(tmp_p
     try:
         assert schema_version(store.db) == LATEST >= 6
         assert {"votes", "streaks"} <= set(store.db.table_names())
-        assert store.check_in(1, DAY, "k2-a", clock()) and store.checked_in(1, DAY)
+        assert store.check_in(1, DAY) and store.checked_in(1, DAY)
     finally:
         store.close()

@@ -145,8 +145,8 @@ def all_plans(store: Store, call: Callable[[], object]) -> list[str]:
 
 
 def test_check_ins_read_and_write_one_row_by_its_key(store):
-    store.check_in(1, MON, "a", NOON)
-    found = all_plans(store, lambda: store.check_in(1, date(2026, 3, 3), "a", NOON))
+    store.check_in(1, MON)
+    found = all_plans(store, lambda: store.check_in(1, date(2026, 3, 3)))
     found += all_plans(store, lambda: store.checked_in(1, MON))
     found += all_plans(store, lambda: store.streak_of(1, MON))
     assert found[0] == "SEARCH streaks USING INTEGER PRIMARY KEY (rowid=?)"
@@ -154,7 +154,7 @@ def test_check_ins_read_and_write_one_row_by_its_key(store):
 
 
 def test_a_groups_streak_moves_by_key(store):
-    store.check_in(-5, MON, "a", NOON)
+    store.check_in(-5, MON)
     moved = [
         plan
         for plan in all_plans(store, lambda: store.migrate(-5, -1005, NOON))

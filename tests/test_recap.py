@@ -101,7 +101,7 @@ def test_a_new_chat_wants_the_recap_and_has_had_none(store):
 
 def test_the_record_holds_checkins_plants_and_the_latest_like(store):
     store.subscribe(5, "private", EIGHT_UTC, START)
-    store.check_in(5, MONDAY, "fiber-a", START)
+    store.check_in(5, MONDAY)
     store.add_plants(5, MONDAY, ["oats", "kale"], START)
     store.vote(5, "tea-a", 1, START)
     store.vote(5, "k2-b", 1, START + DAY)
@@ -228,7 +228,7 @@ async def test_a_stop_cancels_a_picture_held_on_the_wire_and_its_week_stays_clai
 
     bot = HangingBot()
     store.subscribe(5, "private", EIGHT_UTC, START)
-    store.check_in(5, MONDAY, "any", START)
+    store.check_in(5, MONDAY)
     recaps = WeeklyRecaps(bot, store, library, lambda: SUNDAY_EIGHT)
     recaps.after_tip(5, SUNDAY)
     while not bot.calls:

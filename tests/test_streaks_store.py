@@ -20,9 +20,9 @@ def day(n: int) -> date:
 
 
 def test_one_check_in_per_local_day(store):
-    assert store.check_in(CHAT, MON, "k2-a", NOW)
-    assert not store.check_in(CHAT, MON, "fiber-b", NOW)  # idempotent, whichever tip
-    assert store.check_in(CHAT, day(1), "k2-a", NOW)
+    assert store.check_in(CHAT, MON)
+    assert not store.check_in(CHAT, MON)  # idempotent: one check-in a day, whichever tip
+    assert store.check_in(CHAT, day(1))
     assert store.checked_in(CHAT, MON) and store.checked_in(CHAT, day(1))
     assert not store.checked_in(OTHER, MON) and not store.checked_in(CHAT, day(2))
     assert store.streak_of(CHAT, day(2)) == Streak(2, 2, today=False)
@@ -30,10 +30,10 @@ def test_one_check_in_per_local_day(store):
 
 
 def test_a_late_day_after_moving_west_counts_once_and_keeps_the_run(store):
-    store.check_in(CHAT, MON, "a", NOW)
-    store.check_in(CHAT, day(2), "a", NOW)  # Tuesday missed: frozen
-    assert store.check_in(CHAT, day(1), "a", NOW)  # the timezone moved west: Tuesday again
-    assert not store.check_in(CHAT, day(1), "a", NOW)  # pressed again: nothing new
+    store.check_in(CHAT, MON)
+    store.check_in(CHAT, day(2))  # Tuesday missed: frozen
+    assert store.check_in(CHAT, day(1))  # the timezone moved west: Tuesday again
+    assert not store.check_in(CHAT, day(1))  # pressed again: nothing new
     assert store.checked_in(CHAT, day(1))
     assert store.streak_of(CHAT, day(1)) == Streak(2, 2, today=True)
     assert store.streak_of(CHAT, day(3)) == Streak(2, 2, today=False)
@@ -41,8 +41,8 @@ def test_a_late_day_after_moving_west_counts_once_and_keeps_the_run(store):
 
 def test_a_group_moving_to_its_supergroup_keeps_the_better_run(store):
     for n in range(5):
-        store.check_in(-5, day(n), "a", NOW)
-    store.check_in(-1005, day(5), "a", NOW)  # the supergroup's first day
+        store.check_in(-5, day(n))
+    store.check_in(-1005, day(5))  # the supergroup's first day
     store.migrate(-5, -1005, NOW)
     assert store.streak_of(-1005, day(5)) == Streak(6, 6, today=True)
     assert store.streak_of(-5, day(5)) == Streak(0, 0, today=False)
@@ -50,8 +50,8 @@ def test_a_group_moving_to_its_supergroup_keeps_the_better_run(store):
 
 def test_export_shows_the_figures_and_erase_deletes_them(store):
     for n in (0, 1, 3):
-        store.check_in(CHAT, day(n), "a", NOW)
-    store.check_in(OTHER, MON, "a", NOW)
+        store.check_in(CHAT, day(n))
+    store.check_in(OTHER, MON)
     [row] = store.export_chat(CHAT, NOW)["tables"]["streaks"]
     assert row == {
         "chat_id": CHAT,

@@ -67,7 +67,7 @@ async def vote(update: Update, context: Context, message: Message, tip: Tip, act
 async def did_it(update: Update, context: Context, message: Message, tip: Tip, _: Action) -> None:
     """✅ Did it: the chat's check-in for its local today (once a day)."""
     s, query, chat_id = context.services, _query(update), message.chat.id
-    new = s.store.check_in(chat_id, local_today(context, chat_id), tip.id, s.clock())
+    new = s.store.check_in(chat_id, local_today(context, chat_id))
     await answer_query(query, texts.render_checked_in(new))
     await _show_state(query, context, message, tip)
 
