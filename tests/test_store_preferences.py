@@ -101,7 +101,7 @@ def test_erase_deletes_every_row_about_the_chat_and_nothing_else(store):
     for chat_id in (CHAT, OTHER):
         with_history(store, chat_id)
         store.vote(chat_id, "fiber-1", 1, NOW)
-        store.check_in(chat_id, NOW.date(), "fiber-1", NOW)
+        store.check_in(chat_id, NOW.date())
         store.add_plants(chat_id, NOW.date(), ["oats"], NOW)
         store.add_channel(chat_id, -1009999000001, "@gutnews", BERLIN_EIGHT, NOW)
     erased = store.erase_chat(CHAT, NOW)
