@@ -80,7 +80,7 @@ def claim_batch(
                     local_date(sub.schedule, now),
                     tips[sub.chat_id],
                     token(),
-                    sub.quiet,
+                    quiet=sub.quiet,
                 ),
             )
             for sub in due

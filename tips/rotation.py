@@ -28,13 +28,12 @@ class Pick:
 @dataclass(frozen=True)
 class Arranged:
     """A pool arranged for many picks: its topics in order, each topic's tips as a bitmask
-    over tip numbers with its size, the tip each number stands for, and each tip's topic (to
-    weigh a chat's votes: `tips.choice`). `columns` holds (topic, mask, size) in topic
-    order, as each pick walks them."""
+    over tip numbers, the tip each number stands for, and each tip's topic (to weigh a chat's
+    votes: `tips.choice`). `columns` holds (topic, mask, its size) in topic order, as each
+    pick walks them."""
 
     topics: tuple[str, ...]
     masks: Mapping[str, int]
-    sizes: Mapping[str, int]
     tips: Mapping[int, Tip]
     numbers: Mapping[str, int]
     topic_of: Mapping[str, str]
@@ -48,7 +47,6 @@ def arrange(pool: Sequence[Tip], numbers: Mapping[str, int] | None = None) -> Ar
     given = numbers or {}
     spare = max(given.values(), default=-1) + 1
     masks: dict[str, int] = {}
-    sizes: dict[str, int] = {}
     by_number: dict[int, Tip] = {}
     own: dict[str, int] = {}
     for tip in pool:
@@ -57,11 +55,10 @@ def arrange(pool: Sequence[Tip], numbers: Mapping[str, int] | None = None) -> Ar
             number, spare = spare, spare + 1
         own[tip.id], by_number[number] = number, tip
         masks[tip.topic] = masks.get(tip.topic, 0) | 1 << number
-        sizes[tip.topic] = sizes.get(tip.topic, 0) + 1
     topic_of = {tip.id: tip.topic for tip in pool}
     topics = tuple(sorted(masks))
-    columns = tuple((topic, masks[topic], sizes[topic]) for topic in topics)
-    return Arranged(topics, masks, sizes, by_number, own, topic_of, columns)
+    columns = tuple((topic, masks[topic], masks[topic].bit_count()) for topic in topics)
+    return Arranged(topics, masks, by_number, own, topic_of, columns)
 
 
 class Shelves:
