@@ -64,8 +64,12 @@ def paced(pacing) -> Pacing:
     return Pacing(pacing.clock, pacing.sleep)
 
 
-async def run(tmp_path, pacing, lines, clock=None) -> Transcript:
-    transcript = Transcript()
+async def run(
+    tmp_path, pacing, lines, clock=None, transcript: Transcript | None = None, **options
+) -> Transcript:
+    """The sandbox on the test library, Monday 10:00 unless `clock` says otherwise; pass
+    `transcript` when the typed lines wait for what it shows."""
+    transcript = transcript or Transcript()
     await converse(
         typed(lines) if isinstance(lines, list) else lines,
         transcript.write,
@@ -74,6 +78,7 @@ async def run(tmp_path, pacing, lines, clock=None) -> Transcript:
         echo=True,
         pacing=paced(pacing),
         library=load_library(TEST_LIBRARY),
+        **options,
     )
     return transcript
 
@@ -89,15 +94,7 @@ async def test_a_new_user_sets_the_timezone_from_the_welcome(tmp_path, pacing):
         await transcript.wait_for("Saved")
         yield ":quit"
 
-    await converse(
-        lines(),
-        transcript.write,
-        tmp_path / "sandbox.db",
-        clock=SandboxClock(MONDAY),
-        echo=True,
-        pacing=paced(pacing),
-        library=load_library(TEST_LIBRARY),
-    )
+    await run(tmp_path, pacing, lines(), transcript=transcript)
     assert "[8] Europe" in transcript.after("/start") and "[13] 07:00" in transcript.after("/start")
     assert "[3] Berlin" in transcript.text
     assert "bot (edited) › 👍 Saved.\n      🕗 Daily at 08:00 (Europe/Berlin)" in transcript.text
@@ -115,15 +112,7 @@ async def test_a_new_user_shares_a_location_from_the_welcome(tmp_path, pacing):
         await transcript.wait_for("Saved")
         yield ":quit"
 
-    await converse(
-        lines(),
-        transcript.write,
-        tmp_path / "sandbox.db",
-        clock=SandboxClock(MONDAY),
-        echo=True,
-        pacing=paced(pacing),
-        library=load_library(TEST_LIBRARY),
-    )
+    await run(tmp_path, pacing, lines(), transcript=transcript)
     assert "[1] 📍 Send my location" in transcript.after("/start")
     assert "(:location LAT LNG shares a place)" in transcript.after(":1")
     assert "! usage: :location LAT LNG" in transcript.after(":location 40.71")
@@ -140,15 +129,7 @@ async def test_a_new_users_first_minute(tmp_path, pacing):
         for line in [":6", ":tomorrow", ":quit", "/settings"]:
             yield line
 
-    await converse(
-        lines(),
-        transcript.write,
-        tmp_path / "sandbox.db",
-        clock=SandboxClock(MONDAY),
-        echo=True,
-        pacing=paced(pacing),
-        library=load_library(TEST_LIBRARY),
-    )
+    await run(tmp_path, pacing, lines(), transcript=transcript)
     assert "You are a new user in a private chat" in flat(transcript.blocks[0])
     assert "bot › 🦴 Welcome to GutBone Daily!" in transcript.after("/start")
     tip = transcript.after("/tip k2")
@@ -217,14 +198,12 @@ async def test_with_a_fast_clock_the_daily_tip_comes_by_itself(tmp_path, pacing)
         await transcript.wait_for(" 📚 Source")  # under the daily tip, whatever its kind
 
     a_minute_early = datetime(2026, 3, 2, 7, 59, tzinfo=UTC)
-    await converse(
+    await run(
+        tmp_path,
+        pacing,
         lines(),
-        transcript.write,
-        tmp_path / "sandbox.db",
-        clock=SandboxClock(a_minute_early, speed=FAST_CLOCK_SPEED, monotonic=held),
-        echo=True,
-        pacing=paced(pacing),
-        library=load_library(TEST_LIBRARY),
+        SandboxClock(a_minute_early, speed=FAST_CLOCK_SPEED, monotonic=held),
+        transcript,
     )
     assert "a sandbox day passes in 60 s." in transcript.blocks[0]
     assert "⏰ Mon 02 Mar 2026, 08:00 (UTC) in the sandbox" in transcript.text

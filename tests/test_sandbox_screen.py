@@ -59,17 +59,7 @@ def test_export_prints_where_the_file_was_saved_and_it_is_there(tmp_path):
 
 async def test_export_into_a_downloads_folder(tmp_path, pacing):
     downloads = tmp_path / "files"
-    transcript = Transcript()
-    await converse(
-        typed(["/start", "/export"]),
-        transcript.write,
-        tmp_path / "sandbox.db",
-        clock=SandboxClock(MONDAY),
-        echo=True,
-        pacing=paced(pacing),
-        library=load_library(TEST_LIBRARY),
-        downloads=downloads,
-    )
+    transcript = await run(tmp_path, pacing, ["/start", "/export"], downloads=downloads)
     answer = transcript.after("/export")
     assert answer.startswith("bot › 📎 gutbone-daily-1.json (")
     where = answer.rstrip().splitlines()[-1].removeprefix("💾 saved as ")
@@ -121,15 +111,7 @@ async def test_tap_presses_a_button_by_its_words(tmp_path, pacing):
         await transcript.wait_for("page 1 of 3")
         yield ":tap Berlin"
 
-    await converse(
-        lines(),
-        transcript.write,
-        tmp_path / "sandbox.db",
-        clock=SandboxClock(MONDAY),
-        echo=True,
-        pacing=paced(pacing),
-        library=load_library(TEST_LIBRARY),
-    )
+    await run(tmp_path, pacing, lines(), transcript=transcript)
     assert "Saved" in transcript.text and "(Europe/Berlin)" in transcript.text
     assert "And your time?" in transcript.after(":tap Berlin")  # the welcome keeps its times
     nowhere = await run(tmp_path / "again", pacing, ["/tip k2", ":tap nothing like it"])
