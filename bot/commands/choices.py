@@ -7,7 +7,6 @@ a stale, forged or refused one with a short line.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
@@ -38,10 +37,11 @@ from bot.commands.buttons.settings_buttons import (
 from bot.commands.handlers import upcoming_tip
 from bot.commands.parsing import ArgumentError, parse_days
 from bot.commands.replying import (
+    OnPress,
     admins_only,
-    allowed_message,
     answer_query,
     chat_of,
+    dispatch_press,
     edit_in_place,
     reply,
 )
@@ -52,7 +52,6 @@ from scheduler.records import Subscriber
 from tips import LastTopic, toggle_topic
 
 View = tuple[str, InlineKeyboardMarkup]
-OnPress = Callable[[CallbackQuery, Message, Any, Context], Awaitable[None]]
 
 
 async def settings(update: Update, context: Context) -> None:
@@ -129,13 +128,7 @@ def topics_view(s: Services, chat_id: int) -> View:
 
 async def press(update: Update, context: Context) -> None:
     """A preferences or privacy button: checked, answered, then acted on."""
-    query = update.callback_query
-    if query is None:
-        return
-    pressed = parse_press(query.data)
-    message = await allowed_message(query, context, readable=pressed is not None)
-    if pressed is not None and message is not None:
-        await _ON_PRESS[type(pressed)](query, message, pressed, context)
+    await dispatch_press(update, context, parse_press, _ON_PRESS)
 
 
 async def _toggle(query: CallbackQuery, message: Message, press: Press, context: Context) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 from telegram import (
@@ -123,3 +123,24 @@ async def allowed_message(
         await answer_query(query, texts.render_ask_an_admin() if refused else None)
         return None
     return message
+
+
+#: What a settings-like press does once allowed: (query, message, the parsed press, context).
+OnPress = Callable[[CallbackQuery, Message, Any, Context], Awaitable[None]]
+
+
+async def dispatch_press(
+    update: Update,
+    context: Context,
+    parse: Callable[[str | None], object | None],
+    on_press: Mapping[type[Any], OnPress],
+) -> None:
+    """A settings-like button: parsed, checked (`allowed_message`, which answers a refused
+    press), then handed to what its kind of press does."""
+    query = update.callback_query
+    if query is None:
+        return
+    pressed = parse(query.data)
+    message = await allowed_message(query, context, readable=pressed is not None)
+    if pressed is not None and message is not None:
+        await on_press[type(pressed)](query, message, pressed, context)

@@ -6,7 +6,6 @@ buttons are (`bot.commands.replying.allowed_message`): in a group, for its admin
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -21,25 +20,23 @@ from bot.commands.buttons.rhythm_buttons import (
     parse_rhythm_press,
     weekend_keyboard,
 )
-from bot.commands.replying import allowed_message, answer_query, edit_in_place, follow_up
+from bot.commands.replying import (
+    OnPress,
+    answer_query,
+    dispatch_press,
+    edit_in_place,
+    follow_up,
+)
 from bot.service.context import Context
 from bot.transport.sender import reply_patiently
 from scheduler.due import next_due
 
 logger = logging.getLogger(__name__)
 
-OnPress = Callable[[CallbackQuery, Message, Any, Context], Awaitable[None]]
-
 
 async def press(update: Update, context: Context) -> None:
     """A quiet, weekend or Done button: checked, answered, then acted on."""
-    query = update.callback_query
-    if query is None:
-        return
-    pressed = parse_rhythm_press(query.data)
-    message = await allowed_message(query, context, readable=pressed is not None)
-    if pressed is not None and message is not None:
-        await _ON_PRESS[type(pressed)](query, message, pressed, context)
+    await dispatch_press(update, context, parse_rhythm_press, _ON_PRESS)
 
 
 async def _quiet(query: CallbackQuery, message: Message, press: SetQuiet, context: Context) -> None:
