@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from telegram import Bot
 
-from emulator import BotAPIEmulator
+from emulator import TEST_TOKEN, BotAPIEmulator
 from storage import Store
 from tests.e2e import running_bot
 from tips import LIBRARY_DIR, Library, load_library
@@ -132,6 +133,14 @@ async def telegram():
     """The Bot API emulator on a free loopback port."""
     async with BotAPIEmulator() as emulator:
         yield emulator
+
+
+@pytest.fixture
+async def client(telegram):
+    """A python-telegram-bot Bot talking to the emulator (``bot`` is the whole app): to this
+    file's `telegram`, or to a module's own (with control endpoints, say)."""
+    async with Bot(TEST_TOKEN, base_url=telegram.base_url) as bot:
+        yield bot
 
 
 @pytest.fixture

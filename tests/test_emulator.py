@@ -7,7 +7,6 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,13 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def keyboard(*data: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(d, callback_data=d) for d in data]])
-
-
-@pytest.fixture
-async def client(telegram: BotAPIEmulator) -> AsyncIterator[Bot]:
-    """A python-telegram-bot Bot talking to the emulator (conftest's ``bot`` is the whole app)."""
-    async with Bot(TOKEN, base_url=telegram.base_url) as bot:
-        yield bot
 
 
 # --- happy path ---------------------------------------------------------------------------

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden
 
-from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator, SentDocument
-
-
-@pytest.fixture
-async def client(telegram: BotAPIEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=telegram.base_url) as bot:
-        yield bot
 
 
 async def test_an_uploaded_document_is_kept_and_returned_as_telegram_does(

@@ -11,7 +11,6 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator
 from emulator.faults import FAULT_KINDS, RandomFaults, random_faults_from
 
@@ -21,12 +20,6 @@ async def telegram() -> AsyncIterator[BotAPIEmulator]:
     """The emulator with its control endpoints, as `python -m emulator --headless` serves it."""
     async with BotAPIEmulator(control=True) as emulator:
         yield emulator
-
-
-@pytest.fixture
-async def client(telegram: BotAPIEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=telegram.base_url) as bot:
-        yield bot
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from telegram import Bot, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.error import BadRequest
 
-from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator
 
 CHAT, GROUP = 4242, -1001234000077
@@ -22,12 +21,6 @@ LOCATION = ReplyKeyboardMarkup([[KeyboardButton("📍 Where", request_location=T
 async def telegram() -> AsyncIterator[BotAPIEmulator]:
     async with BotAPIEmulator(control=True) as emulator:
         yield emulator
-
-
-@pytest.fixture
-async def client(telegram: BotAPIEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=telegram.base_url) as bot:
-        yield bot
 
 
 async def test_a_location_keyboard_is_shown_in_a_private_chat_until_removed(

@@ -4,14 +4,12 @@ checked as Telegram checks it (a photo required, an image, its caption at most 1
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 
 import pytest
 from PIL import Image
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden
 
-from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator, SentPhoto
 
 
@@ -19,12 +17,6 @@ def image(width: int, height: int, kind: str = "PNG") -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), (200, 100, 50)).save(out, format=kind)
     return out.getvalue()
-
-
-@pytest.fixture
-async def client(telegram: BotAPIEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=telegram.base_url) as bot:
-        yield bot
 
 
 async def test_an_uploaded_photo_is_kept_and_returned_as_telegram_does(

@@ -4,12 +4,10 @@ language, and the menu a chat sees, in the Bot API's order (most specific scope 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from telegram import (
-    Bot,
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
@@ -23,12 +21,6 @@ from emulator import TEST_TOKEN as TOKEN
 from emulator import BotAPIEmulator
 
 PRIVATE, OTHER, GROUP, ADMIN, MEMBER, PICKED = 11, 12, -1005000000000, 21, 22, 23
-
-
-@pytest.fixture
-async def client(telegram: BotAPIEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=telegram.base_url) as bot:
-        yield bot
 
 
 def seen(telegram: BotAPIEmulator, chat_id: int, user_id: int | None = None, lang: str = ""):

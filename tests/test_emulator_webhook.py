@@ -11,7 +11,6 @@ from telegram import Bot
 from telegram.error import BadRequest, Conflict
 
 from emulator import SECRET_HEADER, BotAPIEmulator
-from emulator import TEST_TOKEN as TOKEN
 
 SECRET = "emulator-webhook-secret_0123"
 
@@ -42,12 +41,6 @@ async def receiver() -> AsyncIterator[Receiver]:
     receiver.url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
     yield receiver
     await runner.cleanup()
-
-
-@pytest.fixture
-async def client(telegram: BotAPIEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=telegram.base_url) as bot:
-        yield bot
 
 
 async def test_updates_are_posted_to_the_webhook_with_the_secret(
