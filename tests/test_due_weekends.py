@@ -8,32 +8,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.due import Schedule, is_due, local_date, next_due, rescheduled, slot, time_on
+from scheduler.due import Schedule, is_due, next_due, rescheduled, slot, time_on
+from tests.test_due import walk
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FRIDAY = date(2026, 3, 6)  # Friday 6 March 2026: Saturday the 7th, Monday the 9th
 WEEKDAYS_7_WEEKENDS_930 = Schedule(time(7, 0), BERLIN, weekend_at=time(9, 30))
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
 def local(moment: datetime) -> tuple[date, time]:
     here = moment.astimezone(BERLIN)
     return here.date(), here.time().replace(second=0, microsecond=0)
-
-
-def walk(schedule: Schedule, start: datetime, end: datetime, step=timedelta(minutes=1)):
-    """A bot subscribed at `start`, sweeping every minute: when tips go out."""
-    schedule = replace(schedule, since=start)
-    last, sent, now = None, [], start
-    while now < end:
-        if is_due(schedule, last, now):
-            sent.append(now)
-            last = local_date(schedule, now)
-        now += step
-    return sent
 
 
 def test_the_weekend_time_is_saturdays_and_sundays_only():
