@@ -96,10 +96,10 @@ def prepared(folder: Path) -> Path:
     return path
 
 
-def measure(prepared: Path, run: int, limit: int) -> tuple[int, float, float]:
-    """Claim this morning on a fresh copy of the prepared database."""
-    copy = prepared.with_name(f"run-{run}.db")
-    shutil.copyfile(prepared, copy)
+def measure(source: Path, run: int, limit: int) -> tuple[int, float, float]:
+    """Claim this morning on a fresh copy of the `prepared` database `source`."""
+    copy = source.with_name(f"run-{run}.db")
+    shutil.copyfile(source, copy)
     store = Store.open(copy)
     try:
         return claim_all(store, MORNING, limit)
