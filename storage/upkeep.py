@@ -2,8 +2,10 @@
 
 Pruning old rows and giving freed pages back to the disk hold the event loop while they run
 (SQLite answers synchronously), so each chore is cut into steps meant to take at most
-`STEP_TARGET`. A step's size is learned from the last one of its kind: halved when it took
-longer, doubled when it took under a quarter of it and did all it was allowed. A chore that
+`STEP_LIMIT`. A step's size is learned from the last one of its kind, aiming at a quarter of
+the limit (`STEP_AIM`): on shared cores one step can take twice or thrice what the last one of
+the same size took. It is halved after a step longer than the aim, doubled after one under a
+quarter of the aim that did all it was allowed. A chore that
 did all it was allowed has more to do: it runs again after a pause (the loop serves everyone
 else in between) until the round has spent `ROUND_BUDGET`; what is left waits for the next
 round. Pure: `bot.service.sweeping` runs and times the steps (with `storage.space`).
@@ -18,7 +20,8 @@ from types import MappingProxyType
 
 __all__ = [
     "FIRST_SIZES",
-    "STEP_TARGET",
+    "STEP_AIM",
+    "STEP_LIMIT",
     "Chore",
     "Round",
     "Step",
@@ -39,10 +42,11 @@ class Chore(StrEnum):
     SPACE = "give back space"  # free pages cut off the end of the file
 
 
-STEP_TARGET = 0.020  # seconds one step may hold the event loop
+STEP_LIMIT = 0.020  # seconds one step may hold the event loop
+STEP_AIM = STEP_LIMIT / 4  # what step sizes are learned toward, well under the limit
 ROUND_BUDGET = 0.5  # seconds of steps in one round (a round every safety sweep, 5 minutes)
 MAX_STEPS = 200  # steps in one round, however quick (a bound that needs no clock)
-# Rows (pages for SPACE) per step to begin with, measured to take well under STEP_TARGET on
+# Rows (pages for SPACE) per step to begin with, measured to take well under STEP_LIMIT on
 # 2 shared cores (`python -m benchmarks --only space`); then learned, within these bounds.
 FIRST_SIZES: Mapping[Chore, int] = MappingProxyType(
     {Chore.DELIVERIES: 1_000, Chore.EVENTS: 2_000, Chore.PLANTS: 1_000, Chore.SPACE: 100}
@@ -126,10 +130,10 @@ def record(plan: Round, step: Step, done: int, seconds: float) -> Round:
 
 
 def resized(step: Step, seconds: float, full: bool, size: int) -> int:
-    """The chore's next step size: half after a step over `STEP_TARGET`, double after a full
+    """The chore's next step size: half after a step over `STEP_AIM`, double after a full
     one under a quarter of it, else the same; within `SMALLEST` and the chore's `LARGEST`."""
-    if seconds > STEP_TARGET:
+    if seconds > STEP_AIM:
         size //= 2
-    elif full and seconds < STEP_TARGET / 4:
+    elif full and seconds < STEP_AIM / 4:
         size *= 2
     return max(SMALLEST, min(LARGEST[step.chore], size))

@@ -13,11 +13,11 @@ from bot.service.sweeping import CHORE_PAUSE, Sweeper, SweepHeartbeat
 from scheduler.delivery import Delivery
 from storage import EventKind
 from storage import upkeep as chores
-from storage.upkeep import FIRST_SIZES, STEP_TARGET, Chore, Round, Step
+from storage.upkeep import FIRST_SIZES, STEP_AIM, STEP_LIMIT, Chore, Round, Step
 
 NOW = datetime(2026, 3, 21, 6, 0, tzinfo=UTC)
 ALL = tuple(Chore)
-QUICK = STEP_TARGET / 10  # a step well under its target
+QUICK = STEP_AIM / 10  # a step well under the aim
 
 
 def run(plan: Round, outcomes: dict[Chore, list[int]], seconds: float = QUICK) -> list[Step]:
@@ -63,25 +63,26 @@ def test_space_given_back_stops_at_the_reserve():
 
 def test_a_slow_step_halves_the_next_and_a_quick_full_one_doubles_it():
     step = Step(Chore.DELIVERIES, 1_000)
-    assert chores.resized(step, STEP_TARGET * 1.5, True, 1_000) == 500
-    assert chores.resized(step, STEP_TARGET / 2, True, 1_000) == 1_000  # near target: kept
-    assert chores.resized(step, STEP_TARGET / 8, True, 1_000) == 2_000
-    assert chores.resized(step, STEP_TARGET / 8, False, 1_000) == 1_000  # did less: unknown
+    assert chores.resized(step, STEP_AIM * 1.5, True, 1_000) == 500
+    assert chores.resized(step, STEP_LIMIT / 2, True, 1_000) == 500  # under the limit, over the aim
+    assert chores.resized(step, STEP_AIM / 2, True, 1_000) == 1_000  # near the aim: kept
+    assert chores.resized(step, STEP_AIM / 8, True, 1_000) == 2_000
+    assert chores.resized(step, STEP_AIM / 8, False, 1_000) == 1_000  # did less: unknown
     assert chores.resized(step, 1.0, True, 30) == chores.SMALLEST
     assert chores.resized(Step(Chore.SPACE, 1_000), 0.0, True, 1_000) == 1_000  # its largest
 
 
 def test_sizes_carry_over_to_the_next_round():
     plan = chores.start([Chore.EVENTS], pages=10_000, free_pages=0)
-    plan = chores.record(plan, chores.next_step(plan), 2_000, STEP_TARGET * 2)
+    plan = chores.record(plan, chores.next_step(plan), 2_000, STEP_AIM * 2)
     again = chores.start([Chore.EVENTS], 10_000, 0, plan.sizes)
     assert chores.next_step(again) == Step(Chore.EVENTS, 1_000)
 
 
 def test_a_round_ends_when_its_budget_is_spent_and_the_rest_waits():
     plan = chores.start(ALL, pages=10_000, free_pages=0)
-    steps = run(plan, {}, seconds=STEP_TARGET)  # every chore always has more to do
-    assert len(steps) == int(chores.ROUND_BUDGET / STEP_TARGET)
+    steps = run(plan, {}, seconds=STEP_LIMIT)  # every chore always has more to do
+    assert len(steps) == int(chores.ROUND_BUDGET / STEP_LIMIT)
     assert {step.chore for step in steps} == {Chore.DELIVERIES}
     assert len(run(plan, {}, seconds=0.0)) == chores.MAX_STEPS  # a bound without a clock
 
