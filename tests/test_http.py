@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from urllib.parse import urlencode
 
 import aiohttp
 import pytest
@@ -14,7 +15,7 @@ from telegram.error import TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter  # how PTB builds a request
 
-from bot.transport.http import AiohttpRequest, AnswerLost, RequestNotSent, failure_of
+from bot.transport.http import AiohttpRequest, AnswerLost, RequestNotSent, _body, failure_of
 from emulator import TEST_TOKEN
 
 
@@ -69,6 +70,16 @@ async def test_form_fields_and_uploads_arrive_as_telegram_expects():
     finally:
         await client.shutdown()
         await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [5, -1001234567, "HTML", "ÉTÉ", "٣٤", "a b", "1+1=2", '{"is_disabled": true}', "ok" * 40],
+)
+def test_a_form_body_is_what_urlencode_makes_of_the_fields(value):
+    fields = RequestData([param("chat_id", 42), param("text", value)])
+    twice = [_body(fields), _body(fields)]  # the second from what was remembered, if it was
+    assert twice == [urlencode(fields.json_parameters).encode()] * 2
 
 
 async def test_a_long_poll_outlasts_the_read_timeout_by_its_own_wait(telegram):

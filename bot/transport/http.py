@@ -34,10 +34,11 @@ POOL_TIMEOUT = 30.0  # waiting for a free connection, and making it (aiohttp cou
 # margin on top stays short (PTB's default), as a lost poll is simply asked again.
 POLL_READ_MARGIN = 5.0
 
-# A form field's value at least this long is url-encoded once and remembered: a daily tip's text
-# and buttons go to thousands of chats, and quoting them byte by byte was a sixth of a tip's CPU.
-# Shorter values (a chat id, the parse mode) are quoted each time, and never crowd them out.
-REMEMBERED_VALUE = 64
+# A form field's value at least this long is url-encoded once and remembered: a daily tip's text,
+# buttons and link preview options go to thousands of chats, and quoting them byte by byte was a
+# sixth of a tip's CPU. ASCII letters and digits (a chat id, the parse mode) need no quoting;
+# other short values are quoted each time, and never crowd the long ones out.
+REMEMBERED_VALUE = 16
 REMEMBERED_VALUES = 1024  # more than a day's distinct tips, each with or without "Done today"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -187,6 +188,8 @@ def _body(request_data: RequestData | None) -> bytes | aiohttp.FormData | None:
 
 def _quoted(value: str) -> str:
     """`value` url-encoded for a form, as `urllib.parse.urlencode` does; long ones once."""
+    if value.isascii() and value.isalnum():
+        return value
     return _remembered(value) if len(value) >= REMEMBERED_VALUE else quote_plus(value)
 
 
