@@ -73,8 +73,10 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
-        for outcome in OUTCOMES:
-            self.deliveries.labels(outcome=outcome)  # 0 from the start
+        # each outcome's series, 0 from the start and looked up once (not per daily tip)
+        self._outcomes: dict[str, Counter] = {
+            outcome: self.deliveries.labels(outcome=outcome) for outcome in OUTCOMES
+        }
         self.sweep_seconds = Histogram(
             "gutbone_sweep_seconds",
             "Duration of the delivery sweeps",
@@ -99,7 +101,8 @@ class Metrics:
 
     def count_outcome(self, status: str) -> None:
         """A daily tip ended (the delivery's outcome listener)."""
-        self.deliveries.labels(outcome=status).inc()
+        series = self._outcomes.get(status) or self.deliveries.labels(outcome=status)
+        series.inc()
 
     def replied(self) -> None:
         """A reply was sent: observe its latency, if its update's start is known."""
