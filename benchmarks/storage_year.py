@@ -224,7 +224,7 @@ def react(year: Year, world: World, claim: Claim) -> None:
         year.actions["votes"] += 1
     if rng.random() < PLANTS:
         names = rng.sample(world.plants, rng.randint(2, 4))
-        store.add_plants(chat_id, week_start(claim.day), names, now)
+        store.add_plants(chat_id, week_start(claim.day), names)
         year.actions["plant messages"] += 1
     if rng.random() < ASK:
         next_tip(store, world.pool, chat_id, world.tip_rng, now)

@@ -71,9 +71,7 @@ class HabitRecords(Connected):
         """👍 and 👎 per tip id, for the curators' `tips stats`."""
         return feedback.counts(self.db)
 
-    def add_plants(
-        self, chat_id: int, week: date, names: Sequence[str], now: datetime
-    ) -> list[str]:
+    def add_plants(self, chat_id: int, week: date, names: Sequence[str]) -> list[str]:
         """Add plants to the chat's local `week` (its Monday); those not there yet, in order.
         A new week drops the chat's weeks before the previous one (`storage.tables.plants`)."""
         with self.transaction():

@@ -15,16 +15,15 @@ NOW = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
 
 
 def test_plants_are_added_once_a_week_in_order(store):
-    assert store.add_plants(CHAT, WEEK, ["oats", "kale"], NOW) == ["oats", "kale"]
-    later = NOW + timedelta(minutes=1)
-    assert store.add_plants(CHAT, WEEK, ["kale", "lentils"], later) == ["lentils"]
+    assert store.add_plants(CHAT, WEEK, ["oats", "kale"]) == ["oats", "kale"]
+    assert store.add_plants(CHAT, WEEK, ["kale", "lentils"]) == ["lentils"]
     assert store.plants_of(CHAT, WEEK) == ["oats", "kale", "lentils"]
 
 
 def test_weeks_and_chats_are_kept_apart(store):
-    store.add_plants(CHAT, WEEK, ["oats"], NOW)
-    store.add_plants(OTHER, WEEK, ["kale"], NOW)
-    assert store.add_plants(CHAT, NEXT_WEEK, ["oats"], NOW + timedelta(days=7)) == ["oats"]
+    store.add_plants(CHAT, WEEK, ["oats"])
+    store.add_plants(OTHER, WEEK, ["kale"])
+    assert store.add_plants(CHAT, NEXT_WEEK, ["oats"]) == ["oats"]
     assert store.plants_of(CHAT, WEEK) == ["oats"]
     assert store.plants_of(CHAT, NEXT_WEEK) == ["oats"]
     assert store.plants_of(OTHER, WEEK) == ["kale"]
@@ -33,7 +32,7 @@ def test_weeks_and_chats_are_kept_apart(store):
 
 def test_the_tally_survives_reopening_the_file(db_path):
     first = Store.open(db_path)
-    first.add_plants(CHAT, WEEK, ["oats"], NOW)
+    first.add_plants(CHAT, WEEK, ["oats"])
     first.close()
     again = Store.open(db_path)
     try:
@@ -43,8 +42,8 @@ def test_the_tally_survives_reopening_the_file(db_path):
 
 
 def test_erase_and_export_include_the_plants(store):
-    store.add_plants(CHAT, WEEK, ["oats", "kale"], NOW)
-    store.add_plants(OTHER, WEEK, ["kale"], NOW)
+    store.add_plants(CHAT, WEEK, ["oats", "kale"])
+    store.add_plants(OTHER, WEEK, ["kale"])
     exported = store.export_chat(CHAT, NOW)["tables"]["plants"]
     assert exported == [{"chat_id": CHAT, "week": "2026-03-02", "names": "oats\nkale"}]
     assert store.erase_chat(CHAT, NOW)["plants"] == 1  # the one week
@@ -60,15 +59,15 @@ def test_a_version_7_database_gains_the_plants_table(tmp_path):
     store = Store.open(path)
     try:
         assert schema_version(store.db) == LATEST >= 8
-        assert store.add_plants(CHAT, WEEK, ["oats"], NOW) == ["oats"]
+        assert store.add_plants(CHAT, WEEK, ["oats"]) == ["oats"]
     finally:
         store.close()
 
 
 def test_a_groups_plants_move_to_its_supergroup(store):
     group, supergroup = -4040, -1004040
-    store.add_plants(group, WEEK, ["oats", "kale"], NOW)
-    store.add_plants(supergroup, WEEK, ["kale", "figs"], NOW)
+    store.add_plants(group, WEEK, ["oats", "kale"])
+    store.add_plants(supergroup, WEEK, ["kale", "figs"])
     store.migrate(group, supergroup, NOW)
     assert sorted(store.plants_of(supergroup, WEEK)) == ["figs", "kale", "oats"]
     assert store.plants_of(group, WEEK) == []
@@ -83,28 +82,26 @@ def weeks_of(store, chat_id) -> list[str]:
 def test_a_new_week_drops_the_weeks_before_the_previous_one(store):
     for n in range(3):
         week = WEEK + timedelta(weeks=n)
-        store.add_plants(CHAT, week, ["oats", "kale"], NOW + timedelta(weeks=n))
-    store.add_plants(OTHER, WEEK, ["figs"], NOW)
+        store.add_plants(CHAT, week, ["oats", "kale"])
+    store.add_plants(OTHER, WEEK, ["figs"])
     assert weeks_of(store, CHAT) == ["2026-03-09", "2026-03-16"]  # this one and the last
     assert store.plants_of(CHAT, NEXT_WEEK) == ["oats", "kale"]
     assert store.plants_of(OTHER, WEEK) == ["figs"]  # another chat's weeks wait for the sweep
-    store.add_plants(CHAT, WEEK + timedelta(weeks=2), ["figs"], NOW + timedelta(weeks=2))
+    store.add_plants(CHAT, WEEK + timedelta(weeks=2), ["figs"])
     assert weeks_of(store, CHAT) == ["2026-03-09", "2026-03-16"]  # the same week: nothing goes
 
 
 def test_naming_nothing_new_writes_nothing(store):
-    store.add_plants(CHAT, WEEK, ["oats", "oats", "kale"], NOW)
+    store.add_plants(CHAT, WEEK, ["oats", "oats", "kale"])
     assert store.plants_of(CHAT, WEEK) == ["oats", "kale"]
-    assert store.add_plants(CHAT, WEEK, ["kale"], NOW) == []
-    assert store.add_plants(CHAT, NEXT_WEEK, [], NOW) == [] and weeks_of(store, CHAT) == [
-        "2026-03-02"
-    ]
+    assert store.add_plants(CHAT, WEEK, ["kale"]) == []
+    assert store.add_plants(CHAT, NEXT_WEEK, []) == [] and weeks_of(store, CHAT) == ["2026-03-02"]
 
 
 def test_the_sweep_prunes_old_weeks_in_bounded_steps(store):
     for chat_id in range(1, 6):
-        store.add_plants(chat_id, WEEK, ["oats"], NOW)
-    store.add_plants(1, NEXT_WEEK, ["kale"], NOW + timedelta(weeks=1))
+        store.add_plants(chat_id, WEEK, ["oats"])
+    store.add_plants(1, NEXT_WEEK, ["kale"])
     assert store.prune_plants(NEXT_WEEK, 2) == 2
     assert store.prune_plants(NEXT_WEEK, 2) == 2
     assert store.prune_plants(NEXT_WEEK, 2) == 1

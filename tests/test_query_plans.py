@@ -164,15 +164,15 @@ def test_a_groups_streak_moves_by_key(store):
 
 
 def test_plants_read_add_and_prune_by_key(store):
-    store.add_plants(1, MON, ["oats"], NOON)
+    store.add_plants(1, MON, ["oats"])
     found = all_plans(store, lambda: store.plants_of(1, MON))
     assert found == ["SEARCH plants USING PRIMARY KEY (chat_id=? AND week=?)"]
-    added = all_plans(store, lambda: store.add_plants(1, date(2026, 3, 9), ["kale"], NOON))
+    added = all_plans(store, lambda: store.add_plants(1, date(2026, 3, 9), ["kale"]))
     assert "SEARCH plants USING PRIMARY KEY (chat_id=? AND week<?)" in added  # the old weeks
     assert all("SCAN" not in plan for plan in added)
 
 
 def test_the_sweep_prunes_plants_through_the_week_index(store):
-    store.add_plants(1, MON, ["oats"], NOON)
+    store.add_plants(1, MON, ["oats"])
     [plan] = all_plans(store, lambda: store.prune_plants(date(2026, 3, 9), 100))
     assert "USING COVERING INDEX plants_by_week (week<?)" in plan and "SCAN" not in plan

@@ -102,7 +102,7 @@ def test_a_new_chat_wants_the_recap_and_has_had_none(store):
 def test_the_record_holds_checkins_plants_and_the_latest_like(store):
     store.subscribe(5, "private", EIGHT_UTC, START)
     store.check_in(5, MONDAY)
-    store.add_plants(5, MONDAY, ["oats", "kale"], START)
+    store.add_plants(5, MONDAY, ["oats", "kale"])
     store.vote(5, "tea-a", 1, START)
     store.vote(5, "k2-b", 1, START + DAY)
     found = store.week_record(5, MONDAY)

@@ -102,7 +102,7 @@ def test_erase_deletes_every_row_about_the_chat_and_nothing_else(store):
         with_history(store, chat_id)
         store.vote(chat_id, "fiber-1", 1, NOW)
         store.check_in(chat_id, NOW.date())
-        store.add_plants(chat_id, NOW.date(), ["oats"], NOW)
+        store.add_plants(chat_id, NOW.date(), ["oats"])
         store.add_channel(chat_id, -1009999000001, "@gutnews", BERLIN_EIGHT, NOW)
     erased = store.erase_chat(CHAT, NOW)
     assert erased == {

@@ -32,7 +32,7 @@ async def plants(update: Update, context: Context) -> None:
         return
     week = week_start(local_today(context, chat_id))
     explain = not s.store.plants_of(chat_id, week)  # the week's first plants: say why, once
-    added = s.store.add_plants(chat_id, week, known, s.clock()) if known else None
+    added = s.store.add_plants(chat_id, week, known) if known else None
     shown = s.store.plants_of(chat_id, week)
     source = s.library.references.get(SOURCE_REF)
     text = texts.render_plants(
