@@ -65,7 +65,8 @@ def chooser(store: Store, library, seed: int = 3):
 def make_delivery(store: Store, library, send, clock, sleep, **options) -> Delivery:
     send = getattr(send, "send", send)
     options.setdefault("workers", 50)
-    return Delivery(store, chooser(store, library), send, clock, sleep=sleep, **options)
+    options.setdefault("choose_tips", chooser(store, library))
+    return Delivery(store, send=send, clock=clock, sleep=sleep, **options)
 
 
 def subscribe(store, clock, *chat_ids, schedule=EIGHT_UTC):

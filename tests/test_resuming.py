@@ -15,10 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler.claiming import TAKEOVER_AFTER, TAKEOVER_GRACE
-from scheduler.delivery import Delivery
 from scheduler.due import Schedule
 from storage import Store
-from tests.test_delivery import FullDisk, ScriptedSender, chooser, subscribe
+from tests.test_delivery import FullDisk, ScriptedSender, make_delivery, subscribe
 
 EIGHT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 SEVEN_UTC = Schedule(time(7, 0), ZoneInfo("UTC"))
@@ -28,11 +27,6 @@ ONE_PAST_EIGHT_UTC = Schedule(time(8, 1), ZoneInfo("UTC"))
 @pytest.fixture
 def sender():
     return ScriptedSender()
-
-
-def a_process(store: Store, library, sender, clock, sleep, me: str, **options) -> Delivery:
-    options.setdefault("choose_tips", chooser(store, library))
-    return Delivery(store, send=sender.send, clock=clock, sleep=sleep, me=me, **options)
 
 
 def another_tip(library, tip_id: str):
@@ -47,12 +41,21 @@ async def test_a_resumed_claim_sends_the_tip_it_claimed_not_a_new_pick(
     crashed = Store.open(db_path)
     subscribe(crashed, clock, 1)
     clock.set(EIGHT)
-    [claim] = a_process(crashed, library, sender, clock, sleep, "first").claim_due(clock(), 10)
+    [claim] = make_delivery(crashed, library, sender, clock, sleep, me="first").claim_due(
+        clock(), 10
+    )
     crashed.close()  # died before sending
     restarted = Store.open(db_path)
     choose = another_tip(library, claim.tip_id)
-    successor = a_process(
-        restarted, library, sender, clock, sleep, "next", dead=lambda: {"first"}, choose_tips=choose
+    successor = make_delivery(
+        restarted,
+        library,
+        sender,
+        clock,
+        sleep,
+        me="next",
+        dead=lambda: {"first"},
+        choose_tips=choose,
     )
     with caplog.at_level(logging.INFO, "scheduler.delivery"):
         assert await successor.sweep() == {"sent": 1}
@@ -67,7 +70,7 @@ async def test_a_claim_whose_day_is_over_is_closed_and_the_next_one_resumed(
 ):
     crashed = Store.open(db_path)
     subscribe(crashed, clock, 1)
-    first = a_process(crashed, library, sender, clock, sleep, "first")
+    first = make_delivery(crashed, library, sender, clock, sleep, me="first")
     clock.set(EIGHT)
     first.claim_due(clock(), 10)  # chat 1's tip for 2 March, never sent
     subscribe(crashed, clock, 2, schedule=SEVEN_UTC)  # from 3 March on
@@ -77,7 +80,9 @@ async def test_a_claim_whose_day_is_over_is_closed_and_the_next_one_resumed(
     clock.set(EIGHT + timedelta(days=1))
     restarted = Store.open(db_path)
     with caplog.at_level(logging.INFO, "scheduler.delivery"):
-        assert await a_process(restarted, library, sender, clock, sleep, "first").sweep() == {
+        assert await make_delivery(
+            restarted, library, sender, clock, sleep, me="first"
+        ).sweep() == {
             "sent": 2  # chat 2's resumed, chat 1's for today claimed as usual
         }
     assert restarted.delivery_status(1, EIGHT.date()) == "released"
@@ -94,17 +99,17 @@ async def test_a_live_owners_claim_waits_for_the_takeover_a_dead_ones_goes_at_on
     store = Store.open(db_path)
     subscribe(store, clock, 1, 2)
     clock.set(EIGHT)
-    [live] = a_process(store, library, sender, clock, sleep, "live").claim_due(clock(), 1)
+    [live] = make_delivery(store, library, sender, clock, sleep, me="live").claim_due(clock(), 1)
     clock.advance(seconds=10)  # the dead process's claim is younger: it comes second
-    [dead] = a_process(store, library, sender, clock, sleep, "dead").claim_due(clock(), 1)
+    [dead] = make_delivery(store, library, sender, clock, sleep, me="dead").claim_due(clock(), 1)
     took_lease = EIGHT + TAKEOVER_AFTER - timedelta(seconds=1)  # its grace ends past the TTL
-    standby = a_process(
+    standby = make_delivery(
         store,
         library,
         sender,
         clock,
         sleep,
-        "standby",
+        me="standby",
         dead=lambda: {"dead"},
         held_since=lambda: took_lease,
     )
@@ -130,8 +135,8 @@ async def test_an_outcome_kept_in_memory_does_not_hold_back_the_claims_after_it(
     subscribe(store, clock, 1)
     subscribe(store, clock, 2, schedule=ONE_PAST_EIGHT_UTC)
     clock.set(EIGHT)
-    [dead] = a_process(store, library, sender, clock, sleep, "dead").claim_due(clock(), 10)
-    delivery = a_process(store, library, sender, clock, sleep, "me", dead=lambda: {"dead"})
+    [dead] = make_delivery(store, library, sender, clock, sleep, me="dead").claim_due(clock(), 10)
+    delivery = make_delivery(store, library, sender, clock, sleep, me="me", dead=lambda: {"dead"})
     store.full = True  # the dead process's tip goes now, its outcome is kept in memory
     clock.advance(seconds=10)
     assert await delivery.sweep() == {"sent": 1}
@@ -149,7 +154,7 @@ async def test_a_claim_finished_by_its_owner_meanwhile_is_skipped_not_the_rest(
     store = Store.open(db_path)
     subscribe(store, clock, 1, 2)
     clock.set(EIGHT)
-    first = a_process(store, library, sender, clock, sleep, "dead")
+    first = make_delivery(store, library, sender, clock, sleep, me="dead")
     [gone, left] = first.claim_due(clock(), 10)
     real_pending = store.pending_deliveries
 
@@ -159,7 +164,9 @@ async def test_a_claim_finished_by_its_owner_meanwhile_is_skipped_not_the_rest(
         return pending
 
     store.pending_deliveries = pending_then_finished
-    standby = a_process(store, library, sender, clock, sleep, "standby", dead=lambda: {"dead"})
+    standby = make_delivery(
+        store, library, sender, clock, sleep, me="standby", dead=lambda: {"dead"}
+    )
     assert await standby.sweep() == {"sent": 1}
     assert sender.delivered == [(left.chat_id, left.tip_id)]
     store.close()
