@@ -53,6 +53,11 @@ class HabitRecords(Connected):
         rotation learns from (`tips.choice`), read for a claim batch at once."""
         return feedback.of_chats(self.db, self.tips, chat_ids)
 
+    def vote_masks(self, chat_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """Each of these chats' votes as bitmasks over tip numbers (👍'd, 👎'd), for those
+        that have any: what a claim batch's rotation learns from (`tips.rotation.votes_in`)."""
+        return feedback.masks_of_chats(self.db, chat_ids)
+
     def check_in(self, chat_id: int, day: date) -> bool:
         """Record the chat's ✅ for local `day`; False if it had one already. Only the day is
         asked for: the streak keeps nothing else (`storage.tables.streaks`)."""

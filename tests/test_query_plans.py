@@ -84,7 +84,8 @@ def test_a_chats_vote_is_found_by_the_primary_key(store):
     found = plans(store, lambda: store.vote(1, "a", -1, NOW), "votes")
     found |= plans(store, lambda: store.vote_of(1, "a"), "votes")
     found |= plans(store, lambda: store.migrate(1, 5, NOW), "votes")
-    found |= plans(store, lambda: store.chat_votes([1, 2, 3]), "votes")  # a claim batch's
+    found |= plans(store, lambda: store.chat_votes([1]), "votes")  # /tip's
+    found |= plans(store, lambda: store.vote_masks([1, 2, 3]), "votes")  # a claim batch's
     for sql, plan in found.items():
         if not sql.startswith("INSERT"):
             assert "SEARCH votes USING PRIMARY KEY (chat_id=?" in plan, (sql, plan)

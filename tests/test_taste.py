@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tests.test_rotation import make_pool
 from tips import NO_TASTE, Taste, Tip, pick_tip, taste_of, topic_weight
 from tips.choice import HIGHEST, LOWEST
+from tips.rotation import arrange, votes_in
 
 
 def topics_of(pool: list[Tip]) -> dict[str, str]:
@@ -139,3 +140,18 @@ def test_a_taste_that_leaves_out_the_whole_pool_still_picks_from_it():
     pool = make_pool({"k2": 2})
     everything = Taste(excluded=frozenset({"k2-0", "k2-1", "fiber-0"}))
     assert {tip_id for tip_id in ids(draw(pool, 6, seed=1, taste=everything))} == {"k2-0", "k2-1"}
+
+
+@given(case=pools_and_votes(), order=st.randoms(use_true_random=False))
+def test_votes_as_bitmasks_weigh_and_leave_out_as_the_rule_does(case, order):
+    """A claim batch reads votes as bitmasks over the store's tip numbers (`votes_in`); they
+    must come to what `taste_of` says of the same votes, whatever the numbering."""
+    pool, votes = case
+    numbers = {tip.id: n for n, tip in enumerate(order.sample(pool, len(pool)))}
+    numbered = {**numbers, "retired-tip": len(pool) + order.randrange(3)}  # not in the pool
+    likes = sum(1 << numbered[tip_id] for tip_id, vote in votes.items() if vote > 0)
+    dislikes = sum(1 << numbered[tip_id] for tip_id, vote in votes.items() if vote < 0)
+    weights, out = votes_in(arrange(pool, numbers), likes, dislikes)
+    taste = taste_of(votes, topics_of(pool))
+    assert weights == taste.weights
+    assert out == sum(1 << numbers[tip_id] for tip_id in taste.excluded)

@@ -22,6 +22,9 @@ def test_the_votes_of_a_batch_come_back_only_for_the_chats_that_voted(store):
     assert store.chat_votes([1, 2, 3, 4]) == {1: {"k2-0": 1, "fiber-2": 1}, 3: {"fiber-2": -1}}
     assert store.chat_votes([]) == {}
     assert store.chat_votes(list(range(10, 1_200))) == {}  # more chats than one query binds
+    k2, fiber = (store.tip_numbers({"k2-0", "fiber-2"})[tip] for tip in ("k2-0", "fiber-2"))
+    assert store.vote_masks([1, 2, 3, 4]) == {1: (1 << k2 | 1 << fiber, 0), 3: (0, 1 << fiber)}
+    assert store.vote_masks(list(range(10, 1_200))) == {}
 
 
 def test_votes_survive_reopening_the_file(db_path):

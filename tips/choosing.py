@@ -11,7 +11,7 @@ from typing import Protocol
 
 from tips.choice import NO_TASTE, taste_of
 from tips.model import Library, Tip
-from tips.rotation import Shelves, arrange, pick_from, pick_tip
+from tips.rotation import Shelves, arrange, pick_from, pick_tip, votes_in
 
 
 class SeenHistory(Protocol):
@@ -59,8 +59,9 @@ class SeenHistories(Protocol):
         """The stable numbers the histories use, for these tips (any that have one)."""
         ...
 
-    def chat_votes(self, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-        """The votes (tip id → 1 or -1) of those of these chats that have any."""
+    def vote_masks(self, chat_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """The votes of those of these chats that have any, as bitmasks over tip numbers
+        (👍'd, 👎'd)."""
         ...
 
     def forget_seen(self, chat_id: int, tip_ids: Iterable[str]) -> None: ...
@@ -82,7 +83,7 @@ def daily_tips(
     the pools arranged between calls (pass the same pool objects each time).
     """
     chat_ids = list(pools)
-    histories, votes = history.seen_histories(chat_ids), history.chat_votes(chat_ids)
+    histories, votes = history.seen_histories(chat_ids), history.vote_masks(chat_ids)
     shared = {id(pool): pool for pool in pools.values()}  # chats with the same topics
     numbers = history.tip_numbers({tip.id for pool in shared.values() for tip in pool})
     shelf = shelves if shelves is not None else Shelves()
@@ -91,8 +92,8 @@ def daily_tips(
     for chat_id, pool in pools.items():
         seen, last = histories.get(chat_id, (0, None))
         here = arranged[id(pool)]
-        taste = taste_of(votes[chat_id], here.topic_of) if chat_id in votes else NO_TASTE
-        pick = pick_from(here, seen, last, rng, taste)
+        weights, out = votes_in(here, *votes[chat_id]) if chat_id in votes else ({}, 0)
+        pick = pick_from(here, seen, last, rng, weights, out)
         if pick.new_cycle:
             history.forget_seen(chat_id, (tip.id for tip in pool))
         chosen[chat_id] = pick.tip

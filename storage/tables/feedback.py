@@ -3,7 +3,8 @@
 A vote can be changed: the latest press wins. Votes are stored by tip number
 (`storage.tables.tip_numbers`), one row of three integers per (chat, tip); when a vote was
 pressed is not kept, as nothing shows it. The rotation reads a chat's votes to leave its 👎'd
-tips out and weigh its topics (`of_chats`, `tips.choice`).
+tips out and weigh its topics (`of_chats` for one chat's /tip, `masks_of_chats` for a claim
+batch; `tips.choice`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,26 @@ def of_chats(db: Database, tips: TipNumbers, chat_ids: Sequence[int]) -> dict[in
             tip_id = tips.tip_id(number)
             if tip_id is not None:
                 found.setdefault(chat_id, {})[tip_id] = int(value)
+    return found
+
+
+def masks_of_chats(db: Database, chat_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """The votes of each of these chats that has any, as two bitmasks over tip numbers (👍'd,
+    👎'd), the form the rotation's masks take (`tips.rotation.votes_in`): a claim batch's
+    chats with a year of votes each cost a few integer operations a vote, not a tip id's
+    lookup and a dictionary entry. One query per 500 chats, as `of_chats`."""
+    found: dict[int, tuple[int, int]] = {}
+    for start in range(0, len(chat_ids), _BATCH):
+        batch = chat_ids[start : start + _BATCH]
+        marks = ", ".join("?" * len(batch))
+        for chat_id, number, value in db.execute(
+            f"SELECT chat_id, tip, vote FROM votes WHERE chat_id IN ({marks})", batch
+        ):
+            up, down = found.get(chat_id, (0, 0))
+            if value > 0:
+                found[chat_id] = (up | 1 << number, down)
+            else:
+                found[chat_id] = (up, down | 1 << number)
     return found
 
 
