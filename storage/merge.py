@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.columns import first_row
-from storage.tables import plants, rotation, streaks
+from storage.tables import feedback, plants, rotation, streaks
 
 Row = Mapping[str, Any]
 
@@ -48,9 +48,9 @@ def merge_history(db: Database, old: int, new: int, taken: str) -> None:
         {"old": old, "new": new},
     )
     rotation.merge(db, old, new)
-    for table in ("deliveries", "votes"):
-        db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new, old])
-        db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old])
+    db.execute("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", [new, old])
+    db.execute("DELETE FROM deliveries WHERE chat_id = ?", [old])
+    feedback.merge(db, old, new)
     streaks.move(db, old, new)  # the better run kept, the other's recent days folded in
     plants.move(db, old, new)  # both chats' plants, week by week
 

@@ -5,7 +5,7 @@ later migration (feedback, check-ins, ...) is erased and exported without anyone
 remember this module. Instants stored as epoch seconds come out as ISO 8601 text in UTC, day
 numbers (`*_day`) as ISO dates, and tips stored by number (`storage.tables.tip_numbers`) as
 the library's tip ids: one tip in a column named `tip` or `last`, a set of tips
-(`storage.tip_sets`) in one named `cycle`, as a sorted list.
+(`storage.tip_sets`) in one named `cycle`, `liked` or `disliked`, as a sorted list.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from storage.tip_sets import numbers_in
 _INSTANT_SUFFIXES = ("_at", "_since", "_until")
 #: Column names whose integers are tip numbers, and those whose BLOBs are sets of them.
 _TIP_COLUMNS = ("tip", "last")
-_TIP_SET_COLUMNS = ("cycle",)
+_TIP_SET_COLUMNS = ("cycle", "liked", "disliked")
 
 
 def chat_tables(db: Database) -> list[str]:

@@ -32,6 +32,7 @@ from storage.migrations.quiet_weekends import v17_quiet_weekends
 from storage.migrations.rotation_votes import v12_rotation, v13_votes
 from storage.migrations.streaks_plants import v14_streaks, v15_plants
 from storage.migrations.tip_numbers import v11_tip_numbers
+from storage.migrations.votes_by_chat import v19_votes_by_chat
 from storage.migrations.weekly_recap import v18_weekly_recap
 
 Migration = Callable[[Database], None]
@@ -55,6 +56,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v16_compact_deliveries,
     v17_quiet_weekends,
     v18_weekly_recap,
+    v19_votes_by_chat,
 )
 LATEST = len(MIGRATIONS)
 

@@ -6,8 +6,10 @@ trailing zero bytes, so every set has exactly one encoding and the empty set is 
 
 The same pure functions are registered on each connection as deterministic SQL functions
 (`register`), so a set changes in one statement, reading its row's own value:
-`tip_set_add(set, number)`, `tip_set_union(a, b)` and `tip_set_minus(a, b)`. A NULL set
-reads as the empty set.
+`tip_set_add(set, number)`, `tip_set_union(a, b)` and `tip_set_minus(a, b)`; and
+`tip_set_json(set)` lists its numbers as a JSON array, for `json_each` to join on (the votes'
+per-tip counts are kept that way: `storage.migrations.votes_by_chat`). A NULL set reads as the
+empty set.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from sqlite_utils import Database
 __all__ = [
     "BITS",
     "as_mask",
+    "from_mask",
     "numbers_in",
     "register",
     "tip_set",
     "tip_set_add",
+    "tip_set_json",
     "tip_set_minus",
     "tip_set_union",
 ]
@@ -33,7 +37,7 @@ def tip_set(numbers: Iterable[int]) -> bytes:
     value = 0
     for number in numbers:
         value |= 1 << number
-    return _encode(value)
+    return from_mask(value)
 
 
 #: The bits set in each byte value: decoding a set reads a byte at a time (~5 µs for 80 tips,
@@ -49,22 +53,27 @@ def numbers_in(encoded: bytes | None) -> set[int]:
 
 
 def tip_set_add(encoded: bytes | None, number: int) -> bytes:
-    return _encode(as_mask(encoded) | 1 << number)
+    return from_mask(as_mask(encoded) | 1 << number)
 
 
 def tip_set_union(first: bytes | None, second: bytes | None) -> bytes:
-    return _encode(as_mask(first) | as_mask(second))
+    return from_mask(as_mask(first) | as_mask(second))
 
 
 def tip_set_minus(first: bytes | None, second: bytes | None) -> bytes:
     """`first` without the numbers in `second`."""
-    return _encode(as_mask(first) & ~as_mask(second))
+    return from_mask(as_mask(first) & ~as_mask(second))
+
+
+def tip_set_json(encoded: bytes | None) -> str:
+    """The set's numbers as a JSON array, smallest first (`[]` for the empty set)."""
+    return "[" + ",".join(map(str, sorted(numbers_in(encoded)))) + "]"
 
 
 def register(db: Database) -> None:
     """Make the set functions callable from this connection's SQL (a connection forgets
     them when it closes, so every `Store` registers them on the connection it opens)."""
-    for function in (tip_set_add, tip_set_union, tip_set_minus):
+    for function in (tip_set_add, tip_set_union, tip_set_minus, tip_set_json):
         db.register_function(function, deterministic=True, replace=True)
 
 
@@ -73,5 +82,6 @@ def as_mask(encoded: bytes | None) -> int:
     return int.from_bytes(encoded or b"", "little")
 
 
-def _encode(value: int) -> bytes:
+def from_mask(value: int) -> bytes:
+    """The encoding of the set an integer's bits stand for (the inverse of `as_mask`)."""
     return value.to_bytes((value.bit_length() + 7) // 8, "little")

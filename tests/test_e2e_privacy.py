@@ -134,7 +134,7 @@ async def test_export_sends_every_table_as_a_json_file(bot, telegram, store, clo
     [delivery] = data["tables"]["deliveries"]
     assert delivery["delivered_at"] == "2026-03-02T08:00:00+00:00"
     [vote] = data["tables"]["votes"]
-    assert vote == {"chat_id": CHAT, "tip": "k2-1", "vote": 1}  # the tip's id, not its number
+    assert vote == {"chat_id": CHAT, "liked": ["k2-1"], "disliked": []}  # ids, not numbers
     [rotation] = data["tables"]["rotation"]
     assert rotation["chat_id"] == CHAT and len(rotation["cycle"]) == 2  # the daily tip, the /tip
     assert delivery["tip"] in rotation["cycle"] and rotation["last"] in rotation["cycle"]

@@ -1,6 +1,6 @@
-"""Votes in a real SQLite file: one vote per (chat, tip) (check-ins: test_streaks_store.py)."""
+"""Votes in a real SQLite file: one vote per (chat, tip), a chat's votes one row of two tip
+sets, the per-tip counts kept by triggers (check-ins: test_streaks_store.py)."""
 
-import sqlite3
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
@@ -10,6 +10,7 @@ from scheduler.due import Schedule
 from storage import Store
 from storage.schema import LATEST, schema_version
 from storage.tables.feedback import Votes
+from storage.tip_sets import tip_set
 from tests.databases import database_at
 
 DAY = date(2026, 3, 2)
@@ -20,8 +21,9 @@ def test_a_vote_is_stored_by_tip_number_and_can_be_changed(store, clock):
     clock.advance(minutes=5)
     assert store.vote(1, "k2-a", -1, clock()) == 1  # the vote it replaced
     assert store.vote_of(1, "k2-a") == -1
-    rows = store.db.execute("SELECT chat_id, tip, vote FROM votes").fetchall()
-    assert rows == [(1, store.tips.known("k2-a"), -1)]
+    store.vote(1, "k2-b", 1, clock())
+    rows = store.db.execute("SELECT chat_id, liked, disliked FROM votes").fetchall()
+    assert rows == [(1, tip_set([store.tips.known("k2-b")]), tip_set([store.tips.known("k2-a")]))]
 
 
 def test_no_vote_on_a_tip_nobody_has_stored(store):
@@ -36,9 +38,28 @@ def test_votes_are_counted_per_tip_one_per_chat(store, clock):
     assert store.feedback_counts() == {"a": Votes(2, 1), "b": Votes(0, 1)}
 
 
-def test_the_schema_refuses_a_vote_other_than_up_or_down(store, clock):
-    with pytest.raises(sqlite3.IntegrityError):
+def test_a_vote_other_than_up_or_down_is_refused_and_changes_nothing(store, clock):
+    store.vote(1, "a", 1, clock())
+    with pytest.raises(ValueError):
         store.vote(1, "a", 2, clock())
+    assert store.vote_of(1, "a") == 1 and store.feedback_counts() == {"a": Votes(1, 0)}
+
+
+def test_the_counts_follow_every_change_erase_and_merge(store, clock):
+    """The triggers move a tip's count by one for each set a write added it to or took it
+    from, whatever the statement: a changed vote, /delete_me, a group's move."""
+    for chat_id, tip_id, vote in [(1, "a", 1), (1, "b", 1), (2, "a", -1), (3, "c", 1)]:
+        store.vote(chat_id, tip_id, vote, clock())
+    store.vote(1, "b", -1, clock())
+    assert store.feedback_counts() == {"a": Votes(1, 1), "b": Votes(0, 1), "c": Votes(1, 0)}
+    store.erase_chat(3, clock())
+    assert store.feedback_counts() == {"a": Votes(1, 1), "b": Votes(0, 1)}
+    store.vote(-5, "a", 1, clock())  # a group's votes; its supergroup voted 👎 on a already
+    store.vote(-5, "c", -1, clock())
+    store.vote(-1005, "a", -1, clock())
+    store.migrate(-5, -1005, clock())
+    assert [store.vote_of(-1005, tip) for tip in "abc"] == [-1, None, -1]  # its own vote stays
+    assert store.feedback_counts() == {"a": Votes(1, 2), "b": Votes(0, 1), "c": Votes(0, 1)}
 
 
 def test_a_group_upgrade_moves_votes_and_check_ins(store, clock):

@@ -64,12 +64,3 @@ def test_a_delivery_claimed_before_the_upgrade_is_seen_when_it_finishes(tmp_path
     )
     assert store.seen_tips(chat_id) == {tip_id} and store.last_seen_tip(chat_id) == tip_id
     store.close()
-
-
-def test_the_new_tables_refuse_a_vote_other_than_up_or_down_and_have_no_extra_index(store):
-    indexes = store.db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('rotation', 'votes')"
-    ).fetchall()
-    assert indexes == []  # rotation's key is its rowid; votes' is the table itself
-    sql = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'votes'").fetchone()[0]
-    assert "WITHOUT ROWID" in sql and "CHECK (vote IN (-1, 1))" in sql

@@ -12,5 +12,6 @@ __all__ = [
     "rotation_votes",
     "streaks_plants",
     "tip_numbers",
+    "votes_by_chat",
     "weekly_recap",
 ]

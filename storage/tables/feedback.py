@@ -1,10 +1,10 @@
 """One-tap feedback: 👍/👎 votes per (chat, tip) (✅ check-ins: `storage.tables.streaks`).
 
-A vote can be changed: the latest press wins. Votes are stored by tip number
-(`storage.tables.tip_numbers`), one row of three integers per (chat, tip); when a vote was
-pressed is not kept, as nothing shows it. The rotation reads a chat's votes to leave its 👎'd
-tips out and weigh its topics (`of_chats` for one chat's /tip, `masks_of_chats` for a claim
-batch; `tips.choice`).
+A vote can be changed: the latest press wins. A chat's votes are one row, two sets of tip
+numbers (`storage.tip_sets`): `liked` and `disliked`, a tip in at most one of them
+(`storage.migrations.votes_by_chat`). When a vote was pressed is not kept, as nothing shows
+it. The rotation reads a chat's votes to leave its 👎'd tips out and weigh its topics
+(`of_chats` for one chat's /tip, `masks_of_chats` for a claim batch; `tips.choice`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage.tables.tip_numbers import TipNumbers
+from storage.tip_sets import as_mask, from_mask
 
 _BATCH = 500  # SQLite's bound-parameter limit, with room to spare
 
@@ -29,11 +30,21 @@ class Votes:
 
 def vote(db: Database, tips: TipNumbers, chat_id: int, tip_id: str, value: int) -> int | None:
     """Record the chat's vote (1 or -1) on a tip; return the vote it replaced, if any."""
-    before = vote_of(db, tips, chat_id, tip_id)
+    if value not in (1, -1):
+        raise ValueError(f"a vote is 1 or -1, not {value!r}")
+    bit = 1 << tips.number(tip_id)
+    liked, disliked = _masks(db, chat_id)
+    before = 1 if liked & bit else -1 if disliked & bit else None
+    if before == value:
+        return before  # nothing changes: no write, the counts stay
+    if value > 0:
+        liked, disliked = liked | bit, disliked & ~bit
+    else:
+        liked, disliked = liked & ~bit, disliked | bit
     db.execute(
-        "INSERT INTO votes (chat_id, tip, vote) VALUES (?, ?, ?)"
-        " ON CONFLICT (chat_id, tip) DO UPDATE SET vote = excluded.vote",
-        [chat_id, tips.number(tip_id), value],
+        "INSERT INTO votes (chat_id, liked, disliked) VALUES (?, ?, ?) ON CONFLICT (chat_id)"
+        " DO UPDATE SET liked = excluded.liked, disliked = excluded.disliked",
+        [chat_id, from_mask(liked), from_mask(disliked)],
     )
     return before
 
@@ -42,55 +53,68 @@ def vote_of(db: Database, tips: TipNumbers, chat_id: int, tip_id: str) -> int | 
     number = tips.known(tip_id)
     if number is None:
         return None  # a tip nobody has stored yet: no vote on it either
-    row = db.execute(
-        "SELECT vote FROM votes WHERE chat_id = ? AND tip = ?", [chat_id, number]
-    ).fetchone()
-    return None if row is None else int(row[0])
+    liked, disliked = _masks(db, chat_id)
+    return 1 if liked >> number & 1 else -1 if disliked >> number & 1 else None
 
 
 def of_chats(db: Database, tips: TipNumbers, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     """The votes (tip id → 1 or -1) of each of these chats that has any, for the rotation
-    (`tips.choice`): one query per 500 chats on the primary key, so a chat that never voted
-    costs one index probe and appears nowhere in the answer. A number no tip id is known
-    for here (another process's newer tip) is left out."""
+    (`tips.choice`). A number no tip id is known for here (another process's newer tip) is
+    left out."""
     found: dict[int, dict[str, int]] = {}
-    for start in range(0, len(chat_ids), _BATCH):
-        batch = chat_ids[start : start + _BATCH]
-        marks = ", ".join("?" * len(batch))
-        for chat_id, number, value in db.execute(
-            f"SELECT chat_id, tip, vote FROM votes WHERE chat_id IN ({marks})", batch
-        ):
-            tip_id = tips.tip_id(number)
-            if tip_id is not None:
-                found.setdefault(chat_id, {})[tip_id] = int(value)
+    for chat_id, liked, disliked in _rows(db, chat_ids):
+        votes = dict.fromkeys(tips.tip_ids_in(liked), 1)
+        votes |= dict.fromkeys(tips.tip_ids_in(disliked), -1)
+        if votes:
+            found[chat_id] = votes
     return found
 
 
 def masks_of_chats(db: Database, chat_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-    """The votes of each of these chats that has any, as two bitmasks over tip numbers (👍'd,
-    👎'd), the form the rotation's masks take (`tips.rotation.votes_in`): a claim batch's
-    chats with a year of votes each cost a few integer operations a vote, not a tip id's
-    lookup and a dictionary entry. One query per 500 chats, as `of_chats`."""
-    found: dict[int, tuple[int, int]] = {}
-    for start in range(0, len(chat_ids), _BATCH):
-        batch = chat_ids[start : start + _BATCH]
-        marks = ", ".join("?" * len(batch))
-        for chat_id, number, value in db.execute(
-            f"SELECT chat_id, tip, vote FROM votes WHERE chat_id IN ({marks})", batch
-        ):
-            up, down = found.get(chat_id, (0, 0))
-            if value > 0:
-                found[chat_id] = (up | 1 << number, down)
-            else:
-                found[chat_id] = (up, down | 1 << number)
-    return found
+    """The votes of each of these chats that has any, as two bitmasks over tip numbers
+    (👍'd, 👎'd), the form the rotation's masks take (`tips.rotation.votes_in`): one row a
+    chat, so a chat with a year of votes costs what a chat with one does."""
+    return {
+        chat_id: (as_mask(liked), as_mask(disliked))
+        for chat_id, liked, disliked in _rows(db, chat_ids)
+    }
+
+
+def merge(db: Database, old: int, new: int) -> None:
+    """Move the old chat's votes to the new one; where both voted on a tip, the new chat's
+    vote stays (in an upsert, a bare column name is the row already stored)."""
+    db.execute(
+        "INSERT INTO votes (chat_id, liked, disliked) SELECT ?, liked, disliked FROM votes"
+        " WHERE chat_id = ? ON CONFLICT (chat_id) DO UPDATE SET"
+        " liked = tip_set_union(liked, tip_set_minus(excluded.liked, disliked)),"
+        " disliked = tip_set_union(disliked, tip_set_minus(excluded.disliked, liked))",
+        [new, old],
+    )
+    db.execute("DELETE FROM votes WHERE chat_id = ?", [old])
 
 
 def counts(db: Database) -> dict[str, Votes]:
     """👍 and 👎 per tip id, for every tip that has a vote: one row a tip, kept by the
-    votes table's triggers (`storage.migrations.rotation_votes`)."""
+    votes table's triggers (`storage.migrations.votes_by_chat`)."""
     rows = db.execute(
         "SELECT n.tip_id, t.up, t.down FROM tip_votes AS t"
         " JOIN tip_numbers AS n ON n.number = t.tip WHERE t.up > 0 OR t.down > 0"
     ).fetchall()
     return {tip_id: Votes(int(up), int(down)) for tip_id, up, down in rows}
+
+
+def _masks(db: Database, chat_id: int) -> tuple[int, int]:
+    row = db.execute("SELECT liked, disliked FROM votes WHERE chat_id = ?", [chat_id]).fetchone()
+    return (0, 0) if row is None else (as_mask(row[0]), as_mask(row[1]))
+
+
+def _rows(db: Database, chat_ids: Sequence[int]) -> list[tuple[int, bytes, bytes]]:
+    """The votes rows of these chats, one query per 500 on the primary key."""
+    rows: list[tuple[int, bytes, bytes]] = []
+    for start in range(0, len(chat_ids), _BATCH):
+        batch = chat_ids[start : start + _BATCH]
+        marks = ", ".join("?" * len(batch))
+        rows += db.execute(
+            f"SELECT chat_id, liked, disliked FROM votes WHERE chat_id IN ({marks})", batch
+        ).fetchall()
+    return rows
