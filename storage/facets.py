@@ -49,8 +49,8 @@ class HabitRecords(Connected):
         return feedback.vote_of(self.db, self.tips, chat_id, tip_id)
 
     def chat_votes(self, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-        """Each of these chats' votes (tip id → 1 or -1), for those that have any: what the
-        rotation learns from (`tips.choice`), read for a claim batch at once."""
+        """Each of these chats' votes (tip id → 1 or -1), for those that have any: what
+        /tip's rotation learns from (`tips.choice`); a claim batch reads `vote_masks`."""
         return feedback.of_chats(self.db, self.tips, chat_ids)
 
     def vote_masks(self, chat_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
