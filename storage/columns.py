@@ -60,3 +60,20 @@ def rows_of(db: Database, sql: str, params: Sequence[Any]) -> list[Row]:
     cursor = db.conn.execute(sql, params)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+_CHATS_PER_QUERY = 500  # SQLite's bound-parameter limit, with room to spare
+
+
+def rows_of_chats(
+    db: Database, columns: str, table: str, chat_ids: Sequence[int]
+) -> list[tuple[Any, ...]]:
+    """`SELECT chat_id, columns FROM table` for these chats, one query per 500 on the chat
+    id (a claim batch's histories and votes): a chat with no row appears nowhere."""
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(chat_ids), _CHATS_PER_QUERY):
+        batch = chat_ids[start : start + _CHATS_PER_QUERY]
+        marks = ", ".join("?" * len(batch))
+        sql = f"SELECT chat_id, {columns} FROM {table} WHERE chat_id IN ({marks})"
+        rows += db.conn.execute(sql, batch).fetchall()
+    return rows

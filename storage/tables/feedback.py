@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from storage.columns import rows_of_chats
 from storage.tables.tip_numbers import TipNumbers
 from storage.tip_sets import as_mask, from_mask
-
-_BATCH = 500  # SQLite's bound-parameter limit, with room to spare
 
 
 @dataclass(frozen=True)
@@ -32,11 +31,12 @@ def vote(db: Database, tips: TipNumbers, chat_id: int, tip_id: str, value: int) 
     """Record the chat's vote (1 or -1) on a tip; return the vote it replaced, if any."""
     if value not in (1, -1):
         raise ValueError(f"a vote is 1 or -1, not {value!r}")
-    bit = 1 << tips.number(tip_id)
+    number = tips.number(tip_id)
     liked, disliked = _masks(db, chat_id)
-    before = 1 if liked & bit else -1 if disliked & bit else None
+    before = _vote_in(liked, disliked, number)
     if before == value:
         return before  # nothing changes: no write, the counts stay
+    bit = 1 << number
     if value > 0:
         liked, disliked = liked | bit, disliked & ~bit
     else:
@@ -53,8 +53,7 @@ def vote_of(db: Database, tips: TipNumbers, chat_id: int, tip_id: str) -> int | 
     number = tips.known(tip_id)
     if number is None:
         return None  # a tip nobody has stored yet: no vote on it either
-    liked, disliked = _masks(db, chat_id)
-    return 1 if liked >> number & 1 else -1 if disliked >> number & 1 else None
+    return _vote_in(*_masks(db, chat_id), number)
 
 
 def of_chats(db: Database, tips: TipNumbers, chat_ids: Sequence[int]) -> dict[int, dict[str, int]]:
@@ -62,7 +61,7 @@ def of_chats(db: Database, tips: TipNumbers, chat_ids: Sequence[int]) -> dict[in
     (`tips.choice`). A number no tip id is known for here (another process's newer tip) is
     left out."""
     found: dict[int, dict[str, int]] = {}
-    for chat_id, liked, disliked in _rows(db, chat_ids):
+    for chat_id, liked, disliked in rows_of_chats(db, "liked, disliked", "votes", chat_ids):
         votes = dict.fromkeys(tips.tip_ids_in(liked), 1)
         votes |= dict.fromkeys(tips.tip_ids_in(disliked), -1)
         if votes:
@@ -76,7 +75,7 @@ def masks_of_chats(db: Database, chat_ids: Sequence[int]) -> dict[int, tuple[int
     chat, so a chat with a year of votes costs what a chat with one does."""
     return {
         chat_id: (as_mask(liked), as_mask(disliked))
-        for chat_id, liked, disliked in _rows(db, chat_ids)
+        for chat_id, liked, disliked in rows_of_chats(db, "liked, disliked", "votes", chat_ids)
     }
 
 
@@ -103,18 +102,11 @@ def counts(db: Database) -> dict[str, Votes]:
     return {tip_id: Votes(int(up), int(down)) for tip_id, up, down in rows}
 
 
+def _vote_in(liked: int, disliked: int, number: int) -> int | None:
+    """The vote a chat's two sets hold on tip `number`: 1, -1 or None."""
+    return 1 if liked >> number & 1 else -1 if disliked >> number & 1 else None
+
+
 def _masks(db: Database, chat_id: int) -> tuple[int, int]:
     row = db.execute("SELECT liked, disliked FROM votes WHERE chat_id = ?", [chat_id]).fetchone()
     return (0, 0) if row is None else (as_mask(row[0]), as_mask(row[1]))
-
-
-def _rows(db: Database, chat_ids: Sequence[int]) -> list[tuple[int, bytes, bytes]]:
-    """The votes rows of these chats, one query per 500 on the primary key."""
-    rows: list[tuple[int, bytes, bytes]] = []
-    for start in range(0, len(chat_ids), _BATCH):
-        batch = chat_ids[start : start + _BATCH]
-        marks = ", ".join("?" * len(batch))
-        rows += db.execute(
-            f"SELECT chat_id, liked, disliked FROM votes WHERE chat_id IN ({marks})", batch
-        ).fetchall()
-    return rows

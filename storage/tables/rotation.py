@@ -19,11 +19,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from storage.columns import day_number
+from storage.columns import day_number, rows_of_chats
 from storage.tables.tip_numbers import TipNumbers
 from storage.tip_sets import as_mask, tip_set
-
-_BATCH = 500  # SQLite's bound-parameter limit, with room to spare
 
 # Both writes add one tip: a new chat's row starts with it, an existing row gains its bit.
 _ADD = (
@@ -40,15 +38,10 @@ def seen(db: Database, tips: TipNumbers, chat_id: int) -> set[str]:
 def histories(db: Database, chat_ids: Sequence[int]) -> dict[int, tuple[int, int | None]]:
     """Each chat's seen tips as a bitmask of tip numbers (the stored set's bytes, read as
     one integer) and its latest tip's number, in one query per 500 chats."""
-    found: dict[int, tuple[int, int | None]] = {}
-    for start in range(0, len(chat_ids), _BATCH):
-        batch = chat_ids[start : start + _BATCH]
-        marks = ", ".join("?" * len(batch))
-        for chat_id, cycle, last in db.execute(
-            f"SELECT chat_id, cycle, last FROM rotation WHERE chat_id IN ({marks})", batch
-        ):
-            found[chat_id] = (as_mask(cycle), last)
-    return found
+    return {
+        chat_id: (as_mask(cycle), last)
+        for chat_id, cycle, last in rows_of_chats(db, "cycle, last", "rotation", chat_ids)
+    }
 
 
 def last_seen(db: Database, tips: TipNumbers, chat_id: int) -> str | None:
